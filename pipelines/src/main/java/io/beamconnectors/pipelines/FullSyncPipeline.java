@@ -1,0 +1,173 @@
+package io.beamconnectors.pipelines;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beamconnectors.content.ContentSettings;
+import io.beamconnectors.elasticsearch.BulkSettings;
+import io.beamconnectors.elasticsearch.ContentIndex;
+import io.beamconnectors.elasticsearch.ElasticsearchConnection;
+import io.beamconnectors.sources.ConfigurationException;
+import io.beamconnectors.sources.ConnectorConfiguration;
+import io.beamconnectors.sources.Secrets;
+import io.beamconnectors.sources.SourceConnector;
+import io.beamconnectors.sources.SourceRegistry;
+import io.beamconnectors.sync.FullSync;
+import io.beamconnectors.sync.SyncSummary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The full-sync pipeline: validates the connector configuration, pings the source, makes sure the
+ * content index exists with its mappings, runs {@link FullSync} on the chosen runner and prints
+ * a one-screen summary. Exit codes: 0 clean sync, 1 sync finished with listing failures or failed
+ * writes, 2 bad configuration, 3 source unreachable, 4 pipeline failed.
+ */
+public final class FullSyncPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(FullSyncPipeline.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Everything a run needs, resolved from options and environment. */
+  public record Plan(SourceConnector connector, ConnectorConfiguration configuration,
+      ElasticsearchConnection elasticsearch, FullSync sync) {}
+
+  private FullSyncPipeline() {}
+
+  public static void main(String[] args) {
+    FullSyncOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FullSyncOptions.class);
+    int code;
+    try {
+      SyncSummary summary = run(options, System.getenv());
+      System.out.println(summary.format());
+      code = summary.clean() ? 0 : 1;
+    } catch (ConfigurationException e) {
+      System.err.println(e.getMessage());
+      code = 2;
+    } catch (SourceUnreachableException e) {
+      System.err.println(e.getMessage());
+      code = 3;
+    } catch (RuntimeException | IOException e) {
+      LOG.error("Sync failed", e);
+      System.err.println("Sync failed: " + e);
+      code = 4;
+    }
+    System.exit(code);
+  }
+
+  /** Builds the plan: configuration read and validated, connections resolved. No I/O besides the config file. */
+  public static Plan plan(FullSyncOptions options, Map<String, String> env) throws IOException {
+    SourceConnector connector = SourceRegistry.builtIn().create(options.getServiceType());
+    Map<String, Object> values = Map.of();
+    if (options.getConnectorConfig() != null && !options.getConnectorConfig().isBlank()) {
+      Path file = Path.of(options.getConnectorConfig());
+      if (!Files.isReadable(file)) {
+        throw new ConfigurationException("--connectorConfig file '" + file + "' cannot be read: check the path");
+      }
+      try {
+        values = JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() {});
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        // Only the position: the parser's own message can quote the file's text, secrets included.
+        com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+        throw new ConfigurationException("--connectorConfig file '" + file + "' is not a valid JSON object"
+            + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+            + ": fix the JSON syntax there");
+      }
+    }
+    ConnectorConfiguration configuration = connector.configuration(values);
+    connector.validate(configuration);
+
+    ElasticsearchConnection es = ElasticsearchConnection.of(options.getEsUrl(), options.getEsIndex());
+    if (env.get("BC_ES_API_KEY") != null && !env.get("BC_ES_API_KEY").isEmpty()) {
+      es = es.withApiKey(env.get("BC_ES_API_KEY"));
+    } else if (env.get("BC_ES_BEARER_TOKEN") != null && !env.get("BC_ES_BEARER_TOKEN").isEmpty()) {
+      es = es.withBearerToken(env.get("BC_ES_BEARER_TOKEN"));
+    } else if (options.getEsUsername() != null) {
+      es = es.withBasicAuth(options.getEsUsername(), env.getOrDefault("BC_ES_PASSWORD", ""));
+    }
+    if (options.getEsCaCertificate() != null) {
+      es = es.withCaCertificate(options.getEsCaCertificate());
+    }
+
+    ContentSettings content;
+    try {
+      content = ContentSettings.defaults()
+          .withMode(ContentSettings.Mode.valueOf(options.getContentMode().trim().toUpperCase()))
+          .withMaxFileSizeBytes(options.getMaxFileSizeBytes())
+          .withTimeoutSeconds(options.getExtractionTimeoutSeconds());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("--contentMode '" + options.getContentMode()
+          + "' is not one of EXTRACT, ATTACHMENT, NONE");
+    }
+    if (!options.getContentExtensions().isBlank()) {
+      Set<String> exts = new LinkedHashSet<>();
+      for (String e : options.getContentExtensions().split(",")) {
+        if (!e.isBlank()) {
+          exts.add(e.trim().startsWith(".") ? e.trim() : "." + e.trim());
+        }
+      }
+      content = content.withExtensions(exts);
+    }
+    BulkSettings bulk;
+    try {
+      bulk = BulkSettings.defaults()
+          .withMaxBatchSize(options.getBulkMaxOperations())
+          .withMaxBatchBytes(options.getBulkMaxBytes())
+          .withMaxParallelRequests(options.getBulkParallelRequests())
+          .withRetries(options.getBulkMaxAttempts(), 120);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("--bulkMaxOperations, --bulkMaxBytes, --bulkParallelRequests and"
+          + " --bulkMaxAttempts must each be at least 1");
+    }
+    FullSync sync = FullSync.of(connector, configuration, es)
+        .withBulkSettings(bulk)
+        .withContentSettings(content)
+        .withStateSlices(options.getStateSlices());
+    return new Plan(connector, configuration, es, sync);
+  }
+
+  /** Runs one full sync and returns its summary. */
+  public static SyncSummary run(FullSyncOptions options, Map<String, String> env) throws IOException {
+    Plan plan = plan(options, env);
+    if (options.getPing()) {
+      try {
+        plan.connector().ping(plan.configuration());
+      } catch (Exception e) {
+        List<String> secrets = new ArrayList<>(Secrets.of(plan.configuration()));
+        throw new SourceUnreachableException("Source check failed, nothing was synced: " + Secrets.describe(e, secrets));
+      }
+    }
+    try (ContentIndex index = new ContentIndex(plan.elasticsearch())) {
+      if (index.ensureExists(plan.connector().indexPropertiesJson())) {
+        LOG.info("Created content index {} with explicit mappings", plan.elasticsearch().index());
+      }
+    }
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline.apply("FullSync " + plan.connector().serviceType(), plan.sync());
+    long start = System.currentTimeMillis();
+    PipelineResult result = pipeline.run();
+    PipelineResult.State state = result.waitUntilFinish();
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("Pipeline ended in state " + state);
+    }
+    return SyncSummary.from(result, System.currentTimeMillis() - start);
+  }
+
+  /** The source did not answer its ping. */
+  public static final class SourceUnreachableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SourceUnreachableException(String message) {
+      super(message);
+    }
+  }
+}

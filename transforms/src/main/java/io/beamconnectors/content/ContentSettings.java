@@ -1,0 +1,102 @@
+package io.beamconnectors.content;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How file content is handled after the reconcile step. Defaults are the reference's: content on,
+ * 10 MiB cap, its extension list (matched case-sensitively, as the reference does).
+ */
+public final class ContentSettings implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** What to put in the document. */
+  public enum Mode {
+    /** Extract text with Tika into {@code body} (default). */
+    EXTRACT,
+    /** Send the base64 bytes as {@code _attachment} for an ingest pipeline with the attachment processor. */
+    ATTACHMENT,
+    /** Metadata only; never download. */
+    NONE
+  }
+
+  /** The reference's TIKA_SUPPORTED_FILETYPES (8.8). */
+  public static final List<String> DEFAULT_EXTENSIONS = List.of(
+      ".txt", ".py", ".rst", ".html", ".markdown", ".json", ".xml", ".csv", ".md", ".ppt", ".rtf",
+      ".docx", ".odt", ".xls", ".xlsx", ".rb", ".paper", ".sh", ".pptx", ".pdf", ".doc", ".aspx",
+      ".xlsb", ".xlsm");
+  public static final long DEFAULT_MAX_FILE_SIZE = 10L * 1024 * 1024;
+  public static final int DEFAULT_MAX_CHARS = 1_000_000;
+  public static final int DEFAULT_TIMEOUT_SECONDS = 60;
+
+  private final Mode mode;
+  private final long maxFileSizeBytes;
+  private final Set<String> extensions;
+  private final int maxExtractedChars;
+  private final int timeoutSeconds;
+  private final boolean reduceWhitespace;
+
+  private ContentSettings(Mode mode, long maxFileSizeBytes, Set<String> extensions, int maxExtractedChars,
+      int timeoutSeconds, boolean reduceWhitespace) {
+    this.mode = mode;
+    this.maxFileSizeBytes = maxFileSizeBytes;
+    this.extensions = Set.copyOf(extensions);
+    this.maxExtractedChars = maxExtractedChars;
+    this.timeoutSeconds = timeoutSeconds;
+    this.reduceWhitespace = reduceWhitespace;
+  }
+
+  public static ContentSettings defaults() {
+    return new ContentSettings(Mode.EXTRACT, DEFAULT_MAX_FILE_SIZE, Set.copyOf(DEFAULT_EXTENSIONS),
+        DEFAULT_MAX_CHARS, DEFAULT_TIMEOUT_SECONDS, true);
+  }
+
+  public ContentSettings withMode(Mode v) {
+    return new ContentSettings(v, maxFileSizeBytes, extensions, maxExtractedChars, timeoutSeconds, reduceWhitespace);
+  }
+
+  public ContentSettings withMaxFileSizeBytes(long v) {
+    return new ContentSettings(mode, v, extensions, maxExtractedChars, timeoutSeconds, reduceWhitespace);
+  }
+
+  public ContentSettings withExtensions(Set<String> v) {
+    return new ContentSettings(mode, maxFileSizeBytes, v, maxExtractedChars, timeoutSeconds, reduceWhitespace);
+  }
+
+  public ContentSettings withMaxExtractedChars(int v) {
+    return new ContentSettings(mode, maxFileSizeBytes, extensions, v, timeoutSeconds, reduceWhitespace);
+  }
+
+  public ContentSettings withTimeoutSeconds(int v) {
+    return new ContentSettings(mode, maxFileSizeBytes, extensions, maxExtractedChars, v, reduceWhitespace);
+  }
+
+  public ContentSettings withReduceWhitespace(boolean v) {
+    return new ContentSettings(mode, maxFileSizeBytes, extensions, maxExtractedChars, timeoutSeconds, v);
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  public long maxFileSizeBytes() {
+    return maxFileSizeBytes;
+  }
+
+  public Set<String> extensions() {
+    return extensions;
+  }
+
+  public int maxExtractedChars() {
+    return maxExtractedChars;
+  }
+
+  public int timeoutSeconds() {
+    return timeoutSeconds;
+  }
+
+  public boolean reduceWhitespace() {
+    return reduceWhitespace;
+  }
+}

@@ -1,0 +1,168 @@
+package io.beamconnectors.content;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamconnectors.elasticsearch.IndexFields;
+import io.beamconnectors.sources.ContentFetcher;
+import io.beamconnectors.sources.ContentRef;
+import io.beamconnectors.sources.SourceRecord;
+import io.beamconnectors.sync.IndexOperations;
+import io.beamconnectors.sync.SyncCounters;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Base64;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Turns records to create or update into index documents, fetching and extracting content for
+ * files: spreads the records (Reshuffle), downloads each eligible file once (size cap, extension
+ * list), extracts text with Tika (or base64s it in attachment mode). A file that cannot be fetched
+ * or parsed is still indexed with its metadata and a {@code _content_error} field, and counted;
+ * the sync goes on.
+ */
+public final class FetchContent extends PTransform<PCollection<SourceRecord>, PCollection<String>> {
+  private static final long serialVersionUID = 1L;
+
+  private final ContentFetcher fetcher;
+  private final ContentSettings settings;
+
+  private FetchContent(ContentFetcher fetcher, ContentSettings settings) {
+    this.fetcher = fetcher;
+    this.settings = settings;
+  }
+
+  public static FetchContent using(ContentFetcher fetcher, ContentSettings settings) {
+    return new FetchContent(fetcher, settings);
+  }
+
+  @Override
+  public PCollection<String> expand(PCollection<SourceRecord> records) {
+    return records
+        .apply("SpreadDownloads", Reshuffle.viaRandomKey())
+        .apply("FetchAndExtract", ParDo.of(new FetchFn(fetcher, settings)))
+        .setCoder(StringUtf8Coder.of());
+  }
+
+  static final class FetchFn extends DoFn<SourceRecord, String> {
+    private static final long serialVersionUID = 1L;
+    private final ContentFetcher fetcher;
+    private final ContentSettings settings;
+    private final Counter fetched = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CONTENT_FETCHED);
+    private final Counter bytesFetched = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CONTENT_BYTES_FETCHED);
+    private final Counter extracted = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CONTENT_EXTRACTED);
+    private final Counter skippedSize = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CONTENT_SKIPPED_SIZE);
+    private final Counter skippedType = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CONTENT_SKIPPED_TYPE);
+    private final Counter errors = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CONTENT_ERRORS);
+    private transient ContentFetcher.Reader reader;
+    private transient TikaTextExtractor extractor;
+
+    FetchFn(ContentFetcher fetcher, ContentSettings settings) {
+      this.fetcher = fetcher;
+      this.settings = settings;
+    }
+
+    @Setup
+    public void setup() throws IOException {
+      if (settings.mode() != ContentSettings.Mode.NONE) {
+        reader = fetcher.open();
+      }
+      if (settings.mode() == ContentSettings.Mode.EXTRACT) {
+        extractor = new TikaTextExtractor(settings.maxExtractedChars(), settings.timeoutSeconds(), settings.reduceWhitespace());
+      }
+    }
+
+    @ProcessElement
+    public void process(@Element SourceRecord record, OutputReceiver<String> out) {
+      ObjectNode doc = IndexOperations.document(record);
+      ContentRef ref = record.content();
+      if (ref != null && settings.mode() != ContentSettings.Mode.NONE) {
+        addContent(doc, ref);
+      }
+      out.output(doc.toString());
+    }
+
+    private void addContent(ObjectNode doc, ContentRef ref) {
+      if (!settings.extensions().contains(ref.extension())) {
+        skippedType.inc();
+        return;
+      }
+      if (ref.sizeBytes() <= 0) {
+        return;
+      }
+      if (ref.sizeBytes() > settings.maxFileSizeBytes()) {
+        skippedSize.inc();
+        doc.put(IndexFields.CONTENT_ERROR, "file is larger than the " + settings.maxFileSizeBytes()
+            + " byte limit: content not extracted");
+        return;
+      }
+      byte[] bytes;
+      try {
+        bytes = download(ref);
+      } catch (IOException | RuntimeException e) {
+        errors.inc();
+        doc.put(IndexFields.CONTENT_ERROR, "download failed: " + e.getClass().getSimpleName()
+            + (e.getMessage() == null ? "" : ": " + truncate(e.getMessage())));
+        return;
+      }
+      fetched.inc();
+      bytesFetched.inc(bytes.length);
+      if (bytes.length > settings.maxFileSizeBytes()) {
+        skippedSize.inc();
+        doc.put(IndexFields.CONTENT_ERROR, "file grew past the " + settings.maxFileSizeBytes()
+            + " byte limit while being read: content not extracted");
+        return;
+      }
+      if (settings.mode() == ContentSettings.Mode.ATTACHMENT) {
+        doc.put(IndexFields.ATTACHMENT, Base64.getEncoder().encodeToString(bytes));
+        return;
+      }
+      TikaTextExtractor.Result r = extractor.extract(bytes, ref.fileName());
+      if (r.failed()) {
+        errors.inc();
+        doc.put(IndexFields.CONTENT_ERROR, r.error());
+        return;
+      }
+      extracted.inc();
+      doc.put(IndexFields.BODY, r.text());
+    }
+
+    private byte[] download(ContentRef ref) throws IOException {
+      long cap = settings.maxFileSizeBytes();
+      try (InputStream in = reader.read(ref)) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream((int) Math.min(Math.max(ref.sizeBytes(), 0), cap) + 16);
+        byte[] chunk = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while ((n = in.read(chunk)) > 0) {
+          total += n;
+          buf.write(chunk, 0, n);
+          if (total > cap) {
+            break;
+          }
+        }
+        return buf.toByteArray();
+      }
+    }
+
+    private static String truncate(String s) {
+      return s.length() > 300 ? s.substring(0, 300) : s;
+    }
+
+    @Teardown
+    public void teardown() throws IOException {
+      if (reader != null) {
+        reader.close();
+      }
+      if (extractor != null) {
+        extractor.close();
+      }
+    }
+  }
+}

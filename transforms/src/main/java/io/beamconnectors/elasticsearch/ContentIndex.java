@@ -1,0 +1,116 @@
+package io.beamconnectors.elasticsearch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.http.util.EntityUtils;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+
+/**
+ * Administrative calls on the content index, made by the driver before and after a pipeline run:
+ * create it with explicit mappings when missing, refresh, count, and read the indexing counters.
+ */
+public final class ContentIndex implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ElasticsearchConnection connection;
+  private final RestClient client;
+
+  public ContentIndex(ElasticsearchConnection connection) {
+    this.connection = connection;
+    this.client = connection.createClient();
+  }
+
+  /** Indexing and delete operation totals from {@code _stats} (primaries). */
+  public record OperationTotals(long indexTotal, long deleteTotal) {}
+
+  /** The mappings the engine relies on, plus a source's extra {@code properties} (JSON object). */
+  public static ObjectNode mappings(String extraPropertiesJson) throws IOException {
+    ObjectNode mappings = JSON.createObjectNode();
+    mappings.put("dynamic", true);
+    ObjectNode props = mappings.putObject("properties");
+    props.putObject(IndexFields.ID).put("type", "keyword");
+    props.putObject(IndexFields.TIMESTAMP).put("type", "keyword");
+    props.putObject(IndexFields.SCOPE).put("type", "keyword");
+    props.putObject(IndexFields.BODY).put("type", "text");
+    props.putObject(IndexFields.CONTENT_ERROR).put("type", "keyword").put("ignore_above", 1024);
+    if (extraPropertiesJson != null && !extraPropertiesJson.isBlank()) {
+      JsonNode extra = JSON.readTree(extraPropertiesJson);
+      extra.fields().forEachRemaining(e -> props.set(e.getKey(), e.getValue()));
+    }
+    return mappings;
+  }
+
+  /** Creates the index with explicit mappings if it does not exist. Returns true if it created it. */
+  public boolean ensureExists(String extraPropertiesJson) throws IOException {
+    if (exists()) {
+      return false;
+    }
+    ObjectNode body = JSON.createObjectNode();
+    body.putObject("settings").putObject("index").put("auto_expand_replicas", "0-1");
+    body.set("mappings", mappings(extraPropertiesJson));
+    Request r = new Request("PUT", "/" + connection.index());
+    r.setJsonEntity(body.toString());
+    try {
+      client.performRequest(r);
+      return true;
+    } catch (ResponseException e) {
+      // Another sync created it between our check and our create: fine.
+      if (e.getResponse().getStatusLine().getStatusCode() == 400
+          && EntityUtils.toString(e.getResponse().getEntity()).contains("resource_already_exists_exception")) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  public boolean exists() throws IOException {
+    Response resp = client.performRequest(new Request("HEAD", "/" + connection.index()));
+    return resp.getStatusLine().getStatusCode() == 200;
+  }
+
+  public void refresh() throws IOException {
+    client.performRequest(new Request("POST", "/" + connection.index() + "/_refresh"));
+  }
+
+  public long count() throws IOException {
+    return read(new Request("GET", "/" + connection.index() + "/_count")).path("count").asLong();
+  }
+
+  public OperationTotals operationTotals() throws IOException {
+    JsonNode primaries = read(new Request("GET", "/" + connection.index() + "/_stats/indexing"))
+        .path("_all").path("primaries").path("indexing");
+    return new OperationTotals(primaries.path("index_total").asLong(), primaries.path("delete_total").asLong());
+  }
+
+  public void delete() throws IOException {
+    try {
+      client.performRequest(new Request("DELETE", "/" + connection.index()));
+    } catch (ResponseException e) {
+      if (e.getResponse().getStatusLine().getStatusCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  public RestClient client() {
+    return client;
+  }
+
+  private JsonNode read(Request r) throws IOException {
+    Response resp = client.performRequest(r);
+    try (InputStream in = resp.getEntity().getContent()) {
+      return JSON.readTree(in);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    client.close();
+  }
+}

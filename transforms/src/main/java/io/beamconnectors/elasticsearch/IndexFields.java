@@ -1,0 +1,21 @@
+package io.beamconnectors.elasticsearch;
+
+/** Names of the fields the sync engine itself writes into every document. */
+public final class IndexFields {
+  /** The document id, also the {@code _id}; a keyword with doc values, read back by the state reader. */
+  public static final String ID = "id";
+  /** The change token, compared as an exact string (the reference's name). */
+  public static final String TIMESTAMP = "_timestamp";
+  /** The part of the source the document was listed under (see {@code Scope}). */
+  public static final String SCOPE = "_scope";
+  /** Extracted text. */
+  public static final String BODY = "body";
+  /** Base64 of the raw bytes, in attachment-compatibility mode (the reference's name). */
+  public static final String ATTACHMENT = "_attachment";
+  /** Why a file's content is missing (too large, download or parse failure). */
+  public static final String CONTENT_ERROR = "_content_error";
+  /** Marks a bulk operation as a delete; never stored. */
+  public static final String DELETE_MARKER = "__bc_delete";
+
+  private IndexFields() {}
+}

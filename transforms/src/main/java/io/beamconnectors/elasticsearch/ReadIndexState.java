@@ -1,0 +1,254 @@
+package io.beamconnectors.elasticsearch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.Wait;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+
+/**
+ * Reads what the content index holds, as {@code KV<id, IndexedState>}: a point in time over the
+ * index, read in parallel slices with {@code search_after} on {@code _shard_doc}, fetching only
+ * the doc values of {@code id}, {@code _timestamp} and {@code _scope} (no {@code _source}, no
+ * stored fields, so the read speed does not depend on document size). A missing index reads as
+ * empty; any other error fails the read, and so the sync, rather than reading as empty.
+ */
+public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<String, IndexedState>>> {
+  private static final long serialVersionUID = 1L;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ElasticsearchConnection connection;
+  private final int slices;
+  private final int pageSize;
+  private final String keepAlive;
+
+  private ReadIndexState(ElasticsearchConnection connection, int slices, int pageSize, String keepAlive) {
+    this.connection = connection;
+    this.slices = slices;
+    this.pageSize = pageSize;
+    this.keepAlive = keepAlive;
+  }
+
+  public static ReadIndexState of(ElasticsearchConnection connection) {
+    return new ReadIndexState(connection, 4, 10_000, "10m");
+  }
+
+  /** Number of parallel slices (1 reads without slicing). */
+  public ReadIndexState withSlices(int v) {
+    if (v < 1) {
+      throw new IllegalArgumentException("slices must be at least 1, got " + v);
+    }
+    return new ReadIndexState(connection, v, pageSize, keepAlive);
+  }
+
+  public ReadIndexState withPageSize(int v) {
+    return new ReadIndexState(connection, slices, v, keepAlive);
+  }
+
+  public ReadIndexState withKeepAlive(String v) {
+    return new ReadIndexState(connection, slices, pageSize, v);
+  }
+
+  @Override
+  public PCollection<KV<String, IndexedState>> expand(PBegin input) {
+    PCollection<KV<String, Integer>> slicesOfPit = input
+        .apply("Seed", Create.of(connection.index()))
+        .apply("OpenPointInTime", ParDo.of(new OpenPitFn(connection, slices, keepAlive)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()));
+    PCollection<KV<String, IndexedState>> states = slicesOfPit
+        .apply("SpreadSlices", Reshuffle.viaRandomKey())
+        .apply("ReadSlice", ParDo.of(new ReadSliceFn(connection, slices, pageSize, keepAlive)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), IndexedState.Coder.of()));
+    slicesOfPit
+        .apply("AfterRead", Wait.on(states))
+        .apply("ClosePointInTime", ParDo.of(new ClosePitFn(connection)));
+    return states;
+  }
+
+  private static JsonNode read(Response resp) throws IOException {
+    try (InputStream in = resp.getEntity().getContent()) {
+      return JSON.readTree(in);
+    }
+  }
+
+  /** Refreshes the index, opens a point in time and emits one element per slice. */
+  static final class OpenPitFn extends DoFn<String, KV<String, Integer>> {
+    private static final long serialVersionUID = 1L;
+    private final ElasticsearchConnection connection;
+    private final int slices;
+    private final String keepAlive;
+    private transient RestClient client;
+
+    OpenPitFn(ElasticsearchConnection connection, int slices, String keepAlive) {
+      this.connection = connection;
+      this.slices = slices;
+      this.keepAlive = keepAlive;
+    }
+
+    @Setup
+    public void setup() {
+      client = connection.createClient();
+    }
+
+    @ProcessElement
+    public void process(@Element String index, OutputReceiver<KV<String, Integer>> out) throws IOException {
+      Response exists = client.performRequest(new Request("HEAD", "/" + index));
+      if (exists.getStatusLine().getStatusCode() == 404) {
+        return;
+      }
+      client.performRequest(new Request("POST", "/" + index + "/_refresh"));
+      Request open = new Request("POST", "/" + index + "/_pit");
+      open.addParameter("keep_alive", keepAlive);
+      String pitId = read(client.performRequest(open)).path("id").asText();
+      for (int i = 0; i < slices; i++) {
+        out.output(KV.of(pitId, i));
+      }
+    }
+
+    @Teardown
+    public void teardown() throws IOException {
+      if (client != null) {
+        client.close();
+      }
+    }
+  }
+
+  /** Pages through one slice of the point in time. */
+  static final class ReadSliceFn extends DoFn<KV<String, Integer>, KV<String, IndexedState>> {
+    private static final long serialVersionUID = 1L;
+    private final ElasticsearchConnection connection;
+    private final int slices;
+    private final int pageSize;
+    private final String keepAlive;
+    private final Counter read = Metrics.counter("sync", "index_state_read");
+    private transient RestClient client;
+
+    ReadSliceFn(ElasticsearchConnection connection, int slices, int pageSize, String keepAlive) {
+      this.connection = connection;
+      this.slices = slices;
+      this.pageSize = pageSize;
+      this.keepAlive = keepAlive;
+    }
+
+    @Setup
+    public void setup() {
+      client = connection.createClient();
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Integer> slice, OutputReceiver<KV<String, IndexedState>> out)
+        throws IOException {
+      String pitId = slice.getKey();
+      JsonNode searchAfter = null;
+      while (true) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("size", pageSize);
+        body.put("_source", false);
+        body.put("stored_fields", "_none_");
+        body.put("track_total_hits", false);
+        ArrayNode dv = body.putArray("docvalue_fields");
+        dv.add(IndexFields.ID).add(IndexFields.TIMESTAMP).add(IndexFields.SCOPE);
+        body.putObject("pit").put("id", pitId).put("keep_alive", keepAlive);
+        body.putArray("sort").addObject().put("_shard_doc", "asc");
+        if (slices > 1) {
+          body.putObject("slice").put("id", slice.getValue()).put("max", slices);
+        }
+        if (searchAfter != null) {
+          body.set("search_after", searchAfter);
+        }
+        Request search = new Request("POST", "/_search");
+        search.setJsonEntity(body.toString());
+        JsonNode resp = read(client.performRequest(search));
+        if (resp.hasNonNull("pit_id")) {
+          pitId = resp.get("pit_id").asText();
+        }
+        JsonNode hits = resp.path("hits").path("hits");
+        if (hits.size() == 0) {
+          return;
+        }
+        for (JsonNode hit : hits) {
+          JsonNode fields = hit.path("fields");
+          String id = first(fields, IndexFields.ID);
+          if (id == null) {
+            // A document without the keyword id (written by another tool): not ours to manage.
+            continue;
+          }
+          out.output(KV.of(id, new IndexedState(first(fields, IndexFields.TIMESTAMP), first(fields, IndexFields.SCOPE))));
+          read.inc();
+        }
+        searchAfter = hits.get(hits.size() - 1).path("sort");
+        if (hits.size() < pageSize) {
+          return;
+        }
+      }
+    }
+
+    private static String first(JsonNode fields, String name) {
+      JsonNode v = fields.path(name);
+      return v.isArray() && v.size() > 0 ? v.get(0).asText() : null;
+    }
+
+    @Teardown
+    public void teardown() throws IOException {
+      if (client != null) {
+        client.close();
+      }
+    }
+  }
+
+  /** Closes the point in time once every slice is read (it would expire anyway). */
+  static final class ClosePitFn extends DoFn<KV<String, Integer>, Void> {
+    private static final long serialVersionUID = 1L;
+    private final ElasticsearchConnection connection;
+    private transient RestClient client;
+
+    ClosePitFn(ElasticsearchConnection connection) {
+      this.connection = connection;
+    }
+
+    @Setup
+    public void setup() {
+      client = connection.createClient();
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Integer> slice) throws IOException {
+      if (slice.getValue() != 0) {
+        return;
+      }
+      Request close = new Request("DELETE", "/_pit");
+      close.setJsonEntity(JSON.createObjectNode().put("id", slice.getKey()).toString());
+      try {
+        client.performRequest(close);
+      } catch (ResponseException e) {
+        // Already expired or closed: nothing to release.
+      }
+    }
+
+    @Teardown
+    public void teardown() throws IOException {
+      if (client != null) {
+        client.close();
+      }
+    }
+  }
+}

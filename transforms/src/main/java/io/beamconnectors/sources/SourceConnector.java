@@ -1,0 +1,50 @@
+package io.beamconnectors.sources;
+
+import java.io.Serializable;
+
+/**
+ * A content source: what a connector service type provides to the sync engine. Implementations are
+ * stateless and serializable; everything they need comes from the {@link ConnectorConfiguration}.
+ * The same contract serves database rows (all fields come from the listing, no content) and files
+ * (metadata from the listing, bytes fetched later only for new or changed items).
+ */
+public interface SourceConnector extends Serializable {
+
+  /** The reference's service type, the key in config.yml's {@code sources}, e.g. {@code postgresql}. */
+  String serviceType();
+
+  /** Fields, types, defaults, labels, sensitive flags. */
+  ConfigurationSpec configurationSpec();
+
+  /** Resolves raw values (plain or connector-document form) against this source's spec. */
+  default ConnectorConfiguration configuration(java.util.Map<String, ?> values) {
+    return ConnectorConfiguration.of(configurationSpec(), values);
+  }
+
+  /**
+   * Checks the configuration; throws {@link ConfigurationException} naming each bad field and its
+   * fix. The default checks types, bounds, required fields and unknown names.
+   */
+  default void validate(ConnectorConfiguration config) {
+    config.validate();
+  }
+
+  /** Connects and authenticates; throws with a message free of secrets if the source is unreachable. */
+  void ping(ConnectorConfiguration config) throws Exception;
+
+  /** The listing transform for this configuration. */
+  SourceListing listing(ConnectorConfiguration config);
+
+  /** The content fetcher, or null for sources whose records carry all their fields (databases). */
+  default ContentFetcher contentFetcher(ConnectorConfiguration config) {
+    return null;
+  }
+
+  /**
+   * Extra mappings for this source's document fields, merged into the content index mappings when
+   * the index is created (a JSON object of {@code properties}), or null.
+   */
+  default String indexPropertiesJson() {
+    return null;
+  }
+}

@@ -1,0 +1,60 @@
+package io.beamconnectors.sources;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.BooleanCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+
+/** Deterministic coder for {@link SourceRecord}: fixed field order, UTF-8 strings, var-longs. */
+public final class SourceRecordCoder extends AtomicCoder<SourceRecord> {
+  private static final long serialVersionUID = 1L;
+  private static final SourceRecordCoder INSTANCE = new SourceRecordCoder();
+  private static final StringUtf8Coder STRING = StringUtf8Coder.of();
+  private static final VarLongCoder LONG = VarLongCoder.of();
+  private static final BooleanCoder BOOL = BooleanCoder.of();
+
+  public static SourceRecordCoder of() {
+    return INSTANCE;
+  }
+
+  private SourceRecordCoder() {}
+
+  @Override
+  public void encode(SourceRecord value, OutputStream out) throws IOException {
+    STRING.encode(value.id(), out);
+    STRING.encode(value.token(), out);
+    STRING.encode(value.scope(), out);
+    STRING.encode(value.fieldsJson(), out);
+    ContentRef c = value.content();
+    BOOL.encode(c != null, out);
+    if (c != null) {
+      STRING.encode(c.location(), out);
+      STRING.encode(c.fileName(), out);
+      LONG.encode(c.sizeBytes(), out);
+    }
+  }
+
+  @Override
+  public SourceRecord decode(InputStream in) throws IOException {
+    String id = STRING.decode(in);
+    String token = STRING.decode(in);
+    String scope = STRING.decode(in);
+    String fields = STRING.decode(in);
+    ContentRef content = null;
+    if (BOOL.decode(in)) {
+      content = new ContentRef(STRING.decode(in), STRING.decode(in), LONG.decode(in));
+    }
+    return SourceRecord.decoded(id, token, scope, fields, content);
+  }
+
+  @Override
+  public void verifyDeterministic() {}
+
+  @Override
+  public boolean consistentWithEquals() {
+    return true;
+  }
+}

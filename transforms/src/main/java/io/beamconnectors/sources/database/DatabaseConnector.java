@@ -1,0 +1,73 @@
+package io.beamconnectors.sources.database;
+
+import io.beamconnectors.sources.ConfigurableField;
+import io.beamconnectors.sources.ConfigurableField.Type;
+import io.beamconnectors.sources.ConfigurationSpec;
+import io.beamconnectors.sources.ConnectorConfiguration;
+import io.beamconnectors.sources.Secrets;
+import io.beamconnectors.sources.SourceConnector;
+import io.beamconnectors.sources.SourceListing;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The shared base of the database sources (the reference's generic database): the common
+ * configuration fields with the reference's defaults, ping, and the listing that streams every
+ * row of every table. A dialect supplies the SQL that differs.
+ */
+public abstract class DatabaseConnector implements SourceConnector {
+  private static final long serialVersionUID = 1L;
+
+  public static final String HOST = "host";
+  public static final String PORT = "port";
+  public static final String USERNAME = "username";
+  public static final String PASSWORD = "password";
+  public static final String DATABASE = "database";
+  public static final String TABLES = "tables";
+  public static final String FETCH_SIZE = "fetch_size";
+  public static final String RETRY_COUNT = "retry_count";
+
+  /** The dialect for this database. */
+  protected abstract DatabaseDialect dialect();
+
+  /** The base fields; subclasses add theirs with {@link ConfigurationSpec#with}. */
+  protected static ConfigurationSpec baseSpec() {
+    return ConfigurationSpec.of(
+        ConfigurableField.of(HOST, Type.STR).withLabel("Host").withDefault("127.0.0.1").withOrder(1),
+        ConfigurableField.of(PORT, Type.INT).withLabel("Port").withDefault(9090L).withOrder(2)
+            .withBounds(0L, 65536L),
+        ConfigurableField.of(USERNAME, Type.STR).withLabel("Username").withDefault("admin").withOrder(3),
+        ConfigurableField.of(PASSWORD, Type.STR).withLabel("Password").withDefault("Password_123").withOrder(4)
+            .asSensitive(),
+        ConfigurableField.of(DATABASE, Type.STR).withLabel("Database").withDefault("xe").withOrder(5),
+        ConfigurableField.of(TABLES, Type.LIST).withLabel("Comma-separated list of tables").withDefault("*")
+            .withDisplay("textarea").withOrder(6)
+            .withTooltip("Table names, or * for every table of every schema"),
+        ConfigurableField.of(FETCH_SIZE, Type.INT).withLabel("Rows fetched per request").withDefault(50L)
+            .withOrder(7).asOptional().asAdvanced().withBounds(0L, null),
+        ConfigurableField.of(RETRY_COUNT, Type.INT).withLabel("Retries per request").withDefault(3L)
+            .withOrder(8).asOptional().asAdvanced().withBounds(-1L, null));
+  }
+
+  @Override
+  public void ping(ConnectorConfiguration config) throws Exception {
+    DatabaseDialect d = dialect();
+    try (Connection c = JdbcConnections.open(d, config);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(d.pingQuery())) {
+      rs.next();
+    } catch (SQLException e) {
+      throw new SQLException(String.format(
+          "Can't connect to %s on %s:%s (database '%s', user '%s'): %s",
+          serviceType(), config.getString(HOST), config.getString(PORT), config.getString(DATABASE),
+          config.getString(USERNAME), Secrets.describe(e, Secrets.of(config))));
+    }
+  }
+
+  @Override
+  public SourceListing listing(ConnectorConfiguration config) {
+    return DatabaseListing.of(dialect(), config);
+  }
+}

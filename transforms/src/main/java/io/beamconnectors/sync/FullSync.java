@@ -1,0 +1,100 @@
+package io.beamconnectors.sync;
+
+import io.beamconnectors.content.ContentSettings;
+import io.beamconnectors.content.FetchContent;
+import io.beamconnectors.elasticsearch.BulkSettings;
+import io.beamconnectors.elasticsearch.ElasticsearchConnection;
+import io.beamconnectors.elasticsearch.IndexedState;
+import io.beamconnectors.elasticsearch.ReadIndexState;
+import io.beamconnectors.elasticsearch.WriteToIndex;
+import io.beamconnectors.sources.ConnectorConfiguration;
+import io.beamconnectors.sources.ContentFetcher;
+import io.beamconnectors.sources.ListingIssue;
+import io.beamconnectors.sources.SourceConnector;
+import io.beamconnectors.sources.SourceListing;
+import io.beamconnectors.sources.SourceRecord;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * One full sync of a source into its content index, as one Beam transform:
+ * list the source, read the index state, join them by id, decide create/update/unchanged/delete,
+ * fetch and extract content for what changed, write through bulk requests. Outputs the failed
+ * bulk items ({@link #FAILED_WRITES}) and the listing issues ({@link #ISSUES}).
+ */
+public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
+  private static final long serialVersionUID = 1L;
+
+  public static final TupleTag<String> FAILED_WRITES = new TupleTag<>("failedWrites") {};
+  public static final TupleTag<ListingIssue> ISSUES = new TupleTag<>("issues") {};
+
+  private final SourceConnector connector;
+  private final ConnectorConfiguration configuration;
+  private final ElasticsearchConnection elasticsearch;
+  private final BulkSettings bulk;
+  private final ContentSettings content;
+  private final int stateSlices;
+
+  private FullSync(SourceConnector connector, ConnectorConfiguration configuration, ElasticsearchConnection elasticsearch,
+      BulkSettings bulk, ContentSettings content, int stateSlices) {
+    this.connector = connector;
+    this.configuration = configuration;
+    this.elasticsearch = elasticsearch;
+    this.bulk = bulk;
+    this.content = content;
+    this.stateSlices = stateSlices;
+  }
+
+  public static FullSync of(SourceConnector connector, ConnectorConfiguration configuration, ElasticsearchConnection elasticsearch) {
+    return new FullSync(connector, configuration, elasticsearch, BulkSettings.defaults(), ContentSettings.defaults(), 4);
+  }
+
+  public FullSync withBulkSettings(BulkSettings v) {
+    return new FullSync(connector, configuration, elasticsearch, v, content, stateSlices);
+  }
+
+  public FullSync withContentSettings(ContentSettings v) {
+    return new FullSync(connector, configuration, elasticsearch, bulk, v, stateSlices);
+  }
+
+  public FullSync withStateSlices(int v) {
+    return new FullSync(connector, configuration, elasticsearch, bulk, content, v);
+  }
+
+  @Override
+  public PCollectionTuple expand(PBegin input) {
+    PCollectionTuple listing = input.apply("List " + connector.serviceType(), connector.listing(configuration));
+    PCollection<KV<String, SourceRecord>> records = listing.get(SourceListing.RECORDS);
+    PCollection<ListingIssue> issues = listing.get(SourceListing.ISSUES);
+    issues.apply("ReportIssues", ReportIssues.create());
+
+    PCollection<KV<String, IndexedState>> state =
+        input.apply("ReadIndexState", ReadIndexState.of(elasticsearch).withSlices(stateSlices));
+
+    PCollectionTuple decided = records.apply("Reconcile", Reconcile.against(state, issues));
+
+    PCollection<SourceRecord> upserts = decided.get(Reconcile.UPSERTS);
+    ContentFetcher fetcher = connector.contentFetcher(configuration);
+    PCollection<String> documents = fetcher == null
+        ? upserts.apply("ToDocuments", MapElements.into(TypeDescriptors.strings()).via(IndexOperations::indexJson))
+        : upserts.apply("FetchContent", FetchContent.using(fetcher, content));
+    PCollection<String> deletes = decided.get(Reconcile.DELETES)
+        .apply("ToDeletes", MapElements.into(TypeDescriptors.strings()).via(IndexOperations::deleteJson));
+
+    PCollection<String> failed = PCollectionList.of(documents.setCoder(StringUtf8Coder.of()))
+        .and(deletes.setCoder(StringUtf8Coder.of()))
+        .apply("Operations", Flatten.pCollections())
+        .apply("WriteToIndex", WriteToIndex.to(elasticsearch).withSettings(bulk));
+
+    return PCollectionTuple.of(FAILED_WRITES, failed).and(ISSUES, issues);
+  }
+}

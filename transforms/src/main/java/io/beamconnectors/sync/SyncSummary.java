@@ -1,0 +1,92 @@
+package io.beamconnectors.sync;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+
+/** The counters of a finished sync, read from the pipeline's metrics, and their one-screen form. */
+public final class SyncSummary {
+  private final Map<String, Long> counters;
+  private final List<String> issues;
+  private final long elapsedMillis;
+
+  private SyncSummary(Map<String, Long> counters, List<String> issues, long elapsedMillis) {
+    this.counters = counters;
+    this.issues = issues;
+    this.elapsedMillis = elapsedMillis;
+  }
+
+  public static SyncSummary from(PipelineResult result, long elapsedMillis) {
+    Map<String, Long> counters = new LinkedHashMap<>();
+    for (String name : SyncCounters.ALL) {
+      counters.put(name, 0L);
+    }
+    List<String> issues = new ArrayList<>();
+    MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder().build());
+    for (MetricResult<Long> c : metrics.getCounters()) {
+      String ns = c.getName().getNamespace();
+      long value = attempted(c);
+      if (SyncCounters.NAMESPACE.equals(ns)) {
+        counters.merge(c.getName().getName(), value, Long::sum);
+      } else if (SyncCounters.ISSUE_NAMESPACE.equals(ns)) {
+        issues.add(c.getName().getName());
+      }
+    }
+    return new SyncSummary(counters, issues, elapsedMillis);
+  }
+
+  private static long attempted(MetricResult<Long> c) {
+    try {
+      Long committed = c.getCommitted();
+      if (committed != null) {
+        return committed;
+      }
+    } catch (UnsupportedOperationException e) {
+      // Runners without committed metrics: fall through.
+    }
+    Long attempted = c.getAttempted();
+    return attempted == null ? 0 : attempted;
+  }
+
+  public long get(String counter) {
+    return counters.getOrDefault(counter, 0L);
+  }
+
+  public Map<String, Long> counters() {
+    return counters;
+  }
+
+  /** "FAILED scope" / "SKIPPED scope" entries, one per scope with an issue. */
+  public List<String> issues() {
+    return issues;
+  }
+
+  public long elapsedMillis() {
+    return elapsedMillis;
+  }
+
+  /** True when every part of the source was listed and every write succeeded. */
+  public boolean clean() {
+    return get(SyncCounters.LISTING_FAILURES) == 0 && get(SyncCounters.FAILED) == 0;
+  }
+
+  public String format() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("Sync summary (").append(String.format("%.1f", elapsedMillis / 1000.0)).append(" s)\n");
+    for (Map.Entry<String, Long> e : counters.entrySet()) {
+      sb.append(String.format("  %-24s %,d%n", e.getKey(), e.getValue()));
+    }
+    if (!issues.isEmpty()) {
+      sb.append("  issues:\n");
+      for (String i : issues) {
+        sb.append("    ").append(i).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+}
