@@ -28,7 +28,7 @@ import java.util.Locale;
  */
 public final class RowDocuments {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final DateTimeFormatter PY_DATETIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss[.SSSSSS]");
+  private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
   private RowDocuments() {}
 
@@ -103,9 +103,9 @@ public final class RowDocuments {
     } else if (v instanceof Boolean b) {
       doc.put(name, b);
     } else if (v instanceof java.sql.Timestamp t) {
-      doc.put(name, t.toLocalDateTime().format(PY_DATETIME));
+      doc.put(name, isoformat(t.toLocalDateTime()));
     } else if (v instanceof LocalDateTime t) {
-      doc.put(name, t.format(PY_DATETIME));
+      doc.put(name, isoformat(t));
     } else if (v instanceof OffsetDateTime t) {
       doc.put(name, t.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
     } else if (v instanceof java.sql.Date d) {
@@ -131,6 +131,13 @@ public final class RowDocuments {
     } else {
       doc.put(name, v.toString());
     }
+  }
+
+  /** Python's {@code datetime.isoformat()}: seconds always, microseconds only when not zero. */
+  static String isoformat(LocalDateTime t) {
+    String s = t.format(SECONDS);
+    int micros = t.getNano() / 1000;
+    return micros == 0 ? s : s + String.format(".%06d", micros);
   }
 
   /** A hex digest of the document's fields: the per-row change token. */

@@ -80,11 +80,13 @@ final class PostgresqlDialect implements DatabaseDialect {
   @Override
   public List<String> schemas(Connection c, ConnectorConfiguration config) throws SQLException {
     List<String> out = new ArrayList<>();
+    // pg_catalog, not information_schema: information_schema hides what the user has no privilege
+    // on, so a revoked schema or table would look deleted and its documents would be removed.
     try (PreparedStatement s = c.prepareStatement(
-        "SELECT schema_name FROM information_schema.schemata"
-            + " WHERE schema_name NOT IN ('pg_toast', 'pg_catalog', 'information_schema')"
-            + " AND schema_name NOT LIKE 'pg\\_temp\\_%' AND schema_name NOT LIKE 'pg\\_toast\\_temp\\_%'"
-            + " ORDER BY schema_name");
+        "SELECT nspname FROM pg_catalog.pg_namespace"
+            + " WHERE nspname NOT IN ('pg_toast', 'pg_catalog', 'information_schema')"
+            + " AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'"
+            + " ORDER BY nspname");
         ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
         out.add(rs.getString(1));
@@ -97,10 +99,12 @@ final class PostgresqlDialect implements DatabaseDialect {
   public List<String> tables(Connection c, ConnectorConfiguration config, String schema) throws SQLException {
     List<String> out = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(
-        "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? AND table_schema = ?"
-            + " ORDER BY table_name")) {
-      s.setString(1, config.getString(DatabaseConnector.DATABASE));
-      s.setString(2, schema);
+        "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT c.relispartition"
+            + " ORDER BY c.relname")) {
+      // Tables, partitioned tables (their partitions are read through the parent), views,
+      // materialized views and foreign tables, whatever the user's privileges (see schemas()).
+      s.setString(1, schema);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           out.add(rs.getString(1));
