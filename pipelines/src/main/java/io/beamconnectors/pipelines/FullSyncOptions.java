@@ -101,6 +101,11 @@ public interface FullSyncOptions extends PipelineOptions {
 
   void setExtractionTimeoutSeconds(int v);
 
+  @Description("Also write the summary counters as JSON to this file (for scripts and benchmarks).")
+  String getSummaryJson();
+
+  void setSummaryJson(String v);
+
   @Description("Check the source with a ping before building the pipeline.")
   @Default.Boolean(true)
   boolean getPing();

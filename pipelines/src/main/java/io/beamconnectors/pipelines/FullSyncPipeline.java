@@ -49,6 +49,9 @@ public final class FullSyncPipeline {
     try {
       SyncSummary summary = run(options, System.getenv());
       System.out.println(summary.format());
+      if (options.getSummaryJson() != null) {
+        JSON.writerWithDefaultPrettyPrinter().writeValue(Path.of(options.getSummaryJson()).toFile(), summary.toMap());
+      }
       code = summary.clean() ? 0 : 1;
     } catch (ConfigurationException e) {
       System.err.println(e.getMessage());

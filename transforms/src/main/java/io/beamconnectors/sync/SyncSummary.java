@@ -75,6 +75,16 @@ public final class SyncSummary {
     return get(SyncCounters.LISTING_FAILURES) == 0 && get(SyncCounters.FAILED) == 0;
   }
 
+  /** Counters, issues and elapsed time as a map (for JSON). */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("elapsed_ms", elapsedMillis);
+    m.put("counters", counters);
+    m.put("issues", issues);
+    m.put("clean", clean());
+    return m;
+  }
+
   public String format() {
     StringBuilder sb = new StringBuilder();
     sb.append("Sync summary (").append(String.format("%.1f", elapsedMillis / 1000.0)).append(" s)\n");

@@ -1,0 +1,33 @@
+# beam-connectors: the front door. `make run` and `make test` are the two commands of the README.
+SHELL := /bin/bash
+MVN := mvn -B -ntp
+
+.PHONY: install run test unit ftest bench jar clean fixtures-stop
+
+install:  ## build every module (no tests)
+	$(MVN) -q install -DskipTests
+
+run:  ## local demo: start Elasticsearch + PostgreSQL, load a demo table, one full sync, a sample search
+	bash ftest/demo.sh
+
+test:  ## unit tests + functional tests against real servers (what .ci/run calls)
+	bash ftest/run.sh all
+
+unit:  ## unit tests only, no servers
+	$(MVN) install
+
+ftest:  ## one source's functional test: make ftest NAME=postgresql
+	@test -n "$(NAME)" || { echo "usage: make ftest NAME=<postgresql|network_drive|s3|google_cloud_storage|azure_blob_storage>"; exit 2; }
+	bash ftest/run.sh $(NAME)
+
+bench:  ## benchmarks (numbers only, never fails on timing): BENCH_ROWS=1000000 make bench
+	bash ftest/bench.sh
+
+jar:  ## the runnable shaded pipelines jar (large; built once)
+	$(MVN) -q install -DskipTests -Pshade -pl transforms,pipelines
+
+fixtures-stop:  ## stop every fixture server of this checkout's run dir
+	for f in gcs azurite s3 samba postgresql elasticsearch; do bash ftest/fixtures/$$f.sh stop || true; done
+
+clean:
+	$(MVN) -q clean
