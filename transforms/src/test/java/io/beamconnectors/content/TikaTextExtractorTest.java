@@ -20,6 +20,32 @@ class TikaTextExtractorTest {
   }
 
   @Test
+  void extractsPdfText() throws Exception {
+    // Guards the commons-lang3 pin: with Beam's older commons-lang3, Tika fails on PDFs.
+    byte[] pdf;
+    try (org.apache.pdfbox.pdmodel.PDDocument doc = new org.apache.pdfbox.pdmodel.PDDocument();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream()) {
+      org.apache.pdfbox.pdmodel.PDPage page = new org.apache.pdfbox.pdmodel.PDPage();
+      doc.addPage(page);
+      try (org.apache.pdfbox.pdmodel.PDPageContentStream cs = new org.apache.pdfbox.pdmodel.PDPageContentStream(doc, page)) {
+        cs.beginText();
+        cs.setFont(new org.apache.pdfbox.pdmodel.font.PDType1Font(
+            org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA), 12);
+        cs.newLineAtOffset(72, 700);
+        cs.showText("Invoice total forty two");
+        cs.endText();
+      }
+      doc.save(out);
+      pdf = out.toByteArray();
+    }
+    try (TikaTextExtractor x = new TikaTextExtractor(1000, 30, true)) {
+      TikaTextExtractor.Result r = x.extract(pdf, "invoice.pdf");
+      assertEquals(null, r.error());
+      assertTrue(r.text().contains("Invoice total forty two"), r.text());
+    }
+  }
+
+  @Test
   void capsTheTextAndMarksItTruncated() {
     try (TikaTextExtractor x = new TikaTextExtractor(10, 30, false)) {
       TikaTextExtractor.Result r = x.extract("abcdefghijklmnopqrstuvwxyz".getBytes(StandardCharsets.UTF_8), "a.txt");
