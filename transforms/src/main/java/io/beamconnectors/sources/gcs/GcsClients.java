@@ -105,7 +105,7 @@ final class GcsClients {
           out.add(v.asText());
           out.add(rewrapPrivateKey(v.asText()));
           // Key bodies are often quoted line by line.
-          for (String line : v.asText().split("\n")) {
+          for (String line : (v.asText() + "\n" + rewrapPrivateKey(v.asText())).split("\n")) {
             if (line.length() >= 16 && !line.startsWith("-----")) {
               out.add(line);
             }

@@ -9,7 +9,7 @@ import io.beamconnectors.sources.ContentRef;
 import io.beamconnectors.sources.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /** Streams an object's bytes by its {@code bucket/name} location; one client per reader. */
@@ -35,9 +35,7 @@ final class GcsContentFetcher implements ContentFetcher {
       public InputStream read(ContentRef ref) throws IOException {
         String[] bn = GcsDocuments.splitLocation(ref.location());
         try {
-          ReadChannel channel = storage.reader(BlobId.of(bn[0], bn[1]));
-          channel.setChunkSize(0);
-          return Channels.newInputStream(channel);
+          return new ChannelStream(storage.reader(BlobId.of(bn[0], bn[1])));
         } catch (RuntimeException e) {
           throw new IOException("cannot read gs://" + bn[0] + "/" + bn[1] + ": " + Secrets.describe(e, secrets));
         }
@@ -52,5 +50,39 @@ final class GcsContentFetcher implements ContentFetcher {
         }
       }
     };
+  }
+
+  /** An InputStream over a ReadChannel whose read never returns 0 (it waits for bytes or the end). */
+  static final class ChannelStream extends InputStream {
+    private final ReadChannel channel;
+
+    ChannelStream(ReadChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+      int n;
+      do {
+        n = channel.read(buf);
+      } while (n == 0);
+      return n;
+    }
+
+    @Override
+    public void close() {
+      channel.close();
+    }
   }
 }
