@@ -2,6 +2,7 @@ package io.beamconnectors.ftest.gcs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +17,8 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.beamconnectors.elasticsearch.ContentIndex;
 import io.beamconnectors.ftest.support.FileCorpus;
+import io.beamconnectors.pipelines.FullSyncPipeline;
+import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.ftest.support.FixtureEnv;
 import io.beamconnectors.ftest.support.IndexInspector;
 import io.beamconnectors.ftest.support.SyncRunner;
@@ -332,5 +335,25 @@ class GcsFtest {
         assertTrue(after.containsKey(id), "kept: " + id);
       }
     }
+  }
+
+  @Test
+  @Order(5)
+  void badConfigurationAndUnreachableSourceChangeNothing() throws Exception {
+    Map<String, JsonNode> before = inspector.documents();
+    Map<String, Object> bad = config();
+    bad.put("service_account_credentials", "{\"private_key\": \"Secret-Key-Material-42\"");
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> SyncRunner.of("google_cloud_storage", INDEX, bad).run());
+    assertTrue(e.getMessage().contains("service_account_credentials"), e.getMessage());
+    assertFalse(e.getMessage().contains("Secret-Key-Material-42"), e.getMessage());
+
+    Map<String, Object> unreachable = config();
+    unreachable.put("emulator_host", "http://127.0.0.1:1"); // nothing listens on port 1
+    unreachable.put("retry_count", "0");
+    FullSyncPipeline.SourceUnreachableException u = assertThrows(FullSyncPipeline.SourceUnreachableException.class,
+        () -> SyncRunner.of("google_cloud_storage", INDEX, unreachable).run());
+    assertTrue(u.getMessage().contains("cannot reach Google Cloud Storage"), u.getMessage());
+    assertEquals(before, inspector.documents(), "the index is untouched");
   }
 }
