@@ -107,6 +107,23 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     }
   }
 
+  /** "type: reason" from a bulk response item; never throws (the item may not even be JSON). */
+  static String reasonOf(String responseItemJson) {
+    if (responseItemJson == null) {
+      return "no response item";
+    }
+    try {
+      JsonNode error = JSON.readTree(responseItemJson).findPath("error");
+      if (!error.isMissingNode()) {
+        return error.isTextual() ? error.asText() : error.path("type").asText() + ": " + error.path("reason").asText();
+      }
+    } catch (Exception e) {
+      // fall through to the raw text
+    }
+    String raw = responseItemJson.replaceAll("\\s+", " ");
+    return raw.length() > 500 ? raw.substring(0, 500) : raw;
+  }
+
   static final class DescribeFailureFn extends DoFn<Document, String> {
     private static final long serialVersionUID = 1L;
     private static final int LOGGED_PER_INSTANCE = 20;
@@ -114,7 +131,7 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     private transient int logged;
 
     @ProcessElement
-    public void process(@Element Document d, OutputReceiver<String> out) throws Exception {
+    public void process(@Element Document d, OutputReceiver<String> out) {
       failed.inc();
       String id = "";
       try {
@@ -122,9 +139,7 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
       } catch (Exception e) {
         // keep the empty id
       }
-      JsonNode item = d.getResponseItemJson() == null ? JSON.createObjectNode() : JSON.readTree(d.getResponseItemJson());
-      JsonNode error = item.findPath("error");
-      String reason = error.isMissingNode() ? item.toString() : error.path("type").asText() + ": " + error.path("reason").asText();
+      String reason = reasonOf(d.getResponseItemJson());
       String desc = JSON.createObjectNode()
           .put("id", id)
           .put("op", isDelete(d) ? "delete" : "index")

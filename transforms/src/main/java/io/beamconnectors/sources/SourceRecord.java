@@ -27,11 +27,13 @@ public final class SourceRecord implements Serializable {
   }
 
   /**
+   * @param id the document id; one longer than 512 UTF-8 bytes is replaced by its MD5 digest
+   *     ({@link DocumentIds}), so callers key their output by {@link #id()}
    * @param fieldsJson the document's fields as a JSON object; the engine adds {@code id},
    *     {@code _timestamp} and {@code _scope}
    */
   public static SourceRecord of(String id, String token, Scope scope, String fieldsJson) {
-    return new SourceRecord(id, token, scope.path(), fieldsJson, null);
+    return new SourceRecord(DocumentIds.normalize(id), token, scope.path(), fieldsJson, null);
   }
 
   public SourceRecord withContent(ContentRef ref) {

@@ -6,7 +6,11 @@ import io.beamconnectors.sources.SourceRecord;
 import io.beamconnectors.sources.SourceRecordCoder;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -54,7 +58,12 @@ public final class Reconcile extends PTransform<PCollection<KV<String, SourceRec
   @Override
   public PCollectionTuple expand(PCollection<KV<String, SourceRecord>> listing) {
     PCollectionView<List<ListingIssue>> issuesView = issues.apply("IssuesView", View.asList());
-    PCollectionTuple out = KeyedPCollectionTuple.of(SOURCE, listing)
+    // Keyed by the record's own id: a source may have keyed by an id the record shortened.
+    PCollection<KV<String, SourceRecord>> byId = listing
+        .apply("KeyByRecordId", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(SourceRecord.class)))
+            .via((KV<String, SourceRecord> kv) -> KV.of(kv.getValue().id(), kv.getValue())))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), SourceRecordCoder.of()));
+    PCollectionTuple out = KeyedPCollectionTuple.of(SOURCE, byId)
         .and(INDEX, indexState)
         .apply("JoinById", CoGroupByKey.create())
         .apply("Decide", ParDo.of(new DecideFn(issuesView))
