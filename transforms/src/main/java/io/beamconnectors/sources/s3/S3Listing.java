@@ -167,6 +167,9 @@ final class S3Listing extends SourceListing {
             .fetchOwner(true)
             .maxKeys(config.getInt(S3Connector.PAGE_SIZE))
             .build();
+        // Some S3-compatible servers (S3Mock among them) repeat the common prefixes on every page:
+        // a prefix must become one unit only, or its objects would be listed twice.
+        Set<String> seenPrefixes = new java.util.HashSet<>();
         for (ListObjectsV2Response page : s3.listObjectsV2Paginator(request)) {
           pages.inc();
           for (S3Object o : page.contents()) {
@@ -174,6 +177,9 @@ final class S3Listing extends SourceListing {
             objects.inc();
           }
           for (CommonPrefix p : page.commonPrefixes()) {
+            if (!seenPrefixes.add(p.prefix())) {
+              continue;
+            }
             prefixes.inc();
             out.get(UNITS).output(List.of(bucket, region, p.prefix()));
           }
