@@ -312,7 +312,6 @@ class S3Ftest {
     assertFalse(summary.clean());
     assertTrue(summary.get(SyncCounters.LISTING_FAILURES) >= 1);
     assertTrue(summary.issues().stream().anyMatch(i -> i.startsWith("FAILED " + OTHER)), summary.issues().toString());
-    assertTrue(summary.issues().stream().noneMatch(i -> i.contains(FixtureEnv.require("BC_S3_SECRET_KEY", "s3") + "x")));
     assertEquals(1, summary.get(SyncCounters.DELETED), "only the main bucket's delete goes through");
     assertTrue(summary.get(SyncCounters.DELETES_BLOCKED) >= 6, "the missing bucket's deletes are blocked");
     assertMirrorsSource(Set.of(MAIN), otherIds);
@@ -331,9 +330,11 @@ class S3Ftest {
     wrongEndpoint.put("endpoint", "http://127.0.0.1:1");
     wrongEndpoint.put("max_attempts", "1");
     wrongEndpoint.put("connect_timeout", "2");
+    wrongEndpoint.put("aws_secret_access_key", "Wrong-Secret-Value-42");
     FullSyncPipeline.SourceUnreachableException pinged = assertThrows(
         FullSyncPipeline.SourceUnreachableException.class,
         () -> SyncRunner.of("s3", INDEX, wrongEndpoint).run());
-    assertFalse(pinged.getMessage().contains(FixtureEnv.require("BC_S3_SECRET_KEY", "s3") + "-"), pinged.getMessage());
+    assertFalse(pinged.getMessage().contains("Wrong-Secret-Value-42"), pinged.getMessage());
+    assertTrue(pinged.getMessage().contains("ListBuckets"), pinged.getMessage());
   }
 }
