@@ -1,0 +1,107 @@
+package io.beamconnectors.sources.s3;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beamconnectors.sources.ConfigurationException;
+import io.beamconnectors.sources.ConnectorConfiguration;
+import io.beamconnectors.sources.Scope;
+import io.beamconnectors.sources.SourceRecord;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class S3ConnectorTest {
+  private final S3Connector connector = new S3Connector();
+
+  private ConnectorConfiguration config(Map<String, Object> values) {
+    return connector.configuration(values);
+  }
+
+  @Test
+  void idIsMd5OfBucketSlashKey() {
+    // printf 'b/a.txt' | md5sum
+    assertEquals("17bd983bbf2dea1d05de707f77bd9d69", S3Documents.id("b", "a.txt"));
+  }
+
+  @Test
+  void tokenIsPythonIsoformat() {
+    assertEquals("2023-05-01T12:00:00+00:00", S3Documents.token(Instant.parse("2023-05-01T12:00:00Z")));
+    assertEquals("2023-05-01T12:00:00.123000+00:00", S3Documents.token(Instant.parse("2023-05-01T12:00:00.123Z")));
+    assertEquals("2023-05-01T12:00:00.000001+00:00",
+        S3Documents.token(Instant.parse("2023-05-01T12:00:00.000001999Z")));
+  }
+
+  @Test
+  void scopeIsBucketAndParentPath() {
+    assertEquals(Scope.of("b"), S3Documents.scope("b", "a.txt"));
+    assertEquals(Scope.of("b", "x", "y"), S3Documents.scope("b", "x/y/a.txt"));
+    // a folder key lies under its own prefix unit, so a failed unit keeps it
+    assertEquals(Scope.of("b", "x"), S3Documents.scope("b", "x/"));
+    assertTrue(S3Documents.prefixScope("b", "x/").covers(S3Documents.scope("b", "x/").path()));
+    assertTrue(S3Documents.prefixScope("b", "x/").covers(S3Documents.scope("b", "x/y/z.txt").path()));
+    assertFalse(S3Documents.prefixScope("b", "x/").covers(S3Documents.scope("b", "xy/z.txt").path()));
+  }
+
+  @Test
+  void recordCarriesFieldsAndContentForFilesOnly() throws Exception {
+    SourceRecord file = S3Documents.record("b", "d/r.pdf", 12, Instant.parse("2024-01-02T03:04:05Z"), null, "STANDARD");
+    JsonNode f = new ObjectMapper().readTree(file.fieldsJson());
+    assertEquals("d/r.pdf", f.path("filename").asText());
+    assertEquals(12, f.path("size_in_bytes").asLong());
+    assertEquals("b", f.path("bucket").asText());
+    assertEquals("", f.path("owner").asText());
+    assertEquals("STANDARD", f.path("storage_class").asText());
+    assertEquals("2024-01-02T03:04:05+00:00", file.token());
+    assertEquals("b/d/r.pdf", file.content().location());
+    assertEquals("d/r.pdf", file.content().fileName());
+    assertEquals(List.of("b", "d/r.pdf"), List.of(S3Documents.splitLocation("b/d/r.pdf")));
+    assertNull(S3Documents.record("b", "d/", 0, Instant.EPOCH, "me", "STANDARD").content());
+  }
+
+  @Test
+  void bucketLocationBecomesRegion() {
+    assertEquals("us-east-1", S3Clients.normalizeLocation(null));
+    assertEquals("us-east-1", S3Clients.normalizeLocation(""));
+    assertEquals("eu-west-1", S3Clients.normalizeLocation("EU"));
+    assertEquals("ap-south-1", S3Clients.normalizeLocation("ap-south-1"));
+  }
+
+  @Test
+  void defaultsFollowTheReference() {
+    ConnectorConfiguration c = config(Map.of());
+    assertEquals(List.of("ent-search-ingest-dev"), c.getList(S3Connector.BUCKETS));
+    assertEquals(90, c.getInt(S3Connector.READ_TIMEOUT));
+    assertEquals(90, c.getInt(S3Connector.CONNECT_TIMEOUT));
+    assertEquals(5, c.getInt(S3Connector.MAX_ATTEMPTS));
+    assertEquals(100, c.getInt(S3Connector.PAGE_SIZE));
+    assertFalse(c.getBoolean(S3Connector.PATH_STYLE));
+    assertTrue(connector.configurationSpec().field(S3Connector.SECRET_ACCESS_KEY).get().sensitive());
+    connector.validate(c);
+  }
+
+  @Test
+  void badConfigurationNamesTheFieldAndHidesTheSecret() {
+    Map<String, Object> v = new HashMap<>();
+    v.put("buckets", "s3://my-bucket/x");
+    v.put("aws_secret_access_key", "TopSecretValue123");
+    v.put("endpoint", "ftp://host");
+    v.put("page_size", "0");
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> connector.validate(config(v)));
+    assertTrue(e.getMessage().contains("(page_size)"), e.getMessage());
+    v.put("page_size", "10");
+    e = assertThrows(ConfigurationException.class, () -> connector.validate(config(v)));
+    assertTrue(e.getMessage().contains("(buckets)"), e.getMessage());
+    assertTrue(e.getMessage().contains("(aws_access_key_id)"), e.getMessage());
+    assertTrue(e.getMessage().contains("(endpoint)"), e.getMessage());
+    assertFalse(e.getMessage().contains("TopSecretValue123"), e.getMessage());
+    assertFalse(config(v).toString().contains("TopSecretValue123"));
+  }
+}
