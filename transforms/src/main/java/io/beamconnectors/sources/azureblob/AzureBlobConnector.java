@@ -6,7 +6,6 @@ import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.ConfigurationSpec;
 import io.beamconnectors.sources.ConnectorConfiguration;
 import io.beamconnectors.sources.ContentFetcher;
-import io.beamconnectors.sources.Secrets;
 import io.beamconnectors.sources.SourceConnector;
 import io.beamconnectors.sources.SourceListing;
 import java.net.URI;
@@ -147,7 +146,7 @@ public final class AzureBlobConnector implements SourceConnector {
     } catch (RuntimeException e) {
       throw new java.io.IOException(String.format(
           "Can't reach Azure Blob Storage account '%s' at %s: %s", settings.accountName(), settings.endpoint(),
-          Secrets.describe(e, settings.secrets())));
+          settings.describe(e)));
     }
   }
 

@@ -2,7 +2,6 @@ package io.beamconnectors.sources.azureblob;
 
 import io.beamconnectors.sources.ContentFetcher;
 import io.beamconnectors.sources.ContentRef;
-import io.beamconnectors.sources.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -27,7 +26,7 @@ final class AzureBlobFetcher implements ContentFetcher {
           return client.service().getBlobContainerClient(parts[0]).getBlobClient(parts[1]).openInputStream();
         } catch (RuntimeException e) {
           throw new IOException("cannot read blob '" + parts[1] + "' of container '" + parts[0] + "': "
-              + Secrets.describe(e, settings.secrets()));
+              + settings.describe(e));
         }
       }
 

@@ -11,7 +11,6 @@ import com.azure.storage.blob.models.ListBlobsOptions;
 import io.beamconnectors.sources.ListingIssue;
 import io.beamconnectors.sources.ListingIssueCoder;
 import io.beamconnectors.sources.Scope;
-import io.beamconnectors.sources.Secrets;
 import io.beamconnectors.sources.SourceListing;
 import io.beamconnectors.sources.SourceRecord;
 import java.io.Serializable;
@@ -116,7 +115,7 @@ final class AzureBlobListing extends SourceListing {
     }
 
     String describe(Throwable e) {
-      return Secrets.describe(e, settings.secrets());
+      return settings.describe(e);
     }
   }
 

@@ -70,6 +70,18 @@ final class AzureBlobSettings implements Serializable {
     return concurrentDownloads;
   }
 
+  /**
+   * A short, secret-free description of a failure. The SDK's {@code BlobStorageException} message
+   * starts with several lines of signing hints; the status code and Azure's error code say more.
+   */
+  String describe(Throwable e) {
+    if (e instanceof com.azure.storage.blob.models.BlobStorageException b) {
+      return io.beamconnectors.sources.Secrets.redact(
+          "HTTP " + b.getStatusCode() + " " + b.getErrorCode() + " from the blob service", secrets());
+    }
+    return io.beamconnectors.sources.Secrets.describe(e, secrets());
+  }
+
   /** Values to redact from any message. */
   List<String> secrets() {
     return List.of(accountKey);
