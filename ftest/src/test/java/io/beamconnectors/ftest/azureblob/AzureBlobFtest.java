@@ -1,0 +1,350 @@
+package io.beamconnectors.ftest.azureblob;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.core.util.BinaryData;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.BlobContainerItem;
+import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamconnectors.elasticsearch.ContentIndex;
+import io.beamconnectors.ftest.support.FileCorpus;
+import io.beamconnectors.ftest.support.FixtureEnv;
+import io.beamconnectors.ftest.support.IndexInspector;
+import io.beamconnectors.ftest.support.SyncRunner;
+import io.beamconnectors.pipelines.FullSyncPipeline;
+import io.beamconnectors.sources.ConfigurationException;
+import io.beamconnectors.sources.SourceConnector;
+import io.beamconnectors.sources.SourceRegistry;
+import io.beamconnectors.sync.SyncCounters;
+import io.beamconnectors.sync.SyncSummary;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * `make ftest NAME=azure_blob_storage`: a real Azurite (ftest/fixtures/azurite.sh) synced into a real
+ * Elasticsearch. Steps build on each other: initial sync, no-op re-sync, changes, a container that
+ * disappears mid-life (its documents are kept) and a wrong account key.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AzureBlobFtest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String INDEX = "search-ftest-azure_blob_storage";
+  private static final String ALPHA = "bc-ftest-alpha";
+  private static final String BETA = "bc-ftest-beta";
+  private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+
+  private final String endpoint = FixtureEnv.require("BC_AZURE_ENDPOINT", "azurite");
+  private final String account = FixtureEnv.require("BC_AZURE_ACCOUNT", "azurite");
+  private final String key = FixtureEnv.require("BC_AZURE_KEY", "azurite");
+  private BlobServiceClient admin;
+  private IndexInspector inspector;
+  private FileCorpus corpus;
+  /** What each container holds now, by blob name. */
+  private final Map<String, Map<String, byte[]>> source = new TreeMap<>();
+
+  @BeforeAll
+  void setUp() throws Exception {
+    FixtureEnv.require("BC_AZURE_CONNECTION_STRING", "azurite");
+    admin = new BlobServiceClientBuilder().endpoint(endpoint)
+        .credential(new StorageSharedKeyCredential(account, key)).buildClient();
+    for (BlobContainerItem c : admin.listBlobContainers()) {
+      admin.deleteBlobContainer(c.getName());
+    }
+    corpus = FileCorpus.standard();
+    admin.createBlobContainerWithResponse(ALPHA, Map.of("team", "search"), null, null);
+    admin.createBlobContainer(BETA);
+    source.put(ALPHA, new TreeMap<>());
+    source.put(BETA, new TreeMap<>());
+    for (Map.Entry<String, byte[]> f : corpus.files().entrySet()) {
+      upload(ALPHA, f.getKey(), f.getValue(), Map.of());
+    }
+    upload(BETA, "readme.txt", text("beta readme"), Map.of("owner", "bob"));
+    for (int i = 0; i < 5; i++) {
+      upload(BETA, "area" + (i % 2) + "/part" + i + ".txt", text("beta part " + i), Map.of());
+    }
+    inspector = new IndexInspector(IndexInspector.connection(INDEX));
+    inspector.deleteIndex();
+  }
+
+  @AfterAll
+  void tearDown() throws Exception {
+    if (inspector != null) {
+      inspector.close();
+    }
+  }
+
+  private static byte[] text(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void upload(String container, String name, byte[] bytes, Map<String, String> metadata) {
+    String type = name.endsWith(".txt") ? "text/plain" : name.endsWith(".pdf") ? "application/pdf"
+        : name.endsWith(".html") ? "text/html" : "application/octet-stream";
+    admin.getBlobContainerClient(container).getBlobClient(name).uploadWithResponse(
+        new BlobParallelUploadOptions(BinaryData.fromBytes(bytes))
+            .setHeaders(new BlobHttpHeaders().setContentType(type)).setMetadata(metadata), null, null);
+    source.get(container).put(name, bytes);
+  }
+
+  private void delete(String container, String name) {
+    admin.getBlobContainerClient(container).getBlobClient(name).delete();
+    source.get(container).remove(name);
+  }
+
+  private Map<String, Object> config(String containers) {
+    Map<String, Object> c = new HashMap<>();
+    c.put("account_name", account);
+    c.put("account_key", key);
+    c.put("blob_endpoint", endpoint);
+    c.put("containers", containers);
+    c.put("retry_count", "1");
+    return c;
+  }
+
+  private SyncSummary sync(String containers) throws Exception {
+    return SyncRunner.of("azure_blob_storage", INDEX, config(containers)).run();
+  }
+
+  /** Python isoformat of a UTC second-precision time, built here independently of the source code. */
+  private static String iso(OffsetDateTime t) {
+    OffsetDateTime u = t.withOffsetSameInstant(ZoneOffset.UTC);
+    assertEquals(0, u.getNano(), "Azure times have second precision");
+    return SECONDS.format(u) + "+00:00";
+  }
+
+  /** The expected document of every blob, from the blob's own properties (not from a listing). */
+  private Map<String, JsonNode> expectedDocuments() {
+    Map<String, JsonNode> out = new TreeMap<>();
+    for (Map.Entry<String, Map<String, byte[]>> c : source.entrySet()) {
+      BlobContainerClient container = admin.getBlobContainerClient(c.getKey());
+      ObjectNode containerMetadata = JSON.createObjectNode();
+      if (c.getKey().equals(ALPHA)) {
+        containerMetadata.put("team", "search");
+      }
+      for (String name : c.getValue().keySet()) {
+        BlobProperties p = container.getBlobClient(name).getProperties();
+        String id = c.getKey() + "/" + name;
+        ObjectNode d = JSON.createObjectNode();
+        d.put("id", id);
+        d.put("_timestamp", iso(p.getLastModified()));
+        int slash = name.lastIndexOf('/');
+        d.put("_scope", c.getKey() + (slash < 0 ? "" : "/" + name.substring(0, slash)));
+        d.put("title", name);
+        d.put("tier", p.getAccessTier().toString());
+        d.put("size", (long) c.getValue().get(name).length);
+        d.put("container", c.getKey());
+        d.put("created_at", iso(p.getCreationTime()));
+        d.put("content_type", p.getContentType());
+        d.set("container_metadata", containerMetadata);
+        ObjectNode md = JSON.createObjectNode();
+        new TreeMap<>(p.getMetadata()).forEach(md::put);
+        d.set("metadata", md);
+        ObjectNode lease = JSON.createObjectNode();
+        lease.put("state", p.getLeaseState().toString());
+        lease.put("status", p.getLeaseStatus().toString());
+        lease.putNull("duration");
+        d.set("leasedata", lease);
+        out.put(id, normalised(d));
+      }
+    }
+    return out;
+  }
+
+  /** Parsed back so number node types match what the index returns (IntNode vs LongNode). */
+  private static JsonNode normalised(JsonNode d) {
+    try {
+      return JSON.readTree(d.toString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private long sourceSize() {
+    return source.values().stream().mapToLong(Map::size).sum();
+  }
+
+  /** Ids and every metadata field of every document, and the text of every .txt blob. */
+  private Map<String, JsonNode> assertMirrorsSource() throws Exception {
+    Map<String, JsonNode> expected = expectedDocuments();
+    Map<String, JsonNode> actual = inspector.documents();
+    assertEquals(expected.keySet(), actual.keySet(), "document ids in the index");
+    for (Map.Entry<String, JsonNode> e : expected.entrySet()) {
+      ObjectNode doc = (ObjectNode) actual.get(e.getKey()).deepCopy();
+      doc.remove("body");
+      doc.remove("_content_error");
+      assertEquals(e.getValue(), doc, "document " + e.getKey());
+    }
+    for (Map.Entry<String, Map<String, byte[]>> c : source.entrySet()) {
+      for (Map.Entry<String, byte[]> f : c.getValue().entrySet()) {
+        if (f.getKey().endsWith(".txt")) {
+          assertEquals(FileCorpus.expectedBody(f.getValue()),
+              actual.get(c.getKey() + "/" + f.getKey()).path("body").asText(), "body of " + f.getKey());
+        }
+      }
+    }
+    assertEquals(expected.size(), inspector.count(), "_count");
+    return actual;
+  }
+
+  @Test
+  @Order(1)
+  void initialSyncMirrorsEveryBlob() throws Exception {
+    SyncSummary summary = sync("*");
+    Map<String, JsonNode> docs = assertMirrorsSource();
+    long total = sourceSize();
+    assertEquals(corpus.files().size() + 6, total);
+    assertEquals(total, summary.get(SyncCounters.LISTED));
+    assertEquals(total, summary.get(SyncCounters.CREATED));
+    assertEquals(total, summary.get(SyncCounters.INDEXED_OK));
+    assertEquals(0, summary.get(SyncCounters.FAILED));
+    assertEquals(0, summary.get(SyncCounters.LISTING_FAILURES));
+    assertTrue(summary.clean(), summary.issues().toString());
+    Map<String, JsonNode> byPath = new TreeMap<>();
+    docs.forEach((id, d) -> {
+      if (id.startsWith(ALPHA + "/")) {
+        byPath.put(id.substring(ALPHA.length() + 1), d);
+      }
+    });
+    corpus.assertContent(byPath);
+    assertEquals("bob", docs.get(BETA + "/readme.txt").path("metadata").path("owner").asText());
+  }
+
+  @Test
+  @Order(2)
+  void noOpResyncWritesAndDownloadsNothing() throws Exception {
+    ContentIndex.OperationTotals before = inspector.totals();
+    SyncSummary summary = sync("*");
+    assertEquals(before, inspector.totals(), "_stats indexing and delete totals must not move on a no-op sync");
+    assertEquals(0, summary.get(SyncCounters.CREATED) + summary.get(SyncCounters.UPDATED)
+        + summary.get(SyncCounters.DELETED));
+    assertEquals(0, summary.get(SyncCounters.CONTENT_FETCHED));
+    assertEquals(sourceSize(), summary.get(SyncCounters.UNCHANGED));
+    assertMirrorsSource();
+  }
+
+  @Test
+  @Order(3)
+  void changesAreMirroredExactly() throws Exception {
+    ContentIndex.OperationTotals before = inspector.totals();
+    upload(ALPHA, "added/new0.txt", text("A brand new file zero"), Map.of("owner", "alice"));
+    upload(ALPHA, "added/deeper/new1.txt", text("A brand new file one"), Map.of());
+    upload(ALPHA, "new2.txt", text("A brand new file two"), Map.of());
+    // file0 is at the root, file1 in folder1/, file2 in folder2/nested/ (FileCorpus's layout)
+    upload(ALPHA, "file0.txt", text("file zero was rewritten"), Map.of());
+    upload(ALPHA, "folder1/file1.txt", text("file one was rewritten, longer now"), Map.of());
+    upload(ALPHA, "folder2/nested/file2.txt", text("file two was rewritten"), Map.of());
+    delete(ALPHA, "file3.txt");
+    delete(ALPHA, "folder4/file4.txt");
+    delete(ALPHA, "folder5/nested/file5.txt");
+    SyncSummary summary = sync("*");
+    Map<String, JsonNode> docs = assertMirrorsSource();
+    assertEquals(3, summary.get(SyncCounters.CREATED));
+    assertEquals(3, summary.get(SyncCounters.UPDATED));
+    assertEquals(3, summary.get(SyncCounters.DELETED));
+    assertEquals(6, summary.get(SyncCounters.CONTENT_FETCHED));
+    ContentIndex.OperationTotals after = inspector.totals();
+    assertEquals(6, after.indexTotal() - before.indexTotal(), "index operations: 3 updated + 3 created");
+    assertEquals(3, after.deleteTotal() - before.deleteTotal(), "delete operations");
+    assertEquals("alice", docs.get(ALPHA + "/added/new0.txt").path("metadata").path("owner").asText());
+  }
+
+  @Test
+  @Order(4)
+  void vanishedContainerKeepsItsDocumentsWhileOtherDeletesGoThrough() throws Exception {
+    String both = ALPHA + "," + BETA;
+    assertTrue(sync(both).clean(), "an explicit container list that matches the source changes nothing");
+    Map<String, JsonNode> before = inspector.documents();
+    long betaDocs = before.keySet().stream().filter(id -> id.startsWith(BETA + "/")).count();
+    assertEquals(6, betaDocs);
+    admin.deleteBlobContainer(BETA);
+    delete(ALPHA, "file6.txt");
+
+    SyncSummary summary = sync(both);
+    assertFalse(summary.clean());
+    assertTrue(summary.get(SyncCounters.LISTING_FAILURES) >= 1);
+    assertTrue(summary.issues().stream().anyMatch(i -> i.startsWith("FAILED " + BETA)), summary.issues().toString());
+    assertEquals(1, summary.get(SyncCounters.DELETED), "only the blob deleted in the readable container goes");
+    assertTrue(summary.issues().stream().noneMatch(i -> i.contains(key)), summary.issues().toString());
+    Map<String, JsonNode> after = inspector.documents();
+    assertEquals(betaDocs, after.keySet().stream().filter(id -> id.startsWith(BETA + "/")).count(),
+        "no document of the vanished container may be deleted");
+    assertFalse(after.containsKey(ALPHA + "/file6.txt"));
+    assertEquals(before.size() - 1, after.size());
+
+    // Dropping the container from the configuration lets its documents go.
+    source.remove(BETA);
+    SyncSummary healed = sync(ALPHA);
+    assertTrue(healed.clean(), healed.issues().toString());
+    assertEquals(betaDocs, healed.get(SyncCounters.DELETED));
+    assertMirrorsSource();
+  }
+
+  @Test
+  @Order(5)
+  void wrongKeyFailsPingWithoutLeakingItAndDeletesNothing() throws Exception {
+    Map<String, JsonNode> before = inspector.documents();
+    delete(ALPHA, "file9.txt");
+    byte[] raw = new byte[64];
+    new Random(3).nextBytes(raw);
+    String wrongKey = Base64.getEncoder().encodeToString(raw);
+    Map<String, Object> wrong = config(ALPHA);
+    wrong.put("account_key", wrongKey);
+
+    FullSyncPipeline.SourceUnreachableException pinged = assertThrows(
+        FullSyncPipeline.SourceUnreachableException.class,
+        () -> SyncRunner.of("azure_blob_storage", INDEX, wrong).run());
+    System.out.println("ping with a wrong key: " + pinged.getMessage());
+    assertFalse(pinged.getMessage().contains(wrongKey), pinged.getMessage());
+    assertFalse(pinged.getMessage().contains(key), pinged.getMessage());
+    assertTrue(pinged.getMessage().contains("HTTP 403 AuthorizationFailure"),
+        pinged.getMessage());
+
+    SyncSummary summary = SyncRunner.of("azure_blob_storage", INDEX, wrong).arg("--ping=false").run();
+    assertEquals(0, summary.get(SyncCounters.DELETED));
+    assertTrue(summary.issues().stream().anyMatch(i -> i.startsWith("FAILED")), summary.issues().toString());
+    assertTrue(summary.issues().stream().noneMatch(i -> i.contains(wrongKey)), summary.issues().toString());
+    assertEquals(before, inspector.documents(), "the index is untouched");
+
+    SyncSummary healed = sync(ALPHA);
+    assertEquals(1, healed.get(SyncCounters.DELETED));
+    assertMirrorsSource();
+  }
+
+  @Test
+  @Order(6)
+  void badConfigurationNamesTheField() {
+    SourceConnector c = SourceRegistry.builtIn().create("azure_blob_storage");
+    Map<String, Object> bad = config("Not_A_Container");
+    bad.put("concurrent_downloads", "500");
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> c.validate(c.configuration(bad)));
+    assertTrue(e.getMessage().contains("(containers)"), e.getMessage());
+    assertTrue(e.getMessage().contains("(concurrent_downloads)"), e.getMessage());
+    assertFalse(e.getMessage().contains(key), e.getMessage());
+  }
+}
