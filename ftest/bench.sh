@@ -12,6 +12,13 @@ RUN_DIR="${BC_RUN_DIR:-/tmp/beam-connectors}"
 ROWS="${BENCH_ROWS:-100000}"
 PARALLEL="${BENCH_PARALLEL_REQUESTS:-4}"
 HEAP="${BENCH_HEAP:-2g}"
+RUNNERS="${BENCH_RUNNERS:-direct flink}"
+FLINK_OPENS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.sql/java.sql=ALL-UNNAMED)
 INDEX=bench-postgresql
 CEILING_INDEX=bench-ceiling
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -46,25 +53,31 @@ CP="$(cat "$WORK/cp.txt"):ftest/target/test-classes"
 config="$WORK/connector.json"
 ( umask 077; printf '{"host":"%s","port":%s,"username":"%s","password":"%s","database":"%s","tables":"items","fetch_size":1000}\n' \
   "$BC_PG_HOST" "$BC_PG_PORT" "$BC_PG_USER" "$BC_PG_PASSWORD" "$BC_PG_DATABASE" > "$config" )
-curl -s -o /dev/null -u "$BC_ES_USERNAME:$BC_ES_PASSWORD" -X DELETE "$BC_ES_URL/$INDEX" || true
-
-# run_sync LABEL -> writes $WORK/LABEL.summary.json and $WORK/LABEL.time ("maxrss_kb wall_s")
+# run_sync RUNNER LABEL -> writes $WORK/RUNNER-LABEL.summary.json and .time ("maxrss_kb wall_s")
 run_sync() {
-  local label="$1"
+  local runner="$1" label="$1-$2" jvm=() args=()
+  if [[ "$runner" == flink ]]; then
+    jvm=("${FLINK_OPENS[@]}"); args=(--runner=FlinkRunner --flinkMaster=[local] --parallelism="$(nproc)")
+  else
+    args=(--runner=DirectRunner)
+  fi
   echo "== sync: $label"
   BC_ES_PASSWORD="$BC_ES_PASSWORD" /usr/bin/time -f '%M %e' -o "$WORK/$label.time" \
-    java -Xmx"$HEAP" -cp "$CP" io.beamconnectors.pipelines.FullSyncPipeline \
-      --runner=DirectRunner --serviceType=postgresql --connectorConfig="$config" \
+    java -Xmx"$HEAP" "${jvm[@]}" -cp "$CP" io.beamconnectors.pipelines.FullSyncPipeline \
+      "${args[@]}" --serviceType=postgresql --connectorConfig="$config" \
       --esUrl="$BC_ES_URL" --esUsername="$BC_ES_USERNAME" --esIndex="$INDEX" \
       --bulkParallelRequests="$PARALLEL" --summaryJson="$WORK/$label.summary.json" > "$WORK/$label.out" 2> "$WORK/$label.err" \
     || { echo "sync $label failed:"; tail -30 "$WORK/$label.err"; exit 1; }
   cat "$WORK/$label.out"
 }
 
-run_sync full
-run_sync noop
-bash ftest/fixtures/postgresql.sh psql -q -c "UPDATE bench.items SET name = name || ' (changed)' WHERE id % 100 = 0"
-run_sync changed
+for runner in $RUNNERS; do
+  curl -s -o /dev/null -u "$BC_ES_USERNAME:$BC_ES_PASSWORD" -X DELETE "$BC_ES_URL/$INDEX" || true
+  run_sync "$runner" full
+  run_sync "$runner" noop
+  bash ftest/fixtures/postgresql.sh psql -q -c "UPDATE bench.items SET name = name || ' (changed)' WHERE id % 100 = 0"
+  run_sync "$runner" changed
+done
 
 echo "== ceiling: plain bulk client, 500 per request, $PARALLEL in flight"
 BC_PG_PASSWORD="$BC_PG_PASSWORD" java -Xmx"$HEAP" -cp "$CP" io.beamconnectors.ftest.bench.BulkCeiling \
@@ -72,17 +85,18 @@ BC_PG_PASSWORD="$BC_PG_PASSWORD" java -Xmx"$HEAP" -cp "$CP" io.beamconnectors.ft
   > "$WORK/ceiling.json" 2> "$WORK/ceiling.err" || { tail -30 "$WORK/ceiling.err"; exit 1; }
 curl -s -o /dev/null -u "$BC_ES_USERNAME:$BC_ES_PASSWORD" -X DELETE "$BC_ES_URL/$CEILING_INDEX" || true
 
-python3 - "$WORK" "$ROWS" "$PARALLEL" "$OUT" <<'PY'
-import json, sys, os, platform, subprocess
-work, rows, parallel, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+python3 - "$WORK" "$ROWS" "$PARALLEL" "$OUT" "$RUNNERS" <<'PY'
+import json, sys, os
+work, rows, parallel, out, runners = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5].split()
 ceiling = json.load(open(os.path.join(work, "ceiling.json")))
 ceiling_rate = ceiling["docs"] / ceiling["seconds"]
 result = {"scenario": "postgresql", "rows": rows, "bulk_parallel_requests": parallel,
-          "runner": "DirectRunner", "cpus": os.cpu_count(),
+          "cpus": os.cpu_count(),
           "ceiling": {"docs": ceiling["docs"], "seconds": round(ceiling["seconds"], 2), "docs_per_s": round(ceiling_rate)},
           "syncs": {}}
-print(f"\n{'run':<10}{'seconds':>10}{'listed':>10}{'written':>10}{'docs/s':>10}{'vs ceiling':>12}{'peak RSS MB':>13}")
-for label in ("full", "noop", "changed"):
+print(f"\n{'run':<16}{'seconds':>10}{'listed':>10}{'written':>10}{'docs/s':>10}{'vs ceiling':>12}{'peak RSS MB':>13}")
+labels = [r + "-" + l for r in runners for l in ("full", "noop", "changed")]
+for label in labels:
     s = json.load(open(os.path.join(work, label + ".summary.json")))
     rss_kb, wall = open(os.path.join(work, label + ".time")).read().split()
     c = s["counters"]
@@ -95,8 +109,8 @@ for label in ("full", "noop", "changed"):
              "written": written, "failed": c["failed"], "docs_per_s": round(rate), "ratio_to_ceiling": round(rate / ceiling_rate, 3),
              "peak_rss_mb": round(int(rss_kb) / 1024)}
     result["syncs"][label] = entry
-    print(f"{label:<10}{seconds:>10.1f}{listed:>10}{written:>10}{rate:>10.0f}{rate / ceiling_rate:>12.2f}{entry['peak_rss_mb']:>13}")
-print(f"{'ceiling':<10}{ceiling['seconds']:>10.1f}{ceiling['docs']:>10}{ceiling['docs']:>10}{ceiling_rate:>10.0f}{1.0:>12.2f}")
+    print(f"{label:<16}{seconds:>10.1f}{listed:>10}{written:>10}{rate:>10.0f}{rate / ceiling_rate:>12.2f}{entry['peak_rss_mb']:>13}")
+print(f"{'ceiling':<16}{ceiling['seconds']:>10.1f}{ceiling['docs']:>10}{ceiling['docs']:>10}{ceiling_rate:>10.0f}{1.0:>12.2f}")
 os.makedirs(os.path.dirname(out), exist_ok=True)
 json.dump(result, open(out, "w"), indent=2)
 print("\nwritten to " + out)

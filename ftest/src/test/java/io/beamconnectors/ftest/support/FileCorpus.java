@@ -90,6 +90,17 @@ public final class FileCorpus {
   }
 
   /**
+   * The body the engine stores for a text file: Tika keeps at most
+   * {@link io.beamconnectors.content.ContentSettings#DEFAULT_MAX_CHARS} characters (the 1 MiB
+   * files exceed it), then whitespace is reduced.
+   */
+  public static String expectedBody(byte[] bytes) {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    int max = io.beamconnectors.content.ContentSettings.DEFAULT_MAX_CHARS;
+    return reduced(text.length() > max ? text.substring(0, max) : text);
+  }
+
+  /**
    * Asserts the extracted text of every file: exact for text files, the known sentence for PDF,
    * DOCX and HTML, a {@code _content_error} for the corrupt PDF, no body for the binary type.
    *
@@ -101,10 +112,7 @@ public final class FileCorpus {
       String path = e.getKey();
       JsonNode doc = docsByPath.get(path);
       if (path.endsWith(".txt")) {
-        // The engine keeps at most ContentSettings.DEFAULT_MAX_CHARS extracted characters (the 1 MiB files exceed it).
-        String text = new String(e.getValue(), StandardCharsets.UTF_8);
-        int max = io.beamconnectors.content.ContentSettings.DEFAULT_MAX_CHARS;
-        String expected = reduced(text.length() > max ? text.substring(0, max) : text);
+        String expected = expectedBody(e.getValue());
         String body = doc.path("body").asText();
         assertTrue(expected.equals(body), "body of " + path + ": expected " + expected.length() + " chars starting '"
             + expected.substring(0, Math.min(60, expected.length())) + "', got " + body.length() + " chars starting '"
