@@ -5,6 +5,7 @@ import com.azure.storage.blob.models.BlobItemProperties;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamconnectors.sources.ContentRef;
+import io.beamconnectors.sources.ObjectLocation;
 import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.SourceRecord;
 import java.io.IOException;
@@ -93,18 +94,6 @@ final class AzureBlobDocuments {
     return scope(container, prefix.endsWith("/") ? prefix : prefix + "/");
   }
 
-  /** The content location: container and blob name, split at the first '/' (container names have none). */
-  static String location(String container, String name) {
-    return container + "/" + name;
-  }
-
-  static String[] splitLocation(String location) {
-    int slash = location.indexOf('/');
-    if (slash <= 0) {
-      throw new IllegalArgumentException("not a container/blob location: " + location);
-    }
-    return new String[] {location.substring(0, slash), location.substring(slash + 1)};
-  }
 
   static ObjectNode metadataObject(Map<String, String> metadata) {
     ObjectNode o = JSON.createObjectNode();
@@ -155,6 +144,6 @@ final class AzureBlobDocuments {
     if (ARCHIVE.equalsIgnoreCase(b.tier()) || b.name().endsWith("/")) {
       return r;
     }
-    return r.withContent(new ContentRef(location(b.container(), b.name()), b.name(), b.size()));
+    return r.withContent(new ContentRef(new ObjectLocation(b.container(), b.name()).format(), b.name(), b.size()));
   }
 }

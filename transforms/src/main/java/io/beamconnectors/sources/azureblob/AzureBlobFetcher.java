@@ -1,5 +1,6 @@
 package io.beamconnectors.sources.azureblob;
 
+import io.beamconnectors.sources.ObjectLocation;
 import io.beamconnectors.sources.ContentFetcher;
 import io.beamconnectors.sources.ContentRef;
 import java.io.IOException;
@@ -21,11 +22,11 @@ final class AzureBlobFetcher implements ContentFetcher {
     return new Reader() {
       @Override
       public InputStream read(ContentRef ref) throws IOException {
-        String[] parts = AzureBlobDocuments.splitLocation(ref.location());
+        ObjectLocation parts = ObjectLocation.parse(ref.location());
         try {
-          return client.service().getBlobContainerClient(parts[0]).getBlobClient(parts[1]).openInputStream();
+          return client.service().getBlobContainerClient(parts.container()).getBlobClient(parts.key()).openInputStream();
         } catch (RuntimeException e) {
-          throw new IOException("cannot read blob '" + parts[1] + "' of container '" + parts[0] + "': "
+          throw new IOException("cannot read blob '" + parts.key() + "' of container '" + parts.container() + "': "
               + settings.describe(e));
         }
       }

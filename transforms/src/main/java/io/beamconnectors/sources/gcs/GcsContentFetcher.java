@@ -1,5 +1,6 @@
 package io.beamconnectors.sources.gcs;
 
+import io.beamconnectors.sources.ObjectLocation;
 import com.google.cloud.ReadChannel;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage;
@@ -33,11 +34,11 @@ final class GcsContentFetcher implements ContentFetcher {
     return new Reader() {
       @Override
       public InputStream read(ContentRef ref) throws IOException {
-        String[] bn = GcsDocuments.splitLocation(ref.location());
+        ObjectLocation bn = ObjectLocation.parse(ref.location());
         try {
-          return new ChannelStream(storage.reader(BlobId.of(bn[0], bn[1])));
+          return new ChannelStream(storage.reader(BlobId.of(bn.container(), bn.key())));
         } catch (RuntimeException e) {
-          throw new IOException("cannot read gs://" + bn[0] + "/" + bn[1] + ": " + Secrets.describe(e, secrets));
+          throw new IOException("cannot read gs://" + bn.container() + "/" + bn.key() + ": " + Secrets.describe(e, secrets));
         }
       }
 

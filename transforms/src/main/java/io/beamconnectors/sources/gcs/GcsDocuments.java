@@ -3,6 +3,7 @@ package io.beamconnectors.sources.gcs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamconnectors.sources.ContentRef;
+import io.beamconnectors.sources.ObjectLocation;
 import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.SourceRecord;
 import java.nio.charset.StandardCharsets;
@@ -147,19 +148,6 @@ public final class GcsDocuments {
     return d;
   }
 
-  /** The content location of an object: {@code bucket/name} (bucket names never contain '/'). */
-  public static String location(String bucket, String name) {
-    return bucket + "/" + name;
-  }
-
-  /** Splits a {@link #location} back into bucket and name. */
-  public static String[] splitLocation(String location) {
-    int slash = location.indexOf('/');
-    if (slash <= 0) {
-      throw new IllegalArgumentException("not a bucket/name location: " + location);
-    }
-    return new String[] {location.substring(0, slash), location.substring(slash + 1)};
-  }
 
   /** True for "folder" placeholder objects (names ending in '/'): indexed, never downloaded. */
   public static boolean isFolderPlaceholder(String name) {
@@ -172,7 +160,7 @@ public final class GcsDocuments {
     long size = o.size() == null ? 0 : o.size();
     // The reference downloads only objects with int(size) > 0.
     if (!isFolderPlaceholder(o.name()) && size > 0) {
-      r = r.withContent(new ContentRef(location(o.bucket(), o.name()), o.name(), size));
+      r = r.withContent(new ContentRef(new ObjectLocation(o.bucket(), o.name()).format(), o.name(), size));
     }
     return r;
   }

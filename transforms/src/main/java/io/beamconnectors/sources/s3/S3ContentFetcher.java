@@ -1,5 +1,6 @@
 package io.beamconnectors.sources.s3;
 
+import io.beamconnectors.sources.ObjectLocation;
 import io.beamconnectors.sources.ConnectorConfiguration;
 import io.beamconnectors.sources.ContentFetcher;
 import io.beamconnectors.sources.ContentRef;
@@ -23,9 +24,9 @@ final class S3ContentFetcher implements ContentFetcher {
     return new Reader() {
       @Override
       public InputStream read(ContentRef ref) throws IOException {
-        String[] bk = S3Documents.splitLocation(ref.location());
+        ObjectLocation bk = ObjectLocation.parse(ref.location());
         try {
-          return clients.forBucket(bk[0]).getObject(b -> b.bucket(bk[0]).key(bk[1]));
+          return clients.forBucket(bk.container()).getObject(b -> b.bucket(bk.container()).key(bk.key()));
         } catch (RuntimeException e) {
           throw new IOException("cannot download s3://" + ref.location() + ": "
               + Secrets.describe(e, Secrets.of(config)));

@@ -3,6 +3,7 @@ package io.beamconnectors.sources.s3;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamconnectors.sources.ContentRef;
+import io.beamconnectors.sources.ObjectLocation;
 import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.SourceRecord;
 import java.nio.charset.StandardCharsets;
@@ -95,24 +96,12 @@ final class S3Documents {
     return doc.toString();
   }
 
-  /** Where the fetcher finds an object's bytes: bucket names cannot contain '/', so the first '/' splits. */
-  static String location(String bucket, String key) {
-    return bucket + "/" + key;
-  }
-
-  static String[] splitLocation(String location) {
-    int slash = location.indexOf('/');
-    if (slash <= 0) {
-      throw new IllegalArgumentException("not an S3 location (bucket/key): " + location);
-    }
-    return new String[] {location.substring(0, slash), location.substring(slash + 1)};
-  }
 
   static SourceRecord record(
       String bucket, String key, long size, Instant lastModified, String owner, String storageClass) {
     SourceRecord r = SourceRecord.of(
         id(bucket, key), token(lastModified), scope(bucket, key),
         fieldsJson(bucket, key, size, owner, storageClass));
-    return isFolderKey(key) ? r : r.withContent(new ContentRef(location(bucket, key), key, size));
+    return isFolderKey(key) ? r : r.withContent(new ContentRef(new ObjectLocation(bucket, key).format(), key, size));
   }
 }

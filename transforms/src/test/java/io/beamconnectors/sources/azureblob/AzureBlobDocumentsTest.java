@@ -1,5 +1,6 @@
 package io.beamconnectors.sources.azureblob;
 
+import io.beamconnectors.sources.ObjectLocation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -69,8 +70,8 @@ class AzureBlobDocumentsTest {
     assertEquals("box/f1/a.txt", r.content().location());
     assertEquals("f1/a.txt", r.content().fileName());
     assertEquals(12, r.content().sizeBytes());
-    assertEquals("box", AzureBlobDocuments.splitLocation(r.content().location())[0]);
-    assertEquals("f1/a.txt", AzureBlobDocuments.splitLocation(r.content().location())[1]);
+    assertEquals("box", ObjectLocation.parse(r.content().location()).container());
+    assertEquals("f1/a.txt", ObjectLocation.parse(r.content().location()).key());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.beamconnectors.sources.gcs;
 
+import io.beamconnectors.sources.ObjectLocation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -150,8 +151,8 @@ class GcsConnectorTest {
     assertFalse(unit.covers(GcsDocuments.scope("bkt", "topper/z.txt").path()));
     assertEquals("bkt", GcsDocuments.unitScope("bkt", "/").path(), "an empty segment falls back to the bucket");
     assertTrue(GcsDocuments.unitScope("bkt", "/").covers(GcsDocuments.scope("bkt", "/x.txt").path()));
-    String[] bn = GcsDocuments.splitLocation("bkt/a/b/c.txt");
-    assertEquals("bkt", bn[0]);
-    assertEquals("a/b/c.txt", bn[1]);
+    ObjectLocation bn = ObjectLocation.parse("bkt/a/b/c.txt");
+    assertEquals("bkt", bn.container());
+    assertEquals("a/b/c.txt", bn.key());
   }
 }

@@ -1,5 +1,6 @@
 package io.beamconnectors.sources.s3;
 
+import io.beamconnectors.sources.ObjectLocation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -62,7 +63,7 @@ class S3ConnectorTest {
     assertEquals("2024-01-02T03:04:05+00:00", file.token());
     assertEquals("b/d/r.pdf", file.content().location());
     assertEquals("d/r.pdf", file.content().fileName());
-    assertEquals(List.of("b", "d/r.pdf"), List.of(S3Documents.splitLocation("b/d/r.pdf")));
+    assertEquals(List.of("b", "d/r.pdf"), List.of(ObjectLocation.parse("b/d/r.pdf").container(), ObjectLocation.parse("b/d/r.pdf").key()));
     assertNull(S3Documents.record("b", "d/", 0, Instant.EPOCH, "me", "STANDARD").content());
   }
 
