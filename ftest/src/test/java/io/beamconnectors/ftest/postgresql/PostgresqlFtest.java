@@ -49,16 +49,23 @@ class PostgresqlFtest {
   private final int tables = FixtureEnv.getInt("BC_FTEST_PG_TABLES", 3);
   private final int rowsPerTable = FixtureEnv.getInt("BC_FTEST_PG_ROWS", 400);
   private final int descriptionBytes = FixtureEnv.getInt("BC_FTEST_PG_DESCRIPTION_BYTES", 1024);
-  private final String database = FixtureEnv.require("BC_PG_DATABASE", "postgresql");
+  /** A database of its own, made afresh each run: other data on the fixture (demo, bench) can't leak in. */
+  private final String database = "bc_ftest";
   private Connection admin;
   private IndexInspector inspector;
 
   @BeforeAll
   void setUp() throws Exception {
-    admin = DriverManager.getConnection(
-        "jdbc:postgresql://" + FixtureEnv.require("BC_PG_HOST", "postgresql") + ":"
-            + FixtureEnv.require("BC_PG_PORT", "postgresql") + "/" + database,
-        FixtureEnv.require("BC_PG_USER", "postgresql"), FixtureEnv.require("BC_PG_PASSWORD", "postgresql"));
+    String server = "jdbc:postgresql://" + FixtureEnv.require("BC_PG_HOST", "postgresql") + ":"
+        + FixtureEnv.require("BC_PG_PORT", "postgresql") + "/";
+    String user = FixtureEnv.require("BC_PG_USER", "postgresql");
+    String password = FixtureEnv.require("BC_PG_PASSWORD", "postgresql");
+    try (Connection c = DriverManager.getConnection(server + FixtureEnv.require("BC_PG_DATABASE", "postgresql"), user, password);
+        Statement s = c.createStatement()) {
+      s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      s.execute("CREATE DATABASE " + database);
+    }
+    admin = DriverManager.getConnection(server + database, user, password);
     PostgresqlData.create(admin, tables, rowsPerTable, descriptionBytes, SYNC_USER, SYNC_PASSWORD);
     inspector = new IndexInspector(IndexInspector.connection(INDEX));
     inspector.deleteIndex();
