@@ -177,7 +177,12 @@ public final class FullSyncPipeline {
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("Pipeline ended in state " + state);
     }
-    return SyncSummary.from(result, System.currentTimeMillis() - start);
+    SyncSummary summary = SyncSummary.from(result, System.currentTimeMillis() - start);
+    try (ContentIndex index = new ContentIndex(plan.elasticsearch())) {
+      // Makes the sync's writes searchable now and counts the mirror (the reference's total_document_count).
+      index.refresh();
+      return summary.withIndexDocumentCount(index.count());
+    }
   }
 
   /** The source did not answer its ping. */

@@ -14,11 +14,23 @@ public final class SyncSummary {
   private final Map<String, Long> counters;
   private final List<String> issues;
   private final long elapsedMillis;
+  private final long indexDocumentCount;
 
-  private SyncSummary(Map<String, Long> counters, List<String> issues, long elapsedMillis) {
+  private SyncSummary(Map<String, Long> counters, List<String> issues, long elapsedMillis, long indexDocumentCount) {
     this.counters = counters;
     this.issues = issues;
     this.elapsedMillis = elapsedMillis;
+    this.indexDocumentCount = indexDocumentCount;
+  }
+
+  /** The content index's document count after the sync (refreshed), as the reference's total_document_count. */
+  public SyncSummary withIndexDocumentCount(long n) {
+    return new SyncSummary(counters, issues, elapsedMillis, n);
+  }
+
+  /** -1 when not measured. */
+  public long indexDocumentCount() {
+    return indexDocumentCount;
   }
 
   public static SyncSummary from(PipelineResult result, long elapsedMillis) {
@@ -37,7 +49,7 @@ public final class SyncSummary {
         issues.add(c.getName().getName());
       }
     }
-    return new SyncSummary(counters, issues, elapsedMillis);
+    return new SyncSummary(counters, issues, elapsedMillis, -1);
   }
 
   private static long attempted(MetricResult<Long> c) {
@@ -81,6 +93,7 @@ public final class SyncSummary {
     m.put("elapsed_ms", elapsedMillis);
     m.put("counters", counters);
     m.put("issues", issues);
+    m.put("index_document_count", indexDocumentCount);
     m.put("clean", clean());
     return m;
   }
@@ -90,6 +103,9 @@ public final class SyncSummary {
     sb.append("Sync summary (").append(String.format("%.1f", elapsedMillis / 1000.0)).append(" s)\n");
     for (Map.Entry<String, Long> e : counters.entrySet()) {
       sb.append(String.format("  %-24s %,d%n", e.getKey(), e.getValue()));
+    }
+    if (indexDocumentCount >= 0) {
+      sb.append(String.format("  %-24s %,d%n", "documents in index", indexDocumentCount));
     }
     if (!issues.isEmpty()) {
       sb.append("  issues:\n");

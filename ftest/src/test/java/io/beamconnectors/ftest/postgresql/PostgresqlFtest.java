@@ -164,6 +164,7 @@ class PostgresqlFtest {
     assertEquals(total, summary.get(SyncCounters.CREATED));
     assertEquals(total, summary.get(SyncCounters.INDEXED_OK));
     assertEquals(0, summary.get(SyncCounters.FAILED));
+    assertEquals(total, summary.indexDocumentCount(), "the refreshed index count reported at the end");
     assertEquals(1, summary.get(SyncCounters.SKIPPED_PARTS), "the keyless table is reported");
     assertTrue(summary.issues().contains("SKIPPED public/audit_log"), summary.issues().toString());
     assertTrue(summary.clean());
