@@ -77,6 +77,13 @@ public interface FullSyncOptions extends PipelineOptions {
 
   void setStateSlices(int v);
 
+  @Description("How listing and index state are joined: AUTO (SIDE_INPUT on the DirectRunner, SHUFFLE"
+      + " elsewhere), SHUFFLE (CoGroupByKey, flat memory, any size), SIDE_INPUT (in-memory, one machine).")
+  @Default.String("AUTO")
+  String getJoinStrategy();
+
+  void setJoinStrategy(String v);
+
   @Description("Content handling: EXTRACT (Tika text into body), ATTACHMENT (base64 _attachment), NONE.")
   @Default.String("EXTRACT")
   String getContentMode();

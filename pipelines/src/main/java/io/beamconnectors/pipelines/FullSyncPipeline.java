@@ -146,7 +146,15 @@ public final class FullSyncPipeline {
       throw new ConfigurationException("--bulkMaxOperations, --bulkMaxBytes, --bulkParallelRequests and"
           + " --bulkMaxAttempts must each be at least 1");
     }
+    io.beamconnectors.sync.JoinStrategy join;
+    try {
+      join = io.beamconnectors.sync.JoinStrategy.valueOf(options.getJoinStrategy().trim().toUpperCase());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("--joinStrategy '" + options.getJoinStrategy()
+          + "' is not one of AUTO, SHUFFLE, SIDE_INPUT");
+    }
     FullSync sync = FullSync.of(connector, configuration, es)
+        .withJoinStrategy(join)
         .withBulkSettings(bulk)
         .withContentSettings(content)
         .withStateSlices(options.getStateSlices());

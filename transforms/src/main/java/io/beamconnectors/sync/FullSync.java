@@ -43,31 +43,38 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
   private final BulkSettings bulk;
   private final ContentSettings content;
   private final int stateSlices;
+  private final JoinStrategy joinStrategy;
 
   private FullSync(SourceConnector connector, ConnectorConfiguration configuration, ElasticsearchConnection elasticsearch,
-      BulkSettings bulk, ContentSettings content, int stateSlices) {
+      BulkSettings bulk, ContentSettings content, int stateSlices, JoinStrategy joinStrategy) {
     this.connector = connector;
     this.configuration = configuration;
     this.elasticsearch = elasticsearch;
     this.bulk = bulk;
     this.content = content;
     this.stateSlices = stateSlices;
+    this.joinStrategy = joinStrategy;
   }
 
   public static FullSync of(SourceConnector connector, ConnectorConfiguration configuration, ElasticsearchConnection elasticsearch) {
-    return new FullSync(connector, configuration, elasticsearch, BulkSettings.defaults(), ContentSettings.defaults(), 4);
+    return new FullSync(connector, configuration, elasticsearch, BulkSettings.defaults(), ContentSettings.defaults(), 4,
+        JoinStrategy.AUTO);
   }
 
   public FullSync withBulkSettings(BulkSettings v) {
-    return new FullSync(connector, configuration, elasticsearch, v, content, stateSlices);
+    return new FullSync(connector, configuration, elasticsearch, v, content, stateSlices, joinStrategy);
   }
 
   public FullSync withContentSettings(ContentSettings v) {
-    return new FullSync(connector, configuration, elasticsearch, bulk, v, stateSlices);
+    return new FullSync(connector, configuration, elasticsearch, bulk, v, stateSlices, joinStrategy);
   }
 
   public FullSync withStateSlices(int v) {
-    return new FullSync(connector, configuration, elasticsearch, bulk, content, v);
+    return new FullSync(connector, configuration, elasticsearch, bulk, content, v, joinStrategy);
+  }
+
+  public FullSync withJoinStrategy(JoinStrategy v) {
+    return new FullSync(connector, configuration, elasticsearch, bulk, content, stateSlices, v);
   }
 
   @Override
@@ -80,7 +87,7 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
     PCollection<KV<String, IndexedState>> state =
         input.apply("ReadIndexState", ReadIndexState.of(elasticsearch).withSlices(stateSlices));
 
-    PCollectionTuple decided = records.apply("Reconcile", Reconcile.against(state, issues));
+    PCollectionTuple decided = records.apply("Reconcile", Reconcile.against(state, issues).withStrategy(joinStrategy));
 
     PCollection<SourceRecord> upserts = decided.get(Reconcile.UPSERTS);
     ContentFetcher fetcher = connector.contentFetcher(configuration);
