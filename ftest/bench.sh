@@ -19,7 +19,8 @@ ROWS="${BENCH_ROWS:-100000}"
 SMB_SMALL="${BENCH_SMB_SMALL:-10000}"
 SMB_LARGE="${BENCH_SMB_LARGE:-200}"
 PARALLEL="${BENCH_PARALLEL_REQUESTS:-4}"
-HEAP="${BENCH_HEAP:-2g}"
+# The DirectRunner keeps each step's output in memory: give big runs room (the machine has 24 GiB).
+if (( ROWS > 200000 )); then HEAP="${BENCH_HEAP:-8g}"; else HEAP="${BENCH_HEAP:-2g}"; fi
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="bench/results/bench-$STAMP.json"
 WORK="$(mktemp -d)"
