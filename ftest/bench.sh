@@ -109,8 +109,10 @@ bench_network_drive() {
     [[ -d "$tree/folder$((i / 100))" ]] || mkdir -p "$tree/folder$((i / 100))"
     printf 'File %d of the benchmark tree. It holds one short sentence.\n' "$i" > "$tree/folder$((i / 100))/file$i.txt"
   done
-  head -c $((SMB_LARGE * 1024 * 1024)) /dev/urandom | base64 -w 0 | head -c $((SMB_LARGE * 1024 * 1024)) \
-    | split -b 1048576 -d -a 4 --additional-suffix=.txt - "$tree/Large-Data-Folder/large"
+  # Text made of base64 letters; pipefail off for this line only: `head` ends the pipe early on purpose.
+  ( set +o pipefail
+    head -c $((SMB_LARGE * 1024 * 1024)) /dev/urandom | base64 -w 0 | head -c $((SMB_LARGE * 1024 * 1024)) \
+      | split -b 1048576 -d -a 4 --additional-suffix=.txt - "$tree/Large-Data-Folder/large" )
   chown -R bcsmb: "$tree"
   local bytes; bytes="$(du -sb "$tree" | cut -f1)"
   echo "$bytes" > "$WORK/network_drive-bytes"
