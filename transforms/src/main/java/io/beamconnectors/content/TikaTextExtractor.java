@@ -92,9 +92,20 @@ public final class TikaTextExtractor implements AutoCloseable {
     return new Result(text, truncated, null);
   }
 
-  private static String describe(Throwable t) {
-    String m = t.getMessage();
-    String s = t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  private static final Pattern IDENTITY_HASH = Pattern.compile("@[0-9a-f]{4,}\\b");
+
+  /**
+   * The root cause, without Java identity hashes ("PDFParser@5e2c3d18"): the same file gives the
+   * same error text on every run and every runner, so the document is stable.
+   */
+  static String describe(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String m = root.getMessage();
+    String s = root.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    s = IDENTITY_HASH.matcher(s).replaceAll("");
     return s.length() > 500 ? s.substring(0, 500) : s;
   }
 

@@ -9,6 +9,7 @@ import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 
 /** What the index holds for one document: its change token ({@code _timestamp}) and scope. */
+@org.apache.beam.sdk.coders.DefaultCoder(IndexedState.Coder.class)
 public final class IndexedState implements Serializable {
   private static final long serialVersionUID = 1L;
 

@@ -9,6 +9,7 @@ import java.util.Objects;
  * {@link Kind#SKIPPED} issue reports a part left out on purpose (for example a table without a
  * primary key) and does not block deletes.
  */
+@org.apache.beam.sdk.coders.DefaultCoder(ListingIssueCoder.class)
 public final class ListingIssue implements Serializable {
   private static final long serialVersionUID = 1L;
 

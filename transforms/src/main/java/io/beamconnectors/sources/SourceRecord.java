@@ -9,6 +9,7 @@ import java.util.Objects;
  * keep deletes inside completely listed parts), the document's metadata fields as a JSON object,
  * and, for files, a {@link ContentRef} to fetch the bytes from if the item is new or changed.
  */
+@org.apache.beam.sdk.coders.DefaultCoder(SourceRecordCoder.class)
 public final class SourceRecord implements Serializable {
   private static final long serialVersionUID = 1L;
 

@@ -73,12 +73,26 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
     return new FullSync(connector, configuration, elasticsearch, bulk, content, v, joinStrategy);
   }
 
+  /**
+   * Our value types always get their deterministic coders, also where a source leaves an
+   * intermediate output to inference: otherwise Beam may fall back to Java serialization, which
+   * the DirectRunner accepts and Flink rejects at a Flatten of differently coded inputs.
+   */
+  public static void registerCoders(org.apache.beam.sdk.coders.CoderRegistry registry) {
+    registry.registerCoderForClass(SourceRecord.class, io.beamconnectors.sources.SourceRecordCoder.of());
+    registry.registerCoderForClass(ListingIssue.class, io.beamconnectors.sources.ListingIssueCoder.of());
+    registry.registerCoderForClass(IndexedState.class, IndexedState.Coder.of());
+    registry.registerCoderForClass(io.beamconnectors.sources.database.TableRef.class,
+        io.beamconnectors.sources.database.TableRef.Coder.of());
+  }
+
   public FullSync withJoinStrategy(JoinStrategy v) {
     return new FullSync(connector, configuration, elasticsearch, bulk, content, stateSlices, v);
   }
 
   @Override
   public PCollectionTuple expand(PBegin input) {
+    registerCoders(input.getPipeline().getCoderRegistry());
     PCollectionTuple listing = input.apply("List " + connector.serviceType(), connector.listing(configuration));
     PCollection<KV<String, SourceRecord>> records = listing.get(SourceListing.RECORDS);
     PCollection<ListingIssue> issues = listing.get(SourceListing.ISSUES);

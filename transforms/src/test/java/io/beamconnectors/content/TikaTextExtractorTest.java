@@ -60,6 +60,11 @@ class TikaTextExtractorTest {
       TikaTextExtractor.Result r = x.extract("%PDF-1.7 broken".getBytes(StandardCharsets.US_ASCII), "broken.pdf");
       assertTrue(r.failed());
       assertTrue(r.error().startsWith("text extraction failed"), r.error());
+      assertEquals(r.error(), x.extract("%PDF-1.7 broken".getBytes(StandardCharsets.US_ASCII), "broken.pdf").error(),
+          "the same file gives the same error text (no identity hashes)");
+    }
+    try (TikaTextExtractor other = new TikaTextExtractor(1000, 30, true)) {
+      assertTrue(!other.extract("%PDF-1.7 broken".getBytes(StandardCharsets.US_ASCII), "b.pdf").error().matches(".*@[0-9a-f]{6,}.*"));
     }
   }
 

@@ -21,6 +21,7 @@ import io.beamconnectors.elasticsearch.ContentIndex;
 import io.beamconnectors.ftest.support.FileCorpus;
 import io.beamconnectors.ftest.support.FixtureEnv;
 import io.beamconnectors.ftest.support.IndexInspector;
+import io.beamconnectors.ftest.support.RunnerParity;
 import io.beamconnectors.ftest.support.SyncRunner;
 import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.sources.ConfigurationException;
@@ -210,6 +211,12 @@ class AzureBlobFtest {
     }
     assertEquals(expected.size(), inspector.count(), "_count");
     return actual;
+  }
+
+  @Test
+  @Order(0)
+  void flinkRunnerBuildsTheSameIndex() throws Exception {
+    RunnerParity.assertFlinkMatchesDirect("azure_blob_storage", config("*"), INDEX);
   }
 
   @Test

@@ -21,6 +21,7 @@ import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.ftest.support.FixtureEnv;
 import io.beamconnectors.ftest.support.IndexInspector;
+import io.beamconnectors.ftest.support.RunnerParity;
 import io.beamconnectors.ftest.support.SyncRunner;
 import io.beamconnectors.sync.SyncCounters;
 import io.beamconnectors.sync.SyncSummary;
@@ -210,6 +211,12 @@ class GcsFtest {
 
   private long objectCount() {
     return expectedDocuments().size();
+  }
+
+  @Test
+  @Order(0)
+  void flinkRunnerBuildsTheSameIndex() throws Exception {
+    RunnerParity.assertFlinkMatchesDirect("google_cloud_storage", config(), INDEX);
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.beamconnectors.elasticsearch.ContentIndex;
 import io.beamconnectors.ftest.support.FileCorpus;
 import io.beamconnectors.ftest.support.FixtureEnv;
 import io.beamconnectors.ftest.support.IndexInspector;
+import io.beamconnectors.ftest.support.RunnerParity;
 import io.beamconnectors.ftest.support.SyncRunner;
 import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.sources.ConfigurationException;
@@ -233,6 +234,12 @@ class S3Ftest {
 
   private int itemCount() {
     return source.values().stream().mapToInt(Map::size).sum();
+  }
+
+  @Test
+  @Order(0)
+  void flinkRunnerBuildsTheSameIndex() throws Exception {
+    RunnerParity.assertFlinkMatchesDirect("s3", config(), INDEX);
   }
 
   @Test

@@ -10,6 +10,7 @@ import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 
 /** A table to read: its schema ("" for dialects without one) and name, exactly as the catalog lists them. */
+@org.apache.beam.sdk.coders.DefaultCoder(TableRef.Coder.class)
 public record TableRef(String schema, String name) implements Serializable {
   public TableRef {
     Objects.requireNonNull(schema, "schema");

@@ -60,6 +60,8 @@ final class NetworkDriveListing extends SourceListing {
         .apply("SpreadFolders", Reshuffle.viaRandomKey())
         .apply("WalkFolder", ParDo.of(new WalkFn(config)).withOutputTags(RECORDS, TupleTagList.of(ISSUES)));
     walked.get(ISSUES).setCoder(ListingIssueCoder.of());
+    walked.get(RECORDS).setCoder(org.apache.beam.sdk.coders.KvCoder.of(StringUtf8Coder.of(),
+        io.beamconnectors.sources.SourceRecordCoder.of()));
 
     PCollection<KV<String, SourceRecord>> records = PCollectionList.of(top.get(RECORDS)).and(walked.get(RECORDS))
         .apply("AllRecords", Flatten.pCollections());
