@@ -32,20 +32,32 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
 
   private final ContentFetcher fetcher;
   private final ContentSettings settings;
+  private final boolean spread;
 
-  private FetchContent(ContentFetcher fetcher, ContentSettings settings) {
+  private FetchContent(ContentFetcher fetcher, ContentSettings settings, boolean spread) {
     this.fetcher = fetcher;
     this.settings = settings;
+    this.spread = spread;
   }
 
   public static FetchContent using(ContentFetcher fetcher, ContentSettings settings) {
-    return new FetchContent(fetcher, settings);
+    return new FetchContent(fetcher, settings, true);
+  }
+
+  /**
+   * Whether to Reshuffle the records before downloading (default true: a distributed runner then
+   * spreads the downloads over all workers). On one machine with the in-memory join there is
+   * nothing to spread, and on the DirectRunner a Reshuffle would turn every file into a bundle of
+   * its own.
+   */
+  public FetchContent withSpreadDownloads(boolean v) {
+    return new FetchContent(fetcher, settings, v);
   }
 
   @Override
   public PCollection<String> expand(PCollection<SourceRecord> records) {
-    return records
-        .apply("SpreadDownloads", Reshuffle.viaRandomKey())
+    PCollection<SourceRecord> toFetch = spread ? records.apply("SpreadDownloads", Reshuffle.viaRandomKey()) : records;
+    return toFetch
         .apply("FetchAndExtract", ParDo.of(new FetchFn(fetcher, settings)))
         .setCoder(StringUtf8Coder.of());
   }

@@ -102,12 +102,14 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
         input.apply("ReadIndexState", ReadIndexState.of(elasticsearch).withSlices(stateSlices));
 
     PCollectionTuple decided = records.apply("Reconcile", Reconcile.against(state, issues).withStrategy(joinStrategy));
+    boolean oneMachine = joinStrategy.resolve(input.getPipeline().getOptions().getRunner().getSimpleName())
+        == JoinStrategy.SIDE_INPUT;
 
     PCollection<SourceRecord> upserts = decided.get(Reconcile.UPSERTS);
     ContentFetcher fetcher = connector.contentFetcher(configuration);
     PCollection<String> documents = fetcher == null
         ? upserts.apply("ToDocuments", MapElements.into(TypeDescriptors.strings()).via(IndexOperations::indexJson))
-        : upserts.apply("FetchContent", FetchContent.using(fetcher, content));
+        : upserts.apply("FetchContent", FetchContent.using(fetcher, content).withSpreadDownloads(!oneMachine));
     PCollection<String> deletes = decided.get(Reconcile.DELETES)
         .apply("ToDeletes", MapElements.into(TypeDescriptors.strings()).via(IndexOperations::deleteJson));
 
