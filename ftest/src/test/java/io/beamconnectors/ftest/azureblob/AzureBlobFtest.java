@@ -22,6 +22,7 @@ import io.beamconnectors.ftest.support.FileCorpus;
 import io.beamconnectors.ftest.support.FixtureEnv;
 import io.beamconnectors.ftest.support.IndexInspector;
 import io.beamconnectors.ftest.support.RunnerParity;
+import io.beamconnectors.ftest.support.SyncAssertions;
 import io.beamconnectors.ftest.support.SyncRunner;
 import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.sources.ConfigurationException;
@@ -226,12 +227,7 @@ class AzureBlobFtest {
     Map<String, JsonNode> docs = assertMirrorsSource();
     long total = sourceSize();
     assertEquals(corpus.files().size() + 6, total);
-    assertEquals(total, summary.get(SyncCounters.LISTED));
-    assertEquals(total, summary.get(SyncCounters.CREATED));
-    assertEquals(total, summary.get(SyncCounters.INDEXED_OK));
-    assertEquals(0, summary.get(SyncCounters.FAILED));
-    assertEquals(0, summary.get(SyncCounters.LISTING_FAILURES));
-    assertTrue(summary.clean(), summary.issues().toString());
+    SyncAssertions.assertCleanFullSync(summary, total);
     Map<String, JsonNode> byPath = new TreeMap<>();
     docs.forEach((id, d) -> {
       if (id.startsWith(ALPHA + "/")) {
@@ -245,12 +241,7 @@ class AzureBlobFtest {
   @Test
   @Order(2)
   void noOpResyncWritesAndDownloadsNothing() throws Exception {
-    ContentIndex.OperationTotals before = inspector.totals();
-    SyncSummary summary = sync("*");
-    assertEquals(before, inspector.totals(), "_stats indexing and delete totals must not move on a no-op sync");
-    assertEquals(0, summary.get(SyncCounters.CREATED) + summary.get(SyncCounters.UPDATED)
-        + summary.get(SyncCounters.DELETED));
-    assertEquals(0, summary.get(SyncCounters.CONTENT_FETCHED));
+    SyncSummary summary = SyncAssertions.assertNoOpSync(inspector, () -> sync("*"));
     assertEquals(sourceSize(), summary.get(SyncCounters.UNCHANGED));
     assertMirrorsSource();
   }

@@ -22,6 +22,7 @@ import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.ftest.support.FixtureEnv;
 import io.beamconnectors.ftest.support.IndexInspector;
 import io.beamconnectors.ftest.support.RunnerParity;
+import io.beamconnectors.ftest.support.SyncAssertions;
 import io.beamconnectors.ftest.support.SyncRunner;
 import io.beamconnectors.sync.SyncCounters;
 import io.beamconnectors.sync.SyncSummary;
@@ -238,14 +239,7 @@ class GcsFtest {
   @Test
   @Order(2)
   void noOpResyncWritesNothing() throws Exception {
-    ContentIndex.OperationTotals before = inspector.totals();
-    SyncSummary summary = sync();
-    ContentIndex.OperationTotals after = inspector.totals();
-    assertEquals(before, after, "_stats indexing and delete totals must not move on a no-op sync");
-    assertEquals(0, summary.get(SyncCounters.CREATED) + summary.get(SyncCounters.UPDATED)
-        + summary.get(SyncCounters.DELETED));
-    assertEquals(0, summary.get(SyncCounters.CONTENT_FETCHED), "a no-op sync downloads nothing");
-    assertEquals(summary.get(SyncCounters.LISTED), summary.get(SyncCounters.UNCHANGED));
+    SyncSummary summary = SyncAssertions.assertNoOpSync(inspector, () -> sync());
     assertMirrorsSource();
   }
 

@@ -14,6 +14,7 @@ import io.beamconnectors.ftest.support.FileCorpus;
 import io.beamconnectors.ftest.support.FixtureEnv;
 import io.beamconnectors.ftest.support.IndexInspector;
 import io.beamconnectors.ftest.support.RunnerParity;
+import io.beamconnectors.ftest.support.SyncAssertions;
 import io.beamconnectors.ftest.support.SyncRunner;
 import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.sync.SyncCounters;
@@ -210,23 +211,13 @@ class NetworkDriveFtest {
     SyncSummary summary = sync();
     assertMirrorsSource(corpus);
     long items = corpus.files().size() + folders(corpus.files());
-    assertEquals(items, summary.get(SyncCounters.LISTED));
-    assertEquals(items, summary.get(SyncCounters.CREATED));
-    assertEquals(items, summary.get(SyncCounters.INDEXED_OK));
-    assertEquals(0, summary.get(SyncCounters.FAILED));
-    assertEquals(0, summary.get(SyncCounters.LISTING_FAILURES));
-    assertTrue(summary.clean(), summary.issues().toString());
+    SyncAssertions.assertCleanFullSync(summary, items);
   }
 
   @Test
   @Order(2)
   void noOpResyncWritesAndDownloadsNothing() throws Exception {
-    ContentIndex.OperationTotals before = inspector.totals();
-    SyncSummary summary = sync();
-    assertEquals(before, inspector.totals(), "_stats indexing and delete totals must not move on a no-op sync");
-    assertEquals(0, summary.get(SyncCounters.CREATED) + summary.get(SyncCounters.UPDATED) + summary.get(SyncCounters.DELETED));
-    assertEquals(0, summary.get(SyncCounters.CONTENT_FETCHED));
-    assertEquals(summary.get(SyncCounters.LISTED), summary.get(SyncCounters.UNCHANGED));
+    SyncSummary summary = SyncAssertions.assertNoOpSync(inspector, () -> sync());
     assertMirrorsSource(corpus);
   }
 

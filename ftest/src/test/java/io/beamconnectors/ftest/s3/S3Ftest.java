@@ -13,6 +13,7 @@ import io.beamconnectors.ftest.support.FileCorpus;
 import io.beamconnectors.ftest.support.FixtureEnv;
 import io.beamconnectors.ftest.support.IndexInspector;
 import io.beamconnectors.ftest.support.RunnerParity;
+import io.beamconnectors.ftest.support.SyncAssertions;
 import io.beamconnectors.ftest.support.SyncRunner;
 import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.sources.ConfigurationException;
@@ -255,23 +256,13 @@ class S3Ftest {
     }
     corpus.assertContent(byPath);
     long total = itemCount();
-    assertEquals(total, summary.get(SyncCounters.LISTED));
-    assertEquals(total, summary.get(SyncCounters.CREATED));
-    assertEquals(total, summary.get(SyncCounters.INDEXED_OK));
-    assertEquals(0, summary.get(SyncCounters.FAILED));
-    assertEquals(0, summary.get(SyncCounters.LISTING_FAILURES));
-    assertTrue(summary.clean(), summary.issues().toString());
+    SyncAssertions.assertCleanFullSync(summary, total);
   }
 
   @Test
   @Order(2)
   void noOpResyncWritesAndDownloadsNothing() throws Exception {
-    ContentIndex.OperationTotals before = inspector.totals();
-    SyncSummary summary = sync();
-    ContentIndex.OperationTotals after = inspector.totals();
-    assertEquals(before, after, "_stats indexing and delete totals must not move on a no-op sync");
-    assertEquals(0, summary.get(SyncCounters.CONTENT_FETCHED));
-    assertEquals(0, summary.get(SyncCounters.CREATED) + summary.get(SyncCounters.UPDATED) + summary.get(SyncCounters.DELETED));
+    SyncSummary summary = SyncAssertions.assertNoOpSync(inspector, () -> sync());
     assertEquals(itemCount(), summary.get(SyncCounters.UNCHANGED));
     assertMirrorsSource(Set.of(MAIN, OTHER), Set.of());
   }
