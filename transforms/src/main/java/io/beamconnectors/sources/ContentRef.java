@@ -1,7 +1,6 @@
 package io.beamconnectors.sources;
 
 import java.io.Serializable;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -44,12 +43,7 @@ public final class ContentRef implements Serializable {
     while (firstNonDot < base.length() && base.charAt(firstNonDot) == '.') {
       firstNonDot++;
     }
-    return dot > firstNonDot - 1 && dot >= firstNonDot ? base.substring(dot) : "";
-  }
-
-  /** Lower-case extension, for logging and stats only (matching follows the configured list). */
-  public String extensionLowerCase() {
-    return extension().toLowerCase(Locale.ROOT);
+    return dot >= firstNonDot ? base.substring(dot) : "";
   }
 
   @Override

@@ -7,7 +7,6 @@ import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.Secrets;
 import io.beamconnectors.sources.SourceListing;
 import io.beamconnectors.sources.SourceRecord;
-import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -154,7 +153,7 @@ public final class DatabaseListing extends SourceListing {
     }
   }
 
-  static final class ReadTableFn extends DoFn<TableRef, KV<String, SourceRecord>> implements Serializable {
+  static final class ReadTableFn extends DoFn<TableRef, KV<String, SourceRecord>> {
     private static final long serialVersionUID = 1L;
     private final DatabaseDialect dialect;
     private final ConnectorConfiguration config;
