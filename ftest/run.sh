@@ -63,6 +63,20 @@ MVN=(mvn -B -ntp)
 if [[ -z "$tests" ]]; then
   "${MVN[@]}" install -Pftest
 else
-  "${MVN[@]}" install -DskipTests -q
-  "${MVN[@]}" test -pl ftest -Pftest -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false
+  # One reactor (-am): the ftest module compiles against this checkout's modules, never against
+  # whatever snapshot another checkout last installed into ~/.m2.
+  rm -rf ftest/target/surefire-reports
+  "${MVN[@]}" verify -pl ftest -am -Pftest -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false
+  # -Dtest filters every module of the reactor, so surefire cannot tell "no such test" from
+  # "not in this module": check the ftest module really ran the named class.
+  ran=0
+  for r in ftest/target/surefire-reports/TEST-*"$tests".xml; do
+    [[ -f "$r" ]] || continue
+    n=$(grep -o '<testsuite [^>]*tests="[0-9]*"' "$r" | sed 's/.*tests="\([0-9]*\)"/\1/' | head -1)
+    ran=$((ran + ${n:-0}))
+  done
+  if (( ran == 0 )); then
+    echo "ftest $tests ran no test: the class is missing, renamed or all its tests are filtered out" >&2
+    exit 1
+  fi
 fi
