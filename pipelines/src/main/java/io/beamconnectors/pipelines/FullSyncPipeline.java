@@ -172,6 +172,15 @@ public final class FullSyncPipeline {
         throw new SourceUnreachableException("Source check failed, nothing was synced: " + Secrets.describe(e, secrets));
       }
     }
+    try {
+      plan.connector().checkConfiguredParts(plan.configuration());
+    } catch (ConfigurationException e) {
+      throw e;
+    } catch (Exception e) {
+      List<String> secrets = new ArrayList<>(Secrets.of(plan.configuration()));
+      throw new SourceUnreachableException("Checking the configured parts of the source failed, nothing was synced: "
+          + Secrets.describe(e, secrets));
+    }
     try (ContentIndex index = new ContentIndex(plan.elasticsearch())) {
       if (index.ensureExists(plan.connector().indexPropertiesJson())) {
         LOG.info("Created content index {} with explicit mappings", plan.elasticsearch().index());

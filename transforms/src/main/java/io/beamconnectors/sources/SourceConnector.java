@@ -32,6 +32,15 @@ public interface SourceConnector extends Serializable {
   /** Connects and authenticates; throws with a message free of secrets if the source is unreachable. */
   void ping(ConnectorConfiguration config) throws Exception;
 
+  /**
+   * Checks that every part the configuration names explicitly (a table, bucket, container,
+   * folder) exists and can be read, before anything is synced. Throws
+   * {@link ConfigurationException} naming the field and the missing part: a typo must never look
+   * like a source that was emptied (which would delete its documents). The default checks nothing
+   * (sources whose configuration names no parts). Called after {@link #ping}.
+   */
+  default void checkConfiguredParts(ConnectorConfiguration config) throws Exception {}
+
   /** The listing transform for this configuration. */
   SourceListing listing(ConnectorConfiguration config);
 

@@ -1,24 +1,21 @@
 package io.beamconnectors.sources;
 
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * A source's listing: metadata only, no content. Its output has two parts: {@link #RECORDS}, one
- * {@code KV<id, SourceRecord>} per item, and {@link #ISSUES}, what could not be listed. Subclasses
+ * {@link SourceRecord} per item, and {@link #ISSUES}, what could not be listed. Subclasses
  * implement {@link #list}; this class fixes the coders so every runner sees deterministic ones.
  * A listing should fan out (directories, prefixes, tables become separate elements after a
- * Reshuffle) so a distributed runner spreads the work.
+ * Reshuffle) so a distributed runner spreads the work. The engine keys records by id itself.
  */
 public abstract class SourceListing extends PTransform<PBegin, PCollectionTuple> {
   private static final long serialVersionUID = 1L;
 
-  public static final TupleTag<KV<String, SourceRecord>> RECORDS = new TupleTag<>("records") {};
+  public static final TupleTag<SourceRecord> RECORDS = new TupleTag<>("records") {};
   public static final TupleTag<ListingIssue> ISSUES = new TupleTag<>("issues") {};
 
   protected abstract PCollectionTuple list(PBegin input);
@@ -26,7 +23,7 @@ public abstract class SourceListing extends PTransform<PBegin, PCollectionTuple>
   @Override
   public final PCollectionTuple expand(PBegin input) {
     PCollectionTuple out = list(input);
-    out.get(RECORDS).setCoder(KvCoder.of(StringUtf8Coder.of(), SourceRecordCoder.of()));
+    out.get(RECORDS).setCoder(SourceRecordCoder.of());
     out.get(ISSUES).setCoder(ListingIssueCoder.of());
     return out;
   }

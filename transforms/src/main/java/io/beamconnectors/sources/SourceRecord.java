@@ -4,10 +4,17 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * One item a source listed: its document id, its change token (stored in {@code _timestamp} and
- * compared as an exact string), its scope (the part of the source it was listed under, used to
- * keep deletes inside completely listed parts), the document's metadata fields as a JSON object,
- * and, for files, a {@link ContentRef} to fetch the bytes from if the item is new or changed.
+ * One item a source listed: its document id; its change token; its time ({@code _timestamp}: the
+ * item's modification time, or null to let the engine stamp the time the change was first seen,
+ * as for database rows); its scope (the part of the source it was listed under, used to keep
+ * deletes inside completely listed parts); the document's metadata fields as a JSON object; and,
+ * for files, a {@link ContentRef} to fetch the bytes from if the item is new or changed.
+ *
+ * <p>The change token is what the fields cannot show: for a file, whatever changes when its bytes
+ * change (modification time, size, the store's ETag, MD5 or generation); for a row, nothing (empty),
+ * since the fields are the row. The engine stores the token together with a fingerprint of the
+ * scope and the fields, so a change of any indexed metadata or of the scope updates the document.
+ * Tokens must not depend on the machine (time zone, locale, JVM).
  */
 @org.apache.beam.sdk.coders.DefaultCoder(SourceRecordCoder.class)
 public final class SourceRecord implements Serializable {
@@ -15,13 +22,15 @@ public final class SourceRecord implements Serializable {
 
   private final String id;
   private final String token;
+  private final String timestamp;
   private final String scope;
   private final String fieldsJson;
   private final ContentRef content;
 
-  private SourceRecord(String id, String token, String scope, String fieldsJson, ContentRef content) {
+  private SourceRecord(String id, String token, String timestamp, String scope, String fieldsJson, ContentRef content) {
     this.id = Objects.requireNonNull(id, "id");
     this.token = Objects.requireNonNull(token, "token");
+    this.timestamp = timestamp;
     this.scope = Objects.requireNonNull(scope, "scope");
     this.fieldsJson = Objects.requireNonNull(fieldsJson, "fieldsJson");
     this.content = content;
@@ -31,18 +40,27 @@ public final class SourceRecord implements Serializable {
    * @param id the document id; one longer than 512 UTF-8 bytes is replaced by its MD5 digest
    *     ({@link DocumentIds}), so callers key their output by {@link #id()}
    * @param fieldsJson the document's fields as a JSON object; the engine adds {@code id},
-   *     {@code _timestamp} and {@code _scope}
+   *     {@code _timestamp}, {@code _token} and {@code _scope}
    */
   public static SourceRecord of(String id, String token, Scope scope, String fieldsJson) {
-    return new SourceRecord(DocumentIds.normalize(id), token, scope.path(), fieldsJson, null);
+    return new SourceRecord(DocumentIds.normalize(id), token, null, scope.path(), fieldsJson, null);
   }
 
   public SourceRecord withContent(ContentRef ref) {
-    return new SourceRecord(id, token, scope, fieldsJson, ref);
+    return new SourceRecord(id, token, timestamp, scope, fieldsJson, ref);
   }
 
-  static SourceRecord decoded(String id, String token, String scope, String fieldsJson, ContentRef content) {
-    return new SourceRecord(id, token, scope, fieldsJson, content);
+  /**
+   * The item's time as ISO-8601 in UTC with its offset (e.g. {@code 2024-03-31T01:30:00+00:00}),
+   * stored as {@code _timestamp}; null lets the engine stamp the sync's start time.
+   */
+  public SourceRecord withTimestamp(String isoTime) {
+    return new SourceRecord(id, token, isoTime, scope, fieldsJson, content);
+  }
+
+  static SourceRecord decoded(String id, String token, String timestamp, String scope, String fieldsJson,
+      ContentRef content) {
+    return new SourceRecord(id, token, timestamp, scope, fieldsJson, content);
   }
 
   public String id() {
@@ -51,6 +69,11 @@ public final class SourceRecord implements Serializable {
 
   public String token() {
     return token;
+  }
+
+  /** The item's time, or null (see {@link #withTimestamp}). */
+  public String timestamp() {
+    return timestamp;
   }
 
   public String scope() {
@@ -71,6 +94,7 @@ public final class SourceRecord implements Serializable {
     return o instanceof SourceRecord r
         && r.id.equals(id)
         && r.token.equals(token)
+        && Objects.equals(r.timestamp, timestamp)
         && r.scope.equals(scope)
         && r.fieldsJson.equals(fieldsJson)
         && Objects.equals(r.content, content);
@@ -78,7 +102,7 @@ public final class SourceRecord implements Serializable {
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, token, scope, fieldsJson, content);
+    return Objects.hash(id, token, timestamp, scope, fieldsJson, content);
   }
 
   @Override

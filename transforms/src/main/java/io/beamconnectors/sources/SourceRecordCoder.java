@@ -26,6 +26,10 @@ public final class SourceRecordCoder extends AtomicCoder<SourceRecord> {
   public void encode(SourceRecord value, OutputStream out) throws IOException {
     STRING.encode(value.id(), out);
     STRING.encode(value.token(), out);
+    BOOL.encode(value.timestamp() != null, out);
+    if (value.timestamp() != null) {
+      STRING.encode(value.timestamp(), out);
+    }
     STRING.encode(value.scope(), out);
     STRING.encode(value.fieldsJson(), out);
     ContentRef c = value.content();
@@ -41,13 +45,14 @@ public final class SourceRecordCoder extends AtomicCoder<SourceRecord> {
   public SourceRecord decode(InputStream in) throws IOException {
     String id = STRING.decode(in);
     String token = STRING.decode(in);
+    String timestamp = BOOL.decode(in) ? STRING.decode(in) : null;
     String scope = STRING.decode(in);
     String fields = STRING.decode(in);
     ContentRef content = null;
     if (BOOL.decode(in)) {
       content = new ContentRef(STRING.decode(in), STRING.decode(in), LONG.decode(in));
     }
-    return SourceRecord.decoded(id, token, scope, fields, content);
+    return SourceRecord.decoded(id, token, timestamp, scope, fields, content);
   }
 
   @Override

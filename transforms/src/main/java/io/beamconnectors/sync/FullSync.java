@@ -94,7 +94,7 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
   public PCollectionTuple expand(PBegin input) {
     registerCoders(input.getPipeline().getCoderRegistry());
     PCollectionTuple listing = input.apply("List " + connector.serviceType(), connector.listing(configuration));
-    PCollection<KV<String, SourceRecord>> records = listing.get(SourceListing.RECORDS);
+    PCollection<SourceRecord> records = listing.get(SourceListing.RECORDS);
     PCollection<ListingIssue> issues = listing.get(SourceListing.ISSUES);
     issues.apply("ReportIssues", ReportIssues.create());
 

@@ -41,7 +41,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * Deletes depend on the whole listing through side inputs (the issues, and for
  * {@link JoinStrategy#SIDE_INPUT} the listed ids), so none is decided before the listing is done.
  */
-public final class Reconcile extends PTransform<PCollection<KV<String, SourceRecord>>, PCollectionTuple> {
+public final class Reconcile extends PTransform<PCollection<SourceRecord>, PCollectionTuple> {
   private static final long serialVersionUID = 1L;
 
   public static final TupleTag<SourceRecord> UPSERTS = new TupleTag<>("upserts") {};
@@ -69,12 +69,11 @@ public final class Reconcile extends PTransform<PCollection<KV<String, SourceRec
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<KV<String, SourceRecord>> listing) {
+  public PCollectionTuple expand(PCollection<SourceRecord> listing) {
     PCollectionView<List<ListingIssue>> issuesView = issues.apply("IssuesView", View.asList());
-    // Keyed by the record's own id: a source may have keyed by an id the record shortened.
     PCollection<KV<String, SourceRecord>> byId = listing
-        .apply("KeyByRecordId", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(SourceRecord.class)))
-            .via((KV<String, SourceRecord> kv) -> KV.of(kv.getValue().id(), kv.getValue())))
+        .apply("KeyById", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(SourceRecord.class)))
+            .via((SourceRecord r) -> KV.of(r.id(), r)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), SourceRecordCoder.of()));
     JoinStrategy resolved = strategy.resolve(listing.getPipeline().getOptions().getRunner().getSimpleName());
     PCollectionTuple out = resolved == JoinStrategy.SIDE_INPUT

@@ -35,8 +35,8 @@ class ReconcileTest {
   private static PipelineResult run(JoinStrategy strategy, List<KV<String, SourceRecord>> source, List<KV<String, IndexedState>> index,
       List<ListingIssue> issues, List<String> expectedUpserts, List<String> expectedDeletes) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    PCollection<KV<String, SourceRecord>> s = p.apply("Source", Create.of(source)
-        .withCoder(KvCoder.of(StringUtf8Coder.of(), SourceRecordCoder.of())));
+    PCollection<SourceRecord> s = p.apply("Source", Create.of(source.stream().map(KV::getValue).toList())
+        .withCoder(SourceRecordCoder.of()));
     PCollection<KV<String, IndexedState>> e = p.apply("Index", Create.of(index)
         .withCoder(KvCoder.of(StringUtf8Coder.of(), IndexedState.Coder.of())));
     PCollection<ListingIssue> i = p.apply("Issues", Create.of(issues).withCoder(ListingIssueCoder.of()));

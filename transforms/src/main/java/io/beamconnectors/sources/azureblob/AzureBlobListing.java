@@ -82,7 +82,7 @@ final class AzureBlobListing extends SourceListing {
             .withOutputTags(RECORDS, TupleTagList.of(ISSUES)));
     dirs.get(ISSUES).setCoder(ListingIssueCoder.of());
 
-    PCollection<KV<String, SourceRecord>> records = PCollectionList.of(roots.get(RECORDS)).and(dirs.get(RECORDS))
+    PCollection<SourceRecord> records = PCollectionList.of(roots.get(RECORDS)).and(dirs.get(RECORDS))
         .apply("AllRecords", Flatten.pCollections());
     PCollection<ListingIssue> issues = PCollectionList.of(containers.get(ISSUES)).and(roots.get(ISSUES))
         .and(dirs.get(ISSUES))
@@ -169,7 +169,7 @@ final class AzureBlobListing extends SourceListing {
     return new ListBlobsOptions().setDetails(new BlobListDetails().setRetrieveMetadata(true));
   }
 
-  static final class ListRootFn extends ClientFn<WorkUnit, KV<String, SourceRecord>> {
+  static final class ListRootFn extends ClientFn<WorkUnit, SourceRecord> {
     private static final long serialVersionUID = 1L;
     private final Counter blobsListed = Metrics.counter(NAMESPACE, "blobs_listed");
     private final Counter directories = Metrics.counter(NAMESPACE, "top_level_directories");
@@ -192,7 +192,7 @@ final class AzureBlobListing extends SourceListing {
               SourceRecord r = AzureBlobDocuments.record(AzureBlobDocuments.facts(unit.container(), item),
                   unit.containerMetadataJson());
               blobsListed.inc();
-              out.get(RECORDS).output(KV.of(r.id(), r));
+              out.get(RECORDS).output(r);
             }
           }
         }
@@ -203,7 +203,7 @@ final class AzureBlobListing extends SourceListing {
     }
   }
 
-  static final class ListPrefixFn extends ClientFn<WorkUnit, KV<String, SourceRecord>> {
+  static final class ListPrefixFn extends ClientFn<WorkUnit, SourceRecord> {
     private static final long serialVersionUID = 1L;
     private final Counter blobsListed = Metrics.counter(NAMESPACE, "blobs_listed");
 
@@ -222,7 +222,7 @@ final class AzureBlobListing extends SourceListing {
             SourceRecord r = AzureBlobDocuments.record(AzureBlobDocuments.facts(unit.container(), item),
                 unit.containerMetadataJson());
             blobsListed.inc();
-            out.get(RECORDS).output(KV.of(r.id(), r));
+            out.get(RECORDS).output(r);
           }
         }
       } catch (RuntimeException e) {

@@ -153,7 +153,7 @@ public final class DatabaseListing extends SourceListing {
     }
   }
 
-  static final class ReadTableFn extends DoFn<TableRef, KV<String, SourceRecord>> {
+  static final class ReadTableFn extends DoFn<TableRef, SourceRecord> {
     private static final long serialVersionUID = 1L;
     private final DatabaseDialect dialect;
     private final ConnectorConfiguration config;
@@ -262,8 +262,7 @@ public final class DatabaseListing extends SourceListing {
             }
             String fields = doc.toString();
             String id = RowDocuments.id(database, table, keys);
-            out.get(RECORDS).output(KV.of(id,
-                SourceRecord.of(id, RowDocuments.token(fields), table.scope(), fields)));
+            out.get(RECORDS).output(SourceRecord.of(id, RowDocuments.token(fields), table.scope(), fields));
             emitted[0]++;
             rowsRead.inc();
           }

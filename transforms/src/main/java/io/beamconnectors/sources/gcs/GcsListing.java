@@ -64,16 +64,16 @@ final class GcsListing extends SourceListing {
             .withOutputTags(RECORDS, TupleTagList.of(UNITS).and(ISSUES)));
     roots.get(UNITS).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     roots.get(ISSUES).setCoder(ListingIssueCoder.of());
-    roots.get(RECORDS).setCoder(KvCoder.of(StringUtf8Coder.of(), io.beamconnectors.sources.SourceRecordCoder.of()));
+    roots.get(RECORDS).setCoder(io.beamconnectors.sources.SourceRecordCoder.of());
 
     PCollectionTuple units = roots.get(UNITS)
         .apply("SpreadPrefixes", Reshuffle.viaRandomKey())
         .apply("ListPrefix", ParDo.of(new ListUnitFn(config))
             .withOutputTags(RECORDS, TupleTagList.of(ISSUES)));
     units.get(ISSUES).setCoder(ListingIssueCoder.of());
-    units.get(RECORDS).setCoder(KvCoder.of(StringUtf8Coder.of(), io.beamconnectors.sources.SourceRecordCoder.of()));
+    units.get(RECORDS).setCoder(io.beamconnectors.sources.SourceRecordCoder.of());
 
-    PCollection<KV<String, SourceRecord>> records = PCollectionList.of(roots.get(RECORDS)).and(units.get(RECORDS))
+    PCollection<SourceRecord> records = PCollectionList.of(roots.get(RECORDS)).and(units.get(RECORDS))
         .apply("AllRecords", Flatten.pCollections());
     PCollection<ListingIssue> issues = PCollectionList.of(buckets.get(ISSUES)).and(roots.get(ISSUES))
         .and(units.get(ISSUES)).apply("AllIssues", Flatten.pCollections());
@@ -148,7 +148,7 @@ final class GcsListing extends SourceListing {
     }
   }
 
-  static final class ListRootFn extends StorageFn<String, KV<String, SourceRecord>> {
+  static final class ListRootFn extends StorageFn<String, SourceRecord> {
     private static final long serialVersionUID = 1L;
     private final Counter objects = Metrics.counter(NS, "objects_listed");
     private final Counter pages = Metrics.counter(NS, "pages_listed");
@@ -177,7 +177,7 @@ final class GcsListing extends SourceListing {
               out.get(UNITS).output(KV.of(bucket, b.getName()));
             } else {
               SourceRecord r = GcsDocuments.record(object(b), project);
-              out.get(RECORDS).output(KV.of(r.id(), r));
+              out.get(RECORDS).output(r);
               objects.inc();
             }
           }
@@ -191,7 +191,7 @@ final class GcsListing extends SourceListing {
     }
   }
 
-  static final class ListUnitFn extends StorageFn<KV<String, String>, KV<String, SourceRecord>> {
+  static final class ListUnitFn extends StorageFn<KV<String, String>, SourceRecord> {
     private static final long serialVersionUID = 1L;
     private final Counter objects = Metrics.counter(NS, "objects_listed");
     private final Counter pages = Metrics.counter(NS, "pages_listed");
@@ -212,7 +212,7 @@ final class GcsListing extends SourceListing {
           pages.inc();
           for (Blob b : page.getValues()) {
             SourceRecord r = GcsDocuments.record(object(b), project);
-            out.get(RECORDS).output(KV.of(r.id(), r));
+            out.get(RECORDS).output(r);
             objects.inc();
           }
           page = page.hasNextPage() ? page.getNextPage() : null;

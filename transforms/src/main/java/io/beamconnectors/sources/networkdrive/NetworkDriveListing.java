@@ -53,17 +53,15 @@ final class NetworkDriveListing extends SourceListing {
             .withOutputTags(DIRECTORIES, TupleTagList.of(RECORDS).and(ISSUES)));
     top.get(DIRECTORIES).setCoder(StringUtf8Coder.of());
     top.get(ISSUES).setCoder(ListingIssueCoder.of());
-    top.get(RECORDS).setCoder(org.apache.beam.sdk.coders.KvCoder.of(StringUtf8Coder.of(),
-        io.beamconnectors.sources.SourceRecordCoder.of()));
+    top.get(RECORDS).setCoder(io.beamconnectors.sources.SourceRecordCoder.of());
 
     PCollectionTuple walked = top.get(DIRECTORIES)
         .apply("SpreadFolders", Reshuffle.viaRandomKey())
         .apply("WalkFolder", ParDo.of(new WalkFn(config)).withOutputTags(RECORDS, TupleTagList.of(ISSUES)));
     walked.get(ISSUES).setCoder(ListingIssueCoder.of());
-    walked.get(RECORDS).setCoder(org.apache.beam.sdk.coders.KvCoder.of(StringUtf8Coder.of(),
-        io.beamconnectors.sources.SourceRecordCoder.of()));
+    walked.get(RECORDS).setCoder(io.beamconnectors.sources.SourceRecordCoder.of());
 
-    PCollection<KV<String, SourceRecord>> records = PCollectionList.of(top.get(RECORDS)).and(walked.get(RECORDS))
+    PCollection<SourceRecord> records = PCollectionList.of(top.get(RECORDS)).and(walked.get(RECORDS))
         .apply("AllRecords", Flatten.pCollections());
     PCollection<ListingIssue> issues = PCollectionList.of(top.get(ISSUES)).and(walked.get(ISSUES))
         .apply("AllIssues", Flatten.pCollections());
@@ -141,7 +139,7 @@ final class NetworkDriveListing extends SourceListing {
         }
         SourceRecord r = SmbDocuments.record(paths, session.server(), fileId, e.pathInShare(), e.name(),
             e.directory(), e.size(), e.createdMillis(), e.modifiedMillis());
-        out.get(RECORDS).output(KV.of(r.id(), r));
+        out.get(RECORDS).output(r);
         entries.inc();
         if (e.directory()) {
           subFolders.add(e);
@@ -171,7 +169,7 @@ final class NetworkDriveListing extends SourceListing {
   }
 
   /** Walks one top-level folder completely, depth first with an explicit stack. */
-  static final class WalkFn extends SmbFn<String, KV<String, SourceRecord>> {
+  static final class WalkFn extends SmbFn<String, SourceRecord> {
     private static final long serialVersionUID = 1L;
 
     WalkFn(ConnectorConfiguration config) {

@@ -71,18 +71,16 @@ final class S3Listing extends SourceListing {
             .withOutputTags(RECORDS, TupleTagList.of(UNITS).and(ISSUES)));
     top.get(UNITS).setCoder(ListCoder.of(StringUtf8Coder.of()));
     top.get(ISSUES).setCoder(ListingIssueCoder.of());
-    top.get(RECORDS).setCoder(org.apache.beam.sdk.coders.KvCoder.of(
-        StringUtf8Coder.of(), io.beamconnectors.sources.SourceRecordCoder.of()));
+    top.get(RECORDS).setCoder(io.beamconnectors.sources.SourceRecordCoder.of());
 
     PCollectionTuple units = top.get(UNITS)
         .apply("SpreadPrefixes", Reshuffle.viaRandomKey())
         .apply("ListPrefix", ParDo.of(new ListPrefixFn(config))
             .withOutputTags(RECORDS, TupleTagList.of(ISSUES)));
     units.get(ISSUES).setCoder(ListingIssueCoder.of());
-    units.get(RECORDS).setCoder(org.apache.beam.sdk.coders.KvCoder.of(
-        StringUtf8Coder.of(), io.beamconnectors.sources.SourceRecordCoder.of()));
+    units.get(RECORDS).setCoder(io.beamconnectors.sources.SourceRecordCoder.of());
 
-    PCollection<KV<String, SourceRecord>> records = PCollectionList.of(top.get(RECORDS)).and(units.get(RECORDS))
+    PCollection<SourceRecord> records = PCollectionList.of(top.get(RECORDS)).and(units.get(RECORDS))
         .apply("AllRecords", Flatten.pCollections());
     PCollection<ListingIssue> issues = PCollectionList.of(buckets.get(ISSUES)).and(top.get(ISSUES))
         .and(units.get(ISSUES))
@@ -139,7 +137,7 @@ final class S3Listing extends SourceListing {
   }
 
   /** Lists one bucket's top level: root objects become records, top-level prefixes become units. */
-  static final class ListTopLevelFn extends DoFn<String, KV<String, SourceRecord>> {
+  static final class ListTopLevelFn extends DoFn<String, SourceRecord> {
     private static final long serialVersionUID = 1L;
     private final ConnectorConfiguration config;
     private final Counter objects = Metrics.counter("s3", "objects_listed");
@@ -200,7 +198,7 @@ final class S3Listing extends SourceListing {
   }
 
   /** Lists one prefix completely (no delimiter), page by page. */
-  static final class ListPrefixFn extends DoFn<List<String>, KV<String, SourceRecord>> {
+  static final class ListPrefixFn extends DoFn<List<String>, SourceRecord> {
     private static final long serialVersionUID = 1L;
     private final ConnectorConfiguration config;
     private final Counter objects = Metrics.counter("s3", "objects_listed");
@@ -250,11 +248,11 @@ final class S3Listing extends SourceListing {
     }
   }
 
-  static void emit(String bucket, S3Object o, DoFn.OutputReceiver<KV<String, SourceRecord>> out) {
+  static void emit(String bucket, S3Object o, DoFn.OutputReceiver<SourceRecord> out) {
     String owner = o.owner() == null ? "" : o.owner().displayName();
     SourceRecord r = S3Documents.record(bucket, o.key(), o.size() == null ? 0L : o.size(),
         o.lastModified() == null ? java.time.Instant.EPOCH : o.lastModified(), owner,
         o.storageClassAsString());
-    out.output(KV.of(r.id(), r));
+    out.output(r);
   }
 }
