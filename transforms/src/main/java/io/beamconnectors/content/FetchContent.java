@@ -25,7 +25,10 @@ import org.apache.beam.sdk.values.PCollection;
  * files: spreads the records (Reshuffle), downloads each eligible file once (size cap, extension
  * list), extracts text with Tika (or base64s it in attachment mode). A file that cannot be fetched
  * or parsed is still indexed with its metadata and a {@code _content_error} field, and counted;
- * the sync goes on.
+ * the sync goes on. When another try may succeed (a download failure, an extraction timeout) the
+ * document is stored with a token that matches nothing ({@link IndexOperations#markForRetry}), so
+ * the next sync fetches it again; a permanent failure (too large, a file Tika cannot parse) is not
+ * retried until the file changes.
  */
 public final class FetchContent extends PTransform<PCollection<SourceRecord>, PCollection<String>> {
   private static final long serialVersionUID = 1L;
@@ -33,15 +36,21 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
   private final ContentFetcher fetcher;
   private final ContentSettings settings;
   private final boolean spread;
+  private final String seenAt;
 
-  private FetchContent(ContentFetcher fetcher, ContentSettings settings, boolean spread) {
+  private FetchContent(ContentFetcher fetcher, ContentSettings settings, boolean spread, String seenAt) {
     this.fetcher = fetcher;
     this.settings = settings;
     this.spread = spread;
+    this.seenAt = seenAt;
   }
 
-  public static FetchContent using(ContentFetcher fetcher, ContentSettings settings) {
-    return new FetchContent(fetcher, settings, true);
+  /** @param seenAt the sync's start time, stamped as {@code _timestamp} on records without a time */
+  public static FetchContent using(ContentFetcher fetcher, ContentSettings settings, String seenAt) {
+    if (fetcher == null || settings == null || seenAt == null) {
+      throw new IllegalArgumentException("fetcher, settings and seenAt are required");
+    }
+    return new FetchContent(fetcher, settings, true, seenAt);
   }
 
   /**
@@ -51,14 +60,14 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
    * its own.
    */
   public FetchContent withSpreadDownloads(boolean v) {
-    return new FetchContent(fetcher, settings, v);
+    return new FetchContent(fetcher, settings, v, seenAt);
   }
 
   @Override
   public PCollection<String> expand(PCollection<SourceRecord> records) {
     PCollection<SourceRecord> toFetch = spread ? records.apply("SpreadDownloads", Reshuffle.viaRandomKey()) : records;
     return toFetch
-        .apply("FetchAndExtract", ParDo.of(new FetchFn(fetcher, settings)))
+        .apply("FetchAndExtract", ParDo.of(new FetchFn(fetcher, settings, seenAt)))
         .setCoder(StringUtf8Coder.of());
   }
 
@@ -72,12 +81,15 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
     private final Counter skippedSize = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CONTENT_SKIPPED_SIZE);
     private final Counter skippedType = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CONTENT_SKIPPED_TYPE);
     private final Counter errors = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CONTENT_ERRORS);
+    private final Counter retries = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CONTENT_RETRY);
+    private final String seenAt;
     private transient ContentFetcher.Reader reader;
     private transient TikaTextExtractor extractor;
 
-    FetchFn(ContentFetcher fetcher, ContentSettings settings) {
+    FetchFn(ContentFetcher fetcher, ContentSettings settings, String seenAt) {
       this.fetcher = fetcher;
       this.settings = settings;
+      this.seenAt = seenAt;
     }
 
     @Setup
@@ -92,7 +104,7 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
 
     @ProcessElement
     public void process(@Element SourceRecord record, OutputReceiver<String> out) {
-      ObjectNode doc = IndexOperations.document(record);
+      ObjectNode doc = IndexOperations.document(record, seenAt);
       ContentRef ref = record.content();
       if (ref != null && settings.mode() != ContentSettings.Mode.NONE) {
         addContent(doc, ref);
@@ -119,8 +131,10 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
         bytes = download(ref);
       } catch (IOException | RuntimeException e) {
         errors.inc();
+        retries.inc();
         doc.put(IndexFields.CONTENT_ERROR, "download failed: " + e.getClass().getSimpleName()
             + (e.getMessage() == null ? "" : ": " + truncate(e.getMessage())));
+        IndexOperations.markForRetry(doc);
         return;
       }
       fetched.inc();
@@ -139,6 +153,10 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
       if (r.failed()) {
         errors.inc();
         doc.put(IndexFields.CONTENT_ERROR, r.error());
+        if (r.retryable()) {
+          retries.inc();
+          IndexOperations.markForRetry(doc);
+        }
         return;
       }
       extracted.inc();

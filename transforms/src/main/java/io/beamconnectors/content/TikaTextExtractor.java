@@ -26,8 +26,12 @@ import org.apache.tika.sax.BodyContentHandler;
 public final class TikaTextExtractor implements AutoCloseable {
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
-  /** The outcome of one extraction: text (possibly empty) or an error description. */
-  public record Result(String text, boolean truncated, String error) {
+  /**
+   * The outcome of one extraction: text (possibly empty) or an error description. A failure is
+   * {@code retryable} when another try may succeed (a timeout, an interruption); a file that Tika
+   * cannot parse will fail the same way on the same bytes.
+   */
+  public record Result(String text, boolean truncated, String error, boolean retryable) {
     public boolean failed() {
       return error != null;
     }
@@ -61,13 +65,13 @@ public final class TikaTextExtractor implements AutoCloseable {
       f.cancel(true);
       worker.shutdownNow();
       worker = newWorker();
-      return new Result("", false, "text extraction took longer than " + timeoutSeconds + " s and was stopped");
+      return new Result("", false, "text extraction took longer than " + timeoutSeconds + " s and was stopped", true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new Result("", false, "text extraction was interrupted");
+      return new Result("", false, "text extraction was interrupted", true);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      return new Result("", false, "text extraction failed: " + describe(cause));
+      return new Result("", false, "text extraction failed: " + describe(cause), false);
     }
   }
 
@@ -89,7 +93,7 @@ public final class TikaTextExtractor implements AutoCloseable {
     if (reduceWhitespace) {
       text = WHITESPACE.matcher(text).replaceAll(" ").trim();
     }
-    return new Result(text, truncated, null);
+    return new Result(text, truncated, null, false);
   }
 
   private static final Pattern IDENTITY_HASH = Pattern.compile("@[0-9a-f]{4,}\\b");

@@ -35,7 +35,8 @@ public final class ContentIndex implements AutoCloseable {
     mappings.put("dynamic", true);
     ObjectNode props = mappings.putObject("properties");
     props.putObject(IndexFields.ID).put("type", "keyword");
-    props.putObject(IndexFields.TIMESTAMP).put("type", "keyword");
+    props.putObject(IndexFields.TIMESTAMP).put("type", "date");
+    props.putObject(IndexFields.TOKEN).put("type", "keyword");
     props.putObject(IndexFields.SCOPE).put("type", "keyword");
     props.putObject(IndexFields.BODY).put("type", "text");
     props.putObject(IndexFields.CONTENT_ERROR).put("type", "keyword").put("ignore_above", 1024);

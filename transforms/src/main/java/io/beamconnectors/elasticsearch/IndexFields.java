@@ -4,8 +4,13 @@ package io.beamconnectors.elasticsearch;
 public final class IndexFields {
   /** The document id, also the {@code _id}; a keyword with doc values, read back by the state reader. */
   public static final String ID = "id";
-  /** The change token, compared as an exact string (the reference's name). */
+  /**
+   * The item's time (the reference's name): its modification time, or for an item without one (a
+   * database row) the time its change was first seen. Mapped as a date.
+   */
   public static final String TIMESTAMP = "_timestamp";
+  /** The change token, compared as an exact string (see {@code StoredToken}); a keyword with doc values. */
+  public static final String TOKEN = "_token";
   /** The part of the source the document was listed under (see {@code Scope}). */
   public static final String SCOPE = "_scope";
   /** Extracted text. */
@@ -14,7 +19,7 @@ public final class IndexFields {
   public static final String ATTACHMENT = "_attachment";
   /** Why a file's content is missing (too large, download or parse failure). */
   public static final String CONTENT_ERROR = "_content_error";
-  /** Marks a bulk operation as a delete; never stored. */
+  /** Marks a bulk operation as a delete (together with the absence of {@link #TOKEN}); never stored. */
   public static final String DELETE_MARKER = "__bc_delete";
 
   private IndexFields() {}

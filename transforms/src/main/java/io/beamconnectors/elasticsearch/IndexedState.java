@@ -8,7 +8,7 @@ import java.util.Objects;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 
-/** What the index holds for one document: its change token ({@code _timestamp}) and scope. */
+/** What the index holds for one document: its change token ({@code _token}) and scope. */
 @org.apache.beam.sdk.coders.DefaultCoder(IndexedState.Coder.class)
 public final class IndexedState implements Serializable {
   private static final long serialVersionUID = 1L;

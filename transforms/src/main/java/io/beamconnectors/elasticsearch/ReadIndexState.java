@@ -28,7 +28,7 @@ import org.elasticsearch.client.RestClient;
 /**
  * Reads what the content index holds, as {@code KV<id, IndexedState>}: a point in time over the
  * index, read in parallel slices with {@code search_after} on {@code _shard_doc}, fetching only
- * the doc values of {@code id}, {@code _timestamp} and {@code _scope} (no {@code _source}, no
+ * the doc values of {@code id}, {@code _token} and {@code _scope} (no {@code _source}, no
  * stored fields, so the read speed does not depend on document size). A missing index reads as
  * empty; any other error fails the read, and so the sync, rather than reading as empty.
  */
@@ -166,7 +166,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
         body.put("stored_fields", "_none_");
         body.put("track_total_hits", false);
         ArrayNode dv = body.putArray("docvalue_fields");
-        dv.add(IndexFields.ID).add(IndexFields.TIMESTAMP).add(IndexFields.SCOPE);
+        dv.add(IndexFields.ID).add(IndexFields.TOKEN).add(IndexFields.SCOPE);
         body.putObject("pit").put("id", pitId).put("keep_alive", keepAlive);
         body.putArray("sort").addObject().put("_shard_doc", "asc");
         if (slices > 1) {
@@ -192,7 +192,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
             // A document without the keyword id (written by another tool): not ours to manage.
             continue;
           }
-          out.output(KV.of(id, new IndexedState(first(fields, IndexFields.TIMESTAMP), first(fields, IndexFields.SCOPE))));
+          out.output(KV.of(id, new IndexedState(first(fields, IndexFields.TOKEN), first(fields, IndexFields.SCOPE))));
           read.inc();
         }
         searchAfter = hits.get(hits.size() - 1).path("sort");

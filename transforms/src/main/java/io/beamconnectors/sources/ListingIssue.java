@@ -4,10 +4,11 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /**
- * Something a listing could not do, recorded instead of logged. A {@link Kind#FAILED} issue means
- * the scope was not listed completely, so nothing under it may be deleted in this sync; a
- * {@link Kind#SKIPPED} issue reports a part left out on purpose (for example a table without a
- * primary key) and does not block deletes.
+ * Something a listing could not do, recorded instead of logged. Every issue blocks the deletes of
+ * its scope in this sync: {@link Kind#FAILED} means the scope was not listed completely,
+ * {@link Kind#SKIPPED} that a part was left out on purpose (for example a table without a primary
+ * key, whose documents are kept rather than deleted), {@link Kind#DUPLICATE} that two listed items
+ * of the scope had one id (found by the engine, not the source).
  */
 @org.apache.beam.sdk.coders.DefaultCoder(ListingIssueCoder.class)
 public final class ListingIssue implements Serializable {
@@ -15,7 +16,8 @@ public final class ListingIssue implements Serializable {
 
   public enum Kind {
     FAILED,
-    SKIPPED
+    SKIPPED,
+    DUPLICATE
   }
 
   private final Kind kind;
@@ -37,6 +39,11 @@ public final class ListingIssue implements Serializable {
     return new ListingIssue(Kind.SKIPPED, scope.path(), message);
   }
 
+  /** Two or more listed items of {@code scope} share one id; the message names a sample id. */
+  public static ListingIssue duplicate(Scope scope, String message) {
+    return new ListingIssue(Kind.DUPLICATE, scope.path(), message);
+  }
+
   static ListingIssue decoded(Kind kind, String scope, String message) {
     return new ListingIssue(kind, scope, message);
   }
@@ -53,8 +60,9 @@ public final class ListingIssue implements Serializable {
     return message;
   }
 
+  /** Every kind keeps the documents of its scope: nothing under it is deleted in this sync. */
   public boolean blocksDeletes() {
-    return kind == Kind.FAILED;
+    return true;
   }
 
   @Override

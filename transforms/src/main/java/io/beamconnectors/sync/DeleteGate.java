@@ -4,37 +4,52 @@ import io.beamconnectors.sources.ListingIssue;
 import io.beamconnectors.sources.Scope;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Decides whether a document that the source no longer lists may be deleted: only when no
- * listing failure covers the document's scope. A failure of the whole source blocks every delete.
+ * Decides whether a document that the source no longer lists may be deleted. With no issue in
+ * the sync, every such document goes. With any issue, a document is kept when an issue's scope
+ * covers it, and also when its scope is missing or was not seen in this sync's listing: a scope
+ * we cannot place might lie under the part that failed (a folder moved, a table renamed), so it
+ * waits for a clean sync.
  */
 public final class DeleteGate implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final List<Scope> failed;
+  private final List<Scope> blocked;
+  private final Set<String> listedScopes;
 
-  private DeleteGate(List<Scope> failed) {
-    this.failed = List.copyOf(failed);
+  private DeleteGate(List<Scope> blocked, Set<String> listedScopes) {
+    this.blocked = List.copyOf(blocked);
+    this.listedScopes = listedScopes;
   }
 
-  public static DeleteGate from(Iterable<ListingIssue> issues) {
-    List<Scope> failed = new ArrayList<>();
+  /**
+   * @param issues every issue of the sync (listing issues and duplicate ids)
+   * @param listedScopes the scopes of the records listed in this sync
+   */
+  public static DeleteGate from(Iterable<ListingIssue> issues, Collection<String> listedScopes) {
+    List<Scope> blocked = new ArrayList<>();
     for (ListingIssue i : issues) {
       if (i.blocksDeletes()) {
-        failed.add(Scope.parse(i.scope()));
+        blocked.add(Scope.parse(i.scope()));
       }
     }
-    return new DeleteGate(failed);
+    return new DeleteGate(blocked, blocked.isEmpty() ? Set.of() : new HashSet<>(listedScopes));
   }
 
   public boolean allows(String documentScope) {
-    for (Scope s : failed) {
+    if (blocked.isEmpty()) {
+      return true;
+    }
+    for (Scope s : blocked) {
       if (s.covers(documentScope)) {
         return false;
       }
     }
-    return true;
+    return documentScope != null && !documentScope.isEmpty() && listedScopes.contains(documentScope);
   }
 }

@@ -44,9 +44,10 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
   private final ContentSettings content;
   private final int stateSlices;
   private final JoinStrategy joinStrategy;
+  private final String startedAt;
 
   private FullSync(SourceConnector connector, ConnectorConfiguration configuration, ElasticsearchConnection elasticsearch,
-      BulkSettings bulk, ContentSettings content, int stateSlices, JoinStrategy joinStrategy) {
+      BulkSettings bulk, ContentSettings content, int stateSlices, JoinStrategy joinStrategy, String startedAt) {
     this.connector = connector;
     this.configuration = configuration;
     this.elasticsearch = elasticsearch;
@@ -54,23 +55,24 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
     this.content = content;
     this.stateSlices = stateSlices;
     this.joinStrategy = joinStrategy;
+    this.startedAt = startedAt;
   }
 
   public static FullSync of(SourceConnector connector, ConnectorConfiguration configuration, ElasticsearchConnection elasticsearch) {
     return new FullSync(connector, configuration, elasticsearch, BulkSettings.defaults(), ContentSettings.defaults(), 4,
-        JoinStrategy.AUTO);
+        JoinStrategy.AUTO, io.beamconnectors.sources.IsoTimes.isoformat(java.time.Instant.now()));
   }
 
   public FullSync withBulkSettings(BulkSettings v) {
-    return new FullSync(connector, configuration, elasticsearch, v, content, stateSlices, joinStrategy);
+    return new FullSync(connector, configuration, elasticsearch, v, content, stateSlices, joinStrategy, startedAt);
   }
 
   public FullSync withContentSettings(ContentSettings v) {
-    return new FullSync(connector, configuration, elasticsearch, bulk, v, stateSlices, joinStrategy);
+    return new FullSync(connector, configuration, elasticsearch, bulk, v, stateSlices, joinStrategy, startedAt);
   }
 
   public FullSync withStateSlices(int v) {
-    return new FullSync(connector, configuration, elasticsearch, bulk, content, v, joinStrategy);
+    return new FullSync(connector, configuration, elasticsearch, bulk, content, v, joinStrategy, startedAt);
   }
 
   /**
@@ -86,8 +88,21 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
         io.beamconnectors.sources.database.TableRef.Coder.of());
   }
 
+  /**
+   * The sync's start time (ISO-8601), stamped as {@code _timestamp} on created or updated records
+   * that carry no time of their own (database rows). Fixed when the pipeline is built, so every
+   * worker stamps the same value. Default: when {@link #of} was called.
+   */
+  public FullSync withStartedAt(java.time.Instant v) {
+    if (v == null) {
+      throw new IllegalArgumentException("startedAt must not be null");
+    }
+    return new FullSync(connector, configuration, elasticsearch, bulk, content, stateSlices, joinStrategy,
+        io.beamconnectors.sources.IsoTimes.isoformat(v));
+  }
+
   public FullSync withJoinStrategy(JoinStrategy v) {
-    return new FullSync(connector, configuration, elasticsearch, bulk, content, stateSlices, v);
+    return new FullSync(connector, configuration, elasticsearch, bulk, content, stateSlices, v, startedAt);
   }
 
   @Override
@@ -95,21 +110,25 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
     registerCoders(input.getPipeline().getCoderRegistry());
     PCollectionTuple listing = input.apply("List " + connector.serviceType(), connector.listing(configuration));
     PCollection<SourceRecord> records = listing.get(SourceListing.RECORDS);
-    PCollection<ListingIssue> issues = listing.get(SourceListing.ISSUES);
-    issues.apply("ReportIssues", ReportIssues.create());
+    PCollection<ListingIssue> listingIssues = listing.get(SourceListing.ISSUES);
 
     PCollection<KV<String, IndexedState>> state =
         input.apply("ReadIndexState", ReadIndexState.of(elasticsearch).withSlices(stateSlices));
 
-    PCollectionTuple decided = records.apply("Reconcile", Reconcile.against(state, issues).withStrategy(joinStrategy));
+    PCollectionTuple decided = records.apply("Reconcile", Reconcile.against(state, listingIssues).withStrategy(joinStrategy));
+    PCollection<ListingIssue> issues = PCollectionList.of(listingIssues).and(decided.get(Reconcile.DUPLICATES))
+        .apply("Issues", Flatten.pCollections())
+        .setCoder(io.beamconnectors.sources.ListingIssueCoder.of());
+    issues.apply("ReportIssues", ReportIssues.create());
     boolean oneMachine = joinStrategy.resolve(input.getPipeline().getOptions().getRunner().getSimpleName())
         == JoinStrategy.SIDE_INPUT;
 
     PCollection<SourceRecord> upserts = decided.get(Reconcile.UPSERTS);
+    String seenAt = startedAt;
     ContentFetcher fetcher = connector.contentFetcher(configuration);
     PCollection<String> documents = fetcher == null
-        ? upserts.apply("ToDocuments", MapElements.into(TypeDescriptors.strings()).via(IndexOperations::indexJson))
-        : upserts.apply("FetchContent", FetchContent.using(fetcher, content).withSpreadDownloads(!oneMachine));
+        ? upserts.apply("ToDocuments", MapElements.into(TypeDescriptors.strings()).via((SourceRecord r) -> IndexOperations.indexJson(r, seenAt)))
+        : upserts.apply("FetchContent", FetchContent.using(fetcher, content, startedAt).withSpreadDownloads(!oneMachine));
     PCollection<String> deletes = decided.get(Reconcile.DELETES)
         .apply("ToDeletes", MapElements.into(TypeDescriptors.strings()).via(IndexOperations::deleteJson));
 

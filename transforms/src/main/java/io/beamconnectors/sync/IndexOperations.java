@@ -14,8 +14,12 @@ public final class IndexOperations {
 
   private IndexOperations() {}
 
-  /** The record's fields plus the engine's own ({@code id}, {@code _timestamp}, {@code _scope}). */
-  public static ObjectNode document(SourceRecord record) {
+  /**
+   * The record's fields plus the engine's own: {@code id}, {@code _timestamp} (the record's time, or
+   * {@code seenAt} when it has none), {@code _token} (see {@link StoredToken}) and {@code _scope}.
+   * The engine's fields win over source fields of the same name.
+   */
+  public static ObjectNode document(SourceRecord record, String seenAt) {
     ObjectNode doc;
     try {
       JsonNode parsed = JSON.readTree(record.fieldsJson());
@@ -24,15 +28,26 @@ public final class IndexOperations {
       throw new UncheckedIOException("Source produced invalid JSON fields for id " + record.id(), e);
     }
     doc.put(IndexFields.ID, record.id());
-    doc.put(IndexFields.TIMESTAMP, record.token());
+    doc.put(IndexFields.TIMESTAMP, record.timestamp() != null ? record.timestamp() : seenAt);
+    doc.put(IndexFields.TOKEN, StoredToken.of(record));
     doc.put(IndexFields.SCOPE, record.scope());
     return doc;
   }
 
-  public static String indexJson(SourceRecord record) {
-    return document(record).toString();
+  /** Marks a document so the next sync fetches its content again (a transient content failure). */
+  public static void markForRetry(ObjectNode document) {
+    document.put(IndexFields.TOKEN, StoredToken.RETRY);
   }
 
+  public static String indexJson(SourceRecord record, String seenAt) {
+    return document(record, seenAt).toString();
+  }
+
+  /**
+   * A delete operation: only the id and the marker. Every index operation carries {@code _token},
+   * which a delete never does, so a source field named like the marker cannot turn a document into
+   * a delete (see {@code WriteToIndex}).
+   */
   public static String deleteJson(String id) {
     ObjectNode n = JSON.createObjectNode();
     n.put(IndexFields.ID, id);

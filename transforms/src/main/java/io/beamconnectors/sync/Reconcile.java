@@ -2,30 +2,34 @@ package io.beamconnectors.sync;
 
 import io.beamconnectors.elasticsearch.IndexedState;
 import io.beamconnectors.sources.ListingIssue;
+import io.beamconnectors.sources.ListingIssueCoder;
 import io.beamconnectors.sources.SourceRecord;
 import io.beamconnectors.sources.SourceRecordCoder;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.Keys;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
@@ -34,21 +38,30 @@ import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
- * Joins the source listing with the index state by id and decides per id:
- * source only: CREATE; both with different tokens: UPDATE; both with the same token: UNCHANGED
- * (counted, nothing else); index only: DELETE, unless a listing failure covers the document's
- * scope. Outputs the records to write ({@link #UPSERTS}) and the ids to delete ({@link #DELETES}).
- * Deletes depend on the whole listing through side inputs (the issues, and for
- * {@link JoinStrategy#SIDE_INPUT} the listed ids), so none is decided before the listing is done.
+ * Joins the source listing with the index state by id and decides per id: source only: CREATE;
+ * both with different tokens: UPDATE; both with the same token: UNCHANGED (counted, nothing else);
+ * index only: a delete candidate. Several listed items with one id are a duplicate: the one that
+ * sorts first ({@link DuplicateIds#winner}) is decided as above and the others are dropped, counted
+ * and reported as a {@link ListingIssue.Kind#DUPLICATE} issue of their scopes.
+ *
+ * <p>Delete candidates then pass the {@link DeleteGate}, built from every issue of the sync (the
+ * listing's and the duplicates) and the scopes listed: so no delete is decided before the whole
+ * listing and every decision are done, and both join strategies share one rule.
+ *
+ * <p>Outputs: the records to write ({@link #UPSERTS}), the ids to delete ({@link #DELETES}) and
+ * the duplicate-id issues ({@link #DUPLICATES}).
  */
 public final class Reconcile extends PTransform<PCollection<SourceRecord>, PCollectionTuple> {
   private static final long serialVersionUID = 1L;
 
   public static final TupleTag<SourceRecord> UPSERTS = new TupleTag<>("upserts") {};
   public static final TupleTag<String> DELETES = new TupleTag<>("deletes") {};
+  public static final TupleTag<ListingIssue> DUPLICATES = new TupleTag<>("duplicates") {};
 
   private static final TupleTag<SourceRecord> SOURCE = new TupleTag<>("source") {};
   private static final TupleTag<IndexedState> INDEX = new TupleTag<>("index") {};
+  private static final TupleTag<KV<String, IndexedState>> CANDIDATES = new TupleTag<>("deleteCandidates") {};
+  private static final TupleTag<KV<String, SourceRecord>> SHARED_IDS = new TupleTag<>("sharedIds") {};
 
   private final PCollection<KV<String, IndexedState>> indexState;
   private final PCollection<ListingIssue> issues;
@@ -65,61 +78,81 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   }
 
   public Reconcile withStrategy(JoinStrategy v) {
+    if (v == null) {
+      throw new IllegalArgumentException("join strategy must not be null");
+    }
     return new Reconcile(indexState, issues, v);
   }
 
   @Override
   public PCollectionTuple expand(PCollection<SourceRecord> listing) {
-    PCollectionView<List<ListingIssue>> issuesView = issues.apply("IssuesView", View.asList());
+    KvCoder<String, SourceRecord> keyedCoder = KvCoder.of(StringUtf8Coder.of(), SourceRecordCoder.of());
     PCollection<KV<String, SourceRecord>> byId = listing
         .apply("KeyById", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(SourceRecord.class)))
             .via((SourceRecord r) -> KV.of(r.id(), r)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), SourceRecordCoder.of()));
+        .setCoder(keyedCoder);
     JoinStrategy resolved = strategy.resolve(listing.getPipeline().getOptions().getRunner().getSimpleName());
-    PCollectionTuple out = resolved == JoinStrategy.SIDE_INPUT
-        ? joinInMemory(byId, issuesView)
-        : joinByShuffle(byId, issuesView);
-    out.get(UPSERTS).setCoder(SourceRecordCoder.of());
-    out.get(DELETES).setCoder(StringUtf8Coder.of());
-    return out;
+    PCollectionTuple decided = resolved == JoinStrategy.SIDE_INPUT ? joinInMemory(byId) : joinByShuffle(byId);
+    PCollection<SourceRecord> upserts = decided.get(UPSERTS).setCoder(SourceRecordCoder.of());
+    PCollection<ListingIssue> duplicates = decided.get(DUPLICATES).setCoder(ListingIssueCoder.of());
+    PCollection<KV<String, IndexedState>> candidates = decided.get(CANDIDATES)
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), IndexedState.Coder.of()));
+
+    PCollectionView<List<ListingIssue>> allIssues = PCollectionList.of(issues).and(duplicates)
+        .apply("AllIssues", Flatten.pCollections())
+        .apply("AllIssuesView", View.asList());
+    PCollectionView<List<String>> listedScopes = listing
+        .apply("Scopes", MapElements.into(TypeDescriptors.strings()).via(SourceRecord::scope))
+        .apply("ListedScopes", Combine.globally(new DistinctScopesFn()))
+        .setCoder(ListCoder.of(StringUtf8Coder.of()))
+        .apply("ListedScopesView", View.asSingleton());
+    PCollection<String> deletes = candidates
+        .apply("GateDeletes", ParDo.of(new GateDeletesFn(allIssues, listedScopes)).withSideInputs(allIssues, listedScopes))
+        .setCoder(StringUtf8Coder.of());
+    return PCollectionTuple.of(UPSERTS, upserts).and(DELETES, deletes).and(DUPLICATES, duplicates);
   }
 
-  private PCollectionTuple joinByShuffle(PCollection<KV<String, SourceRecord>> byId, PCollectionView<List<ListingIssue>> issuesView) {
+  private PCollectionTuple joinByShuffle(PCollection<KV<String, SourceRecord>> byId) {
     return KeyedPCollectionTuple.of(SOURCE, byId)
         .and(INDEX, indexState)
         .apply("JoinById", CoGroupByKey.create())
-        .apply("Decide", ParDo.of(new DecideJoinedFn(issuesView))
-            .withSideInputs(issuesView)
-            .withOutputTags(UPSERTS, TupleTagList.of(DELETES)));
+        .apply("Decide", ParDo.of(new DecideJoinedFn())
+            .withOutputTags(UPSERTS, TupleTagList.of(CANDIDATES).and(DUPLICATES)));
   }
 
-  private PCollectionTuple joinInMemory(PCollection<KV<String, SourceRecord>> byId, PCollectionView<List<ListingIssue>> issuesView) {
+  private PCollectionTuple joinInMemory(PCollection<KV<String, SourceRecord>> byId) {
     // Iterables, not Beam's map views: the DirectRunner's map views search linearly on every get,
-    // so each DoFn instance builds its own hash map (or set) once from the iterable.
+    // so each DoFn instance builds its own hash map once from the iterable.
     PCollectionView<Iterable<KV<String, IndexedState>>> indexView = indexState.apply("IndexStateView", View.asIterable());
     PCollectionView<Iterable<String>> listedIds = byId.apply("ListedIds", Keys.create()).apply("ListedIdsView", View.asIterable());
-    PCollection<SourceRecord> upserts = byId.apply("DecideListed", ParDo.of(new DecideListedFn(indexView, issuesView))
-        .withSideInputs(indexView, issuesView));
-    PCollection<String> deletes = indexState.apply("DecideIndexed", ParDo.of(new DecideIndexedFn(listedIds, issuesView))
-        .withSideInputs(listedIds, issuesView));
-    return PCollectionTuple.of(UPSERTS, upserts).and(DELETES, deletes);
+    PCollectionTuple listed = byId.apply("DecideListed", ParDo.of(new DecideListedFn(indexView, listedIds))
+        .withSideInputs(indexView, listedIds)
+        .withOutputTags(UPSERTS, TupleTagList.of(SHARED_IDS).and(DUPLICATES)));
+    // Ids listed more than once (rare) meet in a small GroupByKey and get the shuffle's own rule.
+    PCollectionTuple shared = listed.get(SHARED_IDS)
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), SourceRecordCoder.of()))
+        .apply("GroupSharedIds", GroupByKey.create())
+        .apply("DecideSharedIds", ParDo.of(new DecideSharedFn(indexView)).withSideInputs(indexView)
+            .withOutputTags(UPSERTS, TupleTagList.of(DUPLICATES)));
+    PCollection<KV<String, IndexedState>> candidates = indexState
+        .apply("DecideIndexed", ParDo.of(new DecideIndexedFn(listedIds)).withSideInputs(listedIds));
+    PCollection<SourceRecord> upserts = PCollectionList.of(listed.get(UPSERTS).setCoder(SourceRecordCoder.of()))
+        .and(shared.get(UPSERTS).setCoder(SourceRecordCoder.of()))
+        .apply("Upserts", Flatten.pCollections());
+    PCollection<ListingIssue> duplicates = PCollectionList.of(listed.get(DUPLICATES).setCoder(ListingIssueCoder.of()))
+        .and(shared.get(DUPLICATES).setCoder(ListingIssueCoder.of()))
+        .apply("Duplicates", Flatten.pCollections());
+    return PCollectionTuple.of(UPSERTS, upserts).and(CANDIDATES, candidates).and(DUPLICATES, duplicates);
   }
 
   /** The decision rules and their counters, shared by both strategies. */
   abstract static class Decider<I, O> extends DoFn<I, O> {
     private static final long serialVersionUID = 1L;
-    private final PCollectionView<List<ListingIssue>> issuesView;
     private final Counter created = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CREATED);
     private final Counter updated = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.UPDATED);
     private final Counter unchanged = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.UNCHANGED);
-    private final Counter deleted = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.DELETED);
-    private final Counter blocked = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.DELETES_BLOCKED);
+    private final Counter duplicateIds = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.DUPLICATE_IDS);
     protected final Counter listed = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.LISTED);
-    private transient PerWindow<DeleteGate> gate;
-
-    Decider(PCollectionView<List<ListingIssue>> issuesView) {
-      this.issuesView = issuesView;
-    }
 
     /** A listed record against what the index holds for its id (null: nothing): upsert or not. */
     protected boolean shouldWrite(SourceRecord record, IndexedState indexed) {
@@ -127,7 +160,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
         created.inc();
         return true;
       }
-      if (!indexed.token().equals(record.token())) {
+      if (!indexed.token().equals(StoredToken.of(record))) {
         updated.inc();
         return true;
       }
@@ -135,91 +168,116 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
       return false;
     }
 
-    /** An indexed document the source did not list: deleted unless a listing failure covers it. */
-    protected boolean shouldDelete(IndexedState indexed, ProcessContext c, BoundedWindow window) {
-      if (gate == null) {
-        gate = new PerWindow<>();
+    /** Several records with one id: reports them, then decides the winner like any record. */
+    protected SourceRecord resolveShared(List<SourceRecord> records, IndexedState indexed, MultiOutputReceiver out) {
+      SourceRecord winner = DuplicateIds.winner(records);
+      duplicateIds.inc(records.size() - 1L);
+      for (ListingIssue issue : DuplicateIds.issues(records)) {
+        out.get(DUPLICATES).output(issue);
       }
-      if (gate.get(window, () -> DeleteGate.from(c.sideInput(issuesView))).allows(indexed.scope())) {
-        deleted.inc();
-        return true;
-      }
-      blocked.inc();
-      return false;
+      return shouldWrite(winner, indexed) ? winner : null;
     }
   }
 
   /** {@link JoinStrategy#SHUFFLE}: one id with everything both sides hold for it. */
   static final class DecideJoinedFn extends Decider<KV<String, CoGbkResult>, SourceRecord> {
     private static final long serialVersionUID = 1L;
-    private final Counter duplicates = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.DUPLICATE_IDS);
-
-    DecideJoinedFn(PCollectionView<List<ListingIssue>> issuesView) {
-      super(issuesView);
-    }
 
     @ProcessElement
-    public void process(ProcessContext c, BoundedWindow window) {
-      CoGbkResult joined = c.element().getValue();
-      Iterator<SourceRecord> fromSource = joined.getAll(SOURCE).iterator();
-      Iterator<IndexedState> fromIndex = joined.getAll(INDEX).iterator();
-      IndexedState indexed = fromIndex.hasNext() ? fromIndex.next() : null;
-      if (fromSource.hasNext()) {
-        SourceRecord record = fromSource.next();
+    public void process(@Element KV<String, CoGbkResult> element, MultiOutputReceiver out) {
+      CoGbkResult joined = element.getValue();
+      List<SourceRecord> records = new ArrayList<>(1);
+      for (SourceRecord r : joined.getAll(SOURCE)) {
+        records.add(r);
         listed.inc();
-        while (fromSource.hasNext()) {
-          // Two listed items with one id: the first wins; counted so the user can see it.
-          fromSource.next();
-          listed.inc();
-          duplicates.inc();
+      }
+      IndexedState indexed = null;
+      for (IndexedState s : joined.getAll(INDEX)) {
+        indexed = s;
+        break;
+      }
+      if (records.isEmpty()) {
+        if (indexed != null) {
+          out.get(CANDIDATES).output(KV.of(element.getKey(), indexed));
         }
-        if (shouldWrite(record, indexed)) {
-          c.output(record);
-        }
-      } else if (indexed != null && shouldDelete(indexed, c, window)) {
-        c.output(DELETES, c.element().getKey());
+        return;
+      }
+      SourceRecord write = records.size() == 1
+          ? (shouldWrite(records.get(0), indexed) ? records.get(0) : null)
+          : resolveShared(records, indexed, out);
+      if (write != null) {
+        out.get(UPSERTS).output(write);
       }
     }
   }
 
-  /** {@link JoinStrategy#SIDE_INPUT}, listed side: each record against the in-memory index state. */
+  /**
+   * {@link JoinStrategy#SIDE_INPUT}, listed side: each record against the in-memory index state;
+   * a record whose id was listed more than once goes to {@link #SHARED_IDS} instead.
+   */
   static final class DecideListedFn extends Decider<KV<String, SourceRecord>, SourceRecord> {
+    private static final long serialVersionUID = 1L;
+    private final PCollectionView<Iterable<KV<String, IndexedState>>> indexView;
+    private final PCollectionView<Iterable<String>> listedIdsView;
+    private transient PerWindow<Map<String, IndexedState>> state;
+    private transient PerWindow<Map<String, Boolean>> ids;
+
+    DecideListedFn(PCollectionView<Iterable<KV<String, IndexedState>>> indexView, PCollectionView<Iterable<String>> listedIdsView) {
+      this.indexView = indexView;
+      this.listedIdsView = listedIdsView;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c, BoundedWindow window, MultiOutputReceiver out) {
+      listed.inc();
+      if (state == null) {
+        state = new PerWindow<>();
+        ids = new PerWindow<>();
+      }
+      String id = c.element().getKey();
+      if (ids.get(window, () -> listedIdMultiplicity(c.sideInput(listedIdsView))).get(id)) {
+        out.get(SHARED_IDS).output(c.element());
+        return;
+      }
+      IndexedState indexed = state.get(window, () -> indexMap(c.sideInput(indexView))).get(id);
+      if (shouldWrite(c.element().getValue(), indexed)) {
+        out.get(UPSERTS).output(c.element().getValue());
+      }
+    }
+  }
+
+  /** {@link JoinStrategy#SIDE_INPUT}, ids listed more than once, grouped: the shuffle's rule. */
+  static final class DecideSharedFn extends Decider<KV<String, Iterable<SourceRecord>>, SourceRecord> {
     private static final long serialVersionUID = 1L;
     private final PCollectionView<Iterable<KV<String, IndexedState>>> indexView;
     private transient PerWindow<Map<String, IndexedState>> state;
 
-    DecideListedFn(PCollectionView<Iterable<KV<String, IndexedState>>> indexView, PCollectionView<List<ListingIssue>> issuesView) {
-      super(issuesView);
+    DecideSharedFn(PCollectionView<Iterable<KV<String, IndexedState>>> indexView) {
       this.indexView = indexView;
     }
 
     @ProcessElement
-    public void process(ProcessContext c, BoundedWindow window) {
-      listed.inc();
+    public void process(ProcessContext c, BoundedWindow window, MultiOutputReceiver out) {
       if (state == null) {
         state = new PerWindow<>();
       }
-      IndexedState indexed = state.get(window, () -> {
-        Map<String, IndexedState> m = new HashMap<>();
-        for (KV<String, IndexedState> kv : c.sideInput(indexView)) {
-          m.putIfAbsent(kv.getKey(), kv.getValue());
-        }
-        return m;
-      }).get(c.element().getKey());
-      if (shouldWrite(c.element().getValue(), indexed)) {
-        c.output(c.element().getValue());
+      List<SourceRecord> records = new ArrayList<>();
+      c.element().getValue().forEach(records::add);
+      IndexedState indexed = state.get(window, () -> indexMap(c.sideInput(indexView))).get(c.element().getKey());
+      SourceRecord write = resolveShared(records, indexed, out);
+      if (write != null) {
+        out.get(UPSERTS).output(write);
       }
     }
   }
 
-  /** {@link JoinStrategy#SIDE_INPUT}, index side: each indexed document against the set of listed ids. */
-  static final class DecideIndexedFn extends Decider<KV<String, IndexedState>, String> {
+  /** {@link JoinStrategy#SIDE_INPUT}, index side: an indexed document whose id was not listed is a candidate. */
+  static final class DecideIndexedFn extends DoFn<KV<String, IndexedState>, KV<String, IndexedState>> {
     private static final long serialVersionUID = 1L;
     private final PCollectionView<Iterable<String>> listedIdsView;
-    private transient PerWindow<Set<String>> ids;
+    private transient PerWindow<Map<String, Boolean>> ids;
 
-    DecideIndexedFn(PCollectionView<Iterable<String>> listedIdsView, PCollectionView<List<ListingIssue>> issuesView) {
-      super(issuesView);
+    DecideIndexedFn(PCollectionView<Iterable<String>> listedIdsView) {
       this.listedIdsView = listedIdsView;
     }
 
@@ -228,18 +286,91 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
       if (ids == null) {
         ids = new PerWindow<>();
       }
-      // Duplicate listed ids are not counted in this strategy (each is simply written).
-      Set<String> listed = ids.get(window, () -> {
-        Set<String> set = new HashSet<>();
-        for (String id : c.sideInput(listedIdsView)) {
-          set.add(id);
-        }
-        return set;
-      });
-      if (!listed.contains(c.element().getKey()) && shouldDelete(c.element().getValue(), c, window)) {
-        c.output(c.element().getKey());
+      if (!ids.get(window, () -> listedIdMultiplicity(c.sideInput(listedIdsView))).containsKey(c.element().getKey())) {
+        c.output(c.element());
       }
     }
+  }
+
+  /** Delete candidates through the gate of every issue of the sync. */
+  static final class GateDeletesFn extends DoFn<KV<String, IndexedState>, String> {
+    private static final long serialVersionUID = 1L;
+    private final PCollectionView<List<ListingIssue>> issuesView;
+    private final PCollectionView<List<String>> scopesView;
+    private final Counter deleted = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.DELETED);
+    private final Counter blocked = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.DELETES_BLOCKED);
+    private transient PerWindow<DeleteGate> gate;
+
+    GateDeletesFn(PCollectionView<List<ListingIssue>> issuesView, PCollectionView<List<String>> scopesView) {
+      this.issuesView = issuesView;
+      this.scopesView = scopesView;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c, BoundedWindow window) {
+      if (gate == null) {
+        gate = new PerWindow<>();
+      }
+      if (gate.get(window, () -> DeleteGate.from(c.sideInput(issuesView), c.sideInput(scopesView)))
+          .allows(c.element().getValue().scope())) {
+        deleted.inc();
+        c.output(c.element().getKey());
+      } else {
+        blocked.inc();
+      }
+    }
+  }
+
+  /** The distinct scopes of the listed records, sorted (a handful to a few thousand). */
+  static final class DistinctScopesFn extends Combine.CombineFn<String, java.util.TreeSet<String>, List<String>> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public java.util.TreeSet<String> createAccumulator() {
+      return new java.util.TreeSet<>();
+    }
+
+    @Override
+    public java.util.TreeSet<String> addInput(java.util.TreeSet<String> acc, String scope) {
+      acc.add(scope);
+      return acc;
+    }
+
+    @Override
+    public java.util.TreeSet<String> mergeAccumulators(Iterable<java.util.TreeSet<String>> accs) {
+      java.util.TreeSet<String> merged = new java.util.TreeSet<>();
+      accs.forEach(merged::addAll);
+      return merged;
+    }
+
+    @Override
+    public List<String> extractOutput(java.util.TreeSet<String> acc) {
+      return new ArrayList<>(acc);
+    }
+
+    @Override
+    public org.apache.beam.sdk.coders.Coder<java.util.TreeSet<String>> getAccumulatorCoder(
+        org.apache.beam.sdk.coders.CoderRegistry registry, org.apache.beam.sdk.coders.Coder<String> input) {
+      return org.apache.beam.sdk.coders.DelegateCoder.of(ListCoder.of(StringUtf8Coder.of()),
+          (java.util.TreeSet<String> s) -> new ArrayList<>(s), (List<String> l) -> new java.util.TreeSet<>(l));
+    }
+  }
+
+  static Map<String, IndexedState> indexMap(Iterable<KV<String, IndexedState>> state) {
+    Map<String, IndexedState> m = new HashMap<>();
+    for (KV<String, IndexedState> kv : state) {
+      m.putIfAbsent(kv.getKey(), kv.getValue());
+    }
+    return m;
+  }
+
+  /** Listed id to whether it was listed more than once. */
+  static Map<String, Boolean> listedIdMultiplicity(Iterable<String> ids) {
+    Map<String, Boolean> m = new HashMap<>();
+    for (String id : ids) {
+      m.merge(id, Boolean.FALSE, (a, b) -> Boolean.TRUE);
+    }
+    return m;
   }
 
   /**

@@ -34,9 +34,12 @@ public final class ReportIssues extends PTransform<PCollection<ListingIssue>, PD
 
     @ProcessElement
     public void process(@Element ListingIssue issue) {
-      String counter = issue.blocksDeletes() ? SyncCounters.LISTING_FAILURES : SyncCounters.SKIPPED_PARTS;
-      Metrics.counter(SyncCounters.NAMESPACE, counter).inc();
-      Metrics.counter(SyncCounters.ISSUE_NAMESPACE, issue.kind() + " " + issue.scope()).inc();
+      switch (issue.kind()) {
+        case FAILED -> Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.LISTING_FAILURES).inc();
+        case SKIPPED -> Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.SKIPPED_PARTS).inc();
+        case DUPLICATE -> { } // counted per id by Reconcile (duplicate_ids)
+      }
+      Metrics.counter(SyncCounters.ISSUE_NAMESPACE, issue.kind() + " " + io.beamconnectors.sources.Scope.parse(issue.scope())).inc();
       LOG.warn("Listing issue: {}", issue);
     }
   }

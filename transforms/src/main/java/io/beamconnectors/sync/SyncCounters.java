@@ -24,6 +24,8 @@ public final class SyncCounters {
   public static final String CONTENT_SKIPPED_SIZE = "content_skipped_size";
   public static final String CONTENT_SKIPPED_TYPE = "content_skipped_type";
   public static final String CONTENT_ERRORS = "content_errors";
+  /** Content failures that another try may fix: stored so the next sync fetches them again. */
+  public static final String CONTENT_RETRY = "content_retry";
   public static final String INDEXED_OK = "indexed_ok";
   public static final String DELETED_OK = "deleted_ok";
   public static final String FAILED = "failed";
@@ -33,7 +35,7 @@ public final class SyncCounters {
   public static final List<String> ALL = List.of(
       LISTED, DUPLICATE_IDS, INDEX_STATE_READ, CREATED, UPDATED, UNCHANGED, DELETED, DELETES_BLOCKED,
       LISTING_FAILURES, SKIPPED_PARTS, CONTENT_FETCHED, CONTENT_BYTES_FETCHED, CONTENT_EXTRACTED,
-      CONTENT_SKIPPED_SIZE, CONTENT_SKIPPED_TYPE, CONTENT_ERRORS, INDEXED_OK, DELETED_OK, FAILED,
+      CONTENT_SKIPPED_SIZE, CONTENT_SKIPPED_TYPE, CONTENT_ERRORS, CONTENT_RETRY, INDEXED_OK, DELETED_OK, FAILED,
       BYTES_WRITTEN);
 
   private SyncCounters() {}

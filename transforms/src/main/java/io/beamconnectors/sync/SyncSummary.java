@@ -82,9 +82,16 @@ public final class SyncSummary {
     return elapsedMillis;
   }
 
-  /** True when every part of the source was listed and every write succeeded. */
+  /**
+   * True when the index is now an exact mirror: every part of the source was listed, no id was
+   * listed twice, no delete was held back, no content waits for a retry, every write succeeded.
+   */
   public boolean clean() {
-    return get(SyncCounters.LISTING_FAILURES) == 0 && get(SyncCounters.FAILED) == 0;
+    return get(SyncCounters.LISTING_FAILURES) == 0
+        && get(SyncCounters.DUPLICATE_IDS) == 0
+        && get(SyncCounters.DELETES_BLOCKED) == 0
+        && get(SyncCounters.CONTENT_RETRY) == 0
+        && get(SyncCounters.FAILED) == 0;
   }
 
   /** Counters, issues and elapsed time as a map (for JSON). */

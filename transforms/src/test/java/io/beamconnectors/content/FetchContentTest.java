@@ -70,7 +70,7 @@ class FetchContentTest {
   private static void run(ContentSettings settings, Map<String, byte[]> files, List<SourceRecord> records, Check check) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     PCollection<String> docs = p.apply(Create.of(records).withCoder(SourceRecordCoder.of()))
-        .apply(FetchContent.using(new FakeInMemoryFetcher(files), settings));
+        .apply(FetchContent.using(new FakeInMemoryFetcher(files), settings, "2024-01-01T00:00:00+00:00"));
     PAssert.that(docs).satisfies(all -> {
       Map<String, JsonNode> byId = new HashMap<>();
       for (String d : all) {
