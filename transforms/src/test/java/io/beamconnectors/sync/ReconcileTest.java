@@ -1,17 +1,21 @@
 package io.beamconnectors.sync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.beamconnectors.elasticsearch.IndexedState;
 import io.beamconnectors.sources.ListingIssue;
 import io.beamconnectors.sources.ListingIssueCoder;
 import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.SourceRecord;
 import io.beamconnectors.sources.SourceRecordCoder;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
@@ -21,93 +25,205 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
+/**
+ * The one decision suite both join strategies must pass: the same upserts (by id and content),
+ * deletes, duplicate issues and counters for the same input.
+ */
 class ReconcileTest {
 
   private static SourceRecord record(String id, String token, String scope) {
-    return SourceRecord.of(id, token, Scope.parse(scope), "{}");
+    return record(id, token, scope, "{}");
   }
 
-  private static PipelineResult run(JoinStrategy strategy, List<KV<String, SourceRecord>> source, List<KV<String, IndexedState>> index,
-      List<ListingIssue> issues, List<String> expectedUpserts, List<String> expectedDeletes) {
+  private static SourceRecord record(String id, String token, String scope, String fields) {
+    return SourceRecord.of(id, token, Scope.parse(scope), fields);
+  }
+
+  /** What the index holds after an earlier sync wrote {@code r}. */
+  private static KV<String, IndexedState> indexed(SourceRecord r) {
+    return KV.of(r.id(), new IndexedState(StoredToken.of(r), r.scope()));
+  }
+
+  private static KV<String, IndexedState> indexed(String id, String token, String scope) {
+    return KV.of(id, new IndexedState(token, scope));
+  }
+
+  /** The input and what must come out of it. */
+  private static final class Case {
+    final List<SourceRecord> source = new ArrayList<>();
+    final List<KV<String, IndexedState>> index = new ArrayList<>();
+    final List<ListingIssue> issues = new ArrayList<>();
+    final List<String> upserts = new ArrayList<>();
+    final List<String> deletes = new ArrayList<>();
+    final List<ListingIssue> duplicates = new ArrayList<>();
+  }
+
+  private static PipelineResult run(JoinStrategy strategy, Case c) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    PCollection<SourceRecord> s = p.apply("Source", Create.of(source.stream().map(KV::getValue).toList())
-        .withCoder(SourceRecordCoder.of()));
-    PCollection<KV<String, IndexedState>> e = p.apply("Index", Create.of(index)
+    PCollection<SourceRecord> s = p.apply("Source", Create.of(c.source).withCoder(SourceRecordCoder.of()));
+    PCollection<KV<String, IndexedState>> e = p.apply("Index", Create.of(c.index)
         .withCoder(KvCoder.of(StringUtf8Coder.of(), IndexedState.Coder.of())));
-    PCollection<ListingIssue> i = p.apply("Issues", Create.of(issues).withCoder(ListingIssueCoder.of()));
+    PCollection<ListingIssue> i = p.apply("Issues", Create.of(c.issues).withCoder(ListingIssueCoder.of()));
     PCollectionTuple out = s.apply(Reconcile.against(e, i).withStrategy(strategy));
-    PAssert.that(out.get(Reconcile.UPSERTS).apply(MapElements.into(TypeDescriptors.strings()).via(SourceRecord::id)))
-        .containsInAnyOrder(expectedUpserts);
-    PAssert.that(out.get(Reconcile.DELETES)).containsInAnyOrder(expectedDeletes);
+    // Upserts are compared by id and fields, so the duplicate winner is checked too.
+    PAssert.that(out.get(Reconcile.UPSERTS)
+            .apply(MapElements.into(TypeDescriptors.strings()).via((SourceRecord r) -> r.id() + " " + r.fieldsJson())))
+        .containsInAnyOrder(c.upserts);
+    PAssert.that(out.get(Reconcile.DELETES)).containsInAnyOrder(c.deletes);
+    PAssert.that(out.get(Reconcile.DUPLICATES)).containsInAnyOrder(c.duplicates);
     PipelineResult r = p.run();
     r.waitUntilFinish();
     return r;
   }
 
-  private static long counter(PipelineResult r, String name) {
-    return r.metrics().queryMetrics(MetricsFilter.builder()
-            .addNameFilter(MetricNameFilter.named(SyncCounters.NAMESPACE, name)).build())
-        .getCounters().iterator().next().getAttempted();
+  static long counter(PipelineResult r, String name) {
+    long total = 0;
+    for (MetricResult<Long> m : r.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(SyncCounters.NAMESPACE, name)).build()).getCounters()) {
+      total += m.getAttempted();
+    }
+    return total;
   }
 
   @ParameterizedTest
   @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
   void decidesCreateUpdateUnchangedDelete(JoinStrategy strategy) {
-    PipelineResult r = run(strategy,
-        List.of(KV.of("new", record("new", "t1", "s")), KV.of("changed", record("changed", "t2", "s")),
-            KV.of("same", record("same", "t3", "s"))),
-        List.of(KV.of("changed", new IndexedState("old", "s")), KV.of("same", new IndexedState("t3", "s")),
-            KV.of("gone", new IndexedState("t4", "s"))),
-        List.of(),
-        List.of("new", "changed"), List.of("gone"));
+    Case c = new Case();
+    SourceRecord same = record("same", "t3", "s");
+    c.source.addAll(List.of(record("new", "t1", "s"), record("changed", "t2", "s"), same));
+    c.index.addAll(List.of(indexed("changed", "old", "s"), indexed(same), indexed("gone", "t4", "s")));
+    c.upserts.addAll(List.of("new {}", "changed {}"));
+    c.deletes.add("gone");
+    PipelineResult r = run(strategy, c);
     assertEquals(1, counter(r, SyncCounters.CREATED));
     assertEquals(1, counter(r, SyncCounters.UPDATED));
     assertEquals(1, counter(r, SyncCounters.UNCHANGED));
     assertEquals(1, counter(r, SyncCounters.DELETED));
     assertEquals(3, counter(r, SyncCounters.LISTED));
+    assertEquals(0, counter(r, SyncCounters.DUPLICATE_IDS));
   }
 
   @ParameterizedTest
   @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
-  void failedScopeBlocksOnlyTheDeletesUnderIt(JoinStrategy strategy) {
-    PipelineResult r = run(strategy,
-        List.of(),
-        List.of(KV.of("a1", new IndexedState("t", "bucket/a")), KV.of("a2", new IndexedState("t", "bucket/a/deep")),
-            KV.of("ab", new IndexedState("t", "bucket/ab")), KV.of("b", new IndexedState("t", "bucket/b"))),
-        List.of(ListingIssue.failed(Scope.parse("bucket/a"), "denied"),
-            ListingIssue.skipped(Scope.parse("bucket/b"), "no primary key")),
-        List.of(), List.of("ab", "b"));
-    assertEquals(2, counter(r, SyncCounters.DELETES_BLOCKED));
+  void aChangeOfFieldsOrScopeUnderTheSameSourceTokenIsAnUpdate(JoinStrategy strategy) {
+    Case c = new Case();
+    SourceRecord before = record("moved", "mtime-1", "share/old", "{\"path\":\"old/f.txt\"}");
+    SourceRecord owner = record("owner", "mtime-2", "share/a", "{\"owner\":\"ann\"}");
+    c.source.add(record("moved", "mtime-1", "share/new/old", "{\"path\":\"new/old/f.txt\"}"));
+    c.source.add(record("owner", "mtime-2", "share/a", "{\"owner\":\"bob\"}"));
+    c.index.addAll(List.of(indexed(before), indexed(owner)));
+    c.upserts.addAll(List.of("moved {\"path\":\"new/old/f.txt\"}", "owner {\"owner\":\"bob\"}"));
+    PipelineResult r = run(strategy, c);
+    assertEquals(2, counter(r, SyncCounters.UPDATED));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
+  void aContentFailureMarkedForRetryIsFetchedAgain(JoinStrategy strategy) {
+    Case c = new Case();
+    c.source.add(record("flaky", "t", "s"));
+    c.index.add(indexed("flaky", StoredToken.RETRY, "s"));
+    c.upserts.add("flaky {}");
+    assertEquals(1, counter(run(strategy, c), SyncCounters.UPDATED));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
+  void duplicateIdsHaveOneDeterministicWinnerAndBlockTheirScopes(JoinStrategy strategy) {
+    Case c = new Case();
+    // Three items share one id across two scopes; "a" sorts first by stored token.
+    SourceRecord a = record("dup", "a", "t/x", "{\"v\":1}");
+    SourceRecord b = record("dup", "b", "t/x", "{\"v\":2}");
+    SourceRecord other = record("dup", "c", "t/y", "{\"v\":3}");
+    String winner = StoredToken.of(a).compareTo(StoredToken.of(b)) < 0 && StoredToken.of(a).compareTo(StoredToken.of(other)) < 0
+        ? "dup {\"v\":1}" : null;
+    assertEquals("dup {\"v\":1}", winner, "the test relies on the token order");
+    c.source.addAll(List.of(other, b, a, record("single", "t", "t/x")));
+    c.index.addAll(List.of(indexed("gone-x", "t", "t/x"), indexed("gone-y", "t", "t/y"), indexed("gone-z", "t", "t/z")));
+    c.upserts.addAll(List.of(winner, "single {}"));
+    // Deletes under the duplicates' scopes are held back; t/z was not listed, so it is kept too.
+    c.duplicates.addAll(DuplicateIds.issues(List.of(a, b, other)));
+    PipelineResult r = run(strategy, c);
+    assertEquals(4, counter(r, SyncCounters.LISTED));
+    assertEquals(2, counter(r, SyncCounters.DUPLICATE_IDS));
+    assertEquals(2, counter(r, SyncCounters.CREATED));
+    assertEquals(3, counter(r, SyncCounters.DELETES_BLOCKED));
+    assertEquals(0, counter(r, SyncCounters.DELETED));
+    assertEquals(2, c.duplicates.size());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
+  void aDuplicateWhoseWinnerIsIndexedIsUnchangedOnTheNextSync(JoinStrategy strategy) {
+    Case c = new Case();
+    SourceRecord a = record("dup", "a", "s", "{\"v\":1}");
+    SourceRecord b = record("dup", "b", "s", "{\"v\":2}");
+    c.source.addAll(List.of(b, a));
+    c.index.add(indexed(a));
+    c.duplicates.addAll(DuplicateIds.issues(List.of(a, b)));
+    PipelineResult r = run(strategy, c);
+    assertEquals(1, counter(r, SyncCounters.UNCHANGED));
+    assertEquals(1, counter(r, SyncCounters.DUPLICATE_IDS));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
+  void anEmptyIndexCreatesEverything(JoinStrategy strategy) {
+    Case c = new Case();
+    c.source.addAll(List.of(record("a", "", "s"), record("", "", "s")));
+    c.upserts.addAll(List.of("a {}", " {}"));
+    PipelineResult r = run(strategy, c);
+    assertEquals(2, counter(r, SyncCounters.CREATED));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
+  void anEmptyListingWithoutIssuesDeletesEverything(JoinStrategy strategy) {
+    Case c = new Case();
+    c.index.addAll(List.of(indexed("a", "t", "s"), indexed("b", "t", "")));
+    c.deletes.addAll(List.of("a", "b"));
+    assertEquals(2, counter(run(strategy, c), SyncCounters.DELETED));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
+  void issuesBlockTheDeletesUnderTheirScopeAndOfScopesNotListed(JoinStrategy strategy) {
+    Case c = new Case();
+    c.source.add(record("listed", "t", "bucket/c"));
+    c.index.addAll(List.of(indexed("listed", "t", "bucket/c"),
+        indexed("a1", "t", "bucket/a"), indexed("a2", "t", "bucket/a/deep"),
+        indexed("b", "t", "bucket/b"),
+        indexed("c-gone", "t", "bucket/c"),
+        indexed("ab", "t", "bucket/ab"),
+        indexed("legacy", "t", "")));
+    c.issues.add(ListingIssue.failed(Scope.parse("bucket/a"), "denied"));
+    c.issues.add(ListingIssue.skipped(Scope.parse("bucket/b"), "no primary key"));
+    c.upserts.add("listed {}");
+    // Only c-gone may go: its scope was listed in this sync. "bucket/ab" is not under "bucket/a"
+    // but was not listed (it might have moved under the failed part), "legacy" has no scope.
+    c.deletes.add("c-gone");
+    PipelineResult r = run(strategy, c);
+    assertEquals(5, counter(r, SyncCounters.DELETES_BLOCKED));
+    assertEquals(1, counter(r, SyncCounters.DELETED));
   }
 
   @ParameterizedTest
   @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
   void wholeSourceFailureBlocksEveryDelete(JoinStrategy strategy) {
-    PipelineResult r = run(strategy,
-        List.of(KV.of("kept", record("kept", "t", "x"))),
-        List.of(KV.of("kept", new IndexedState("t", "x")), KV.of("other", new IndexedState("t", "y")),
-            KV.of("legacy", new IndexedState("t", ""))),
-        List.of(ListingIssue.failed(Scope.wholeSource(), "cannot connect")),
-        List.of(), List.of());
+    Case c = new Case();
+    SourceRecord kept = record("kept", "t", "x");
+    c.source.add(kept);
+    c.index.addAll(List.of(indexed(kept), indexed("other", "t", "y"), indexed("legacy", "t", "")));
+    c.issues.add(ListingIssue.failed(Scope.wholeSource(), "cannot connect"));
+    PipelineResult r = run(strategy, c);
     assertEquals(2, counter(r, SyncCounters.DELETES_BLOCKED));
   }
 
-  @ParameterizedTest
-  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
-  void nothingIsDeletedWhenTheIndexIsEmptyOrEverythingIsListed(JoinStrategy strategy) {
-    run(strategy,
-        List.of(KV.of("a", record("a", "t", "s")), KV.of("b", record("b", "t", "s"))),
-        List.of(KV.of("a", new IndexedState("t", "s")), KV.of("b", new IndexedState("old", "s"))),
-        List.of(),
-        List.of("b"), List.of());
-  }
-
-  @org.junit.jupiter.api.Test
+  @Test
   void autoPicksTheInMemoryJoinOnlyOnTheDirectRunner() {
     assertEquals(JoinStrategy.SIDE_INPUT, JoinStrategy.AUTO.resolve("DirectRunner"));
     assertEquals(JoinStrategy.SHUFFLE, JoinStrategy.AUTO.resolve("FlinkRunner"));
