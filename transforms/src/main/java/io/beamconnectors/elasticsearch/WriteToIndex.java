@@ -10,25 +10,42 @@ import org.apache.beam.sdk.io.elasticsearch.ElasticsearchIO.Document;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.joda.time.Duration;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes index and delete operations through Beam's ElasticsearchIO: explicit {@code _id} (so every
  * write is idempotent), backend version fixed to 8 (no probe), batches by count and bytes,
- * stateful batching with several requests in flight, retries with backoff, and write errors
- * returned instead of thrown. Successful operations are counted; each failed item comes out as a
- * one-line JSON description ({@code id}, {@code op}, {@code error}).
+ * stateful batching with several requests in flight, and write errors returned instead of thrown.
+ *
+ * <p>Retries are ours, in rounds: ElasticsearchIO's own retry does not cover a whole bulk request
+ * answered with 429/502/503/504 (it reports such a batch as failed even after a successful retry,
+ * or fails the pipeline), so it is switched off and every failed operation that another try may fix
+ * (item 429, whole-request 429/502/503/504 or a connection failure, or a 413) goes to the next
+ * round after a backoff, up to {@link BulkSettings#maxAttempts()} rounds. An operation larger than
+ * the byte cap, and every operation of a batch answered 413, is sent in a request of its own, so it
+ * can only fail alone. Successful operations are counted exactly ({@code indexed_ok},
+ * {@code deleted_ok}, {@code bytes_written}); each final failure comes out as a one-line JSON
+ * description ({@code id}, {@code op}, {@code error}).
  */
 public final class WriteToIndex extends PTransform<PCollection<String>, PCollection<String>> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(WriteToIndex.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final TupleTag<String> BATCHED = new TupleTag<>("batched") {};
+  private static final TupleTag<String> ALONE = new TupleTag<>("alone") {};
+  private static final TupleTag<String> RETRY = new TupleTag<>("retry") {};
+  private static final TupleTag<String> RETRY_ALONE = new TupleTag<>("retryAlone") {};
+  private static final TupleTag<String> FINAL_FAILURES = new TupleTag<>("finalFailures") {};
 
   private final ElasticsearchConnection connection;
   private final BulkSettings settings;
@@ -39,32 +56,71 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
   }
 
   public static WriteToIndex to(ElasticsearchConnection connection) {
+    if (connection == null) {
+      throw new IllegalArgumentException("connection must not be null");
+    }
     return new WriteToIndex(connection, BulkSettings.defaults());
   }
 
   public WriteToIndex withSettings(BulkSettings v) {
+    if (v == null) {
+      throw new IllegalArgumentException("bulk settings must not be null");
+    }
     return new WriteToIndex(connection, v);
   }
 
   @Override
   public PCollection<String> expand(PCollection<String> operations) {
+    PCollectionTuple lanes = operations.apply("BySize", ParDo.of(new SplitBySizeFn(settings.maxBatchBytes()))
+        .withOutputTags(BATCHED, TupleTagList.of(ALONE)));
+    PCollection<String> batched = lanes.get(BATCHED).setCoder(StringUtf8Coder.of());
+    PCollection<String> alone = lanes.get(ALONE).setCoder(StringUtf8Coder.of());
+    PCollectionList<String> finalFailures = PCollectionList.empty(operations.getPipeline());
+    for (int round = 1; round <= settings.maxAttempts(); round++) {
+      boolean last = round == settings.maxAttempts();
+      // Only the first round's batches are stateful (batches across bundles, requests in flight):
+      // retries are few, and on the DirectRunner every stateful step costs timer bookkeeping.
+      PCollectionTuple fromBatched = write("Round" + round + "Batched", batched, settings.maxBatchSize(), round == 1)
+          .apply("Round" + round + "ClassifyBatched", ParDo.of(new ClassifyFailureFn(last, false))
+              .withOutputTags(RETRY, TupleTagList.of(RETRY_ALONE).and(FINAL_FAILURES)));
+      PCollectionTuple fromAlone = write("Round" + round + "Alone", alone, 1, false)
+          .apply("Round" + round + "ClassifyAlone", ParDo.of(new ClassifyFailureFn(last, true))
+              .withOutputTags(RETRY, TupleTagList.of(RETRY_ALONE).and(FINAL_FAILURES)));
+      finalFailures = finalFailures.and(fromBatched.get(FINAL_FAILURES).setCoder(StringUtf8Coder.of()))
+          .and(fromAlone.get(FINAL_FAILURES).setCoder(StringUtf8Coder.of()));
+      if (last) {
+        break;
+      }
+      long delayMillis = Math.min(1000L << (round - 1), settings.maxRetrySeconds() * 1000L);
+      batched = PCollectionList.of(fromBatched.get(RETRY).setCoder(StringUtf8Coder.of()))
+          .and(fromAlone.get(RETRY).setCoder(StringUtf8Coder.of()))
+          .apply("Round" + (round + 1) + "RetryBatched", Flatten.pCollections())
+          .apply("Round" + (round + 1) + "BackoffBatched", ParDo.of(new BackoffFn(delayMillis)))
+          .setCoder(StringUtf8Coder.of());
+      alone = PCollectionList.of(fromBatched.get(RETRY_ALONE).setCoder(StringUtf8Coder.of()))
+          .and(fromAlone.get(RETRY_ALONE).setCoder(StringUtf8Coder.of()))
+          .apply("Round" + (round + 1) + "RetryAlone", Flatten.pCollections())
+          .apply("Round" + (round + 1) + "BackoffAlone", ParDo.of(new BackoffFn(delayMillis)))
+          .setCoder(StringUtf8Coder.of());
+    }
+    return finalFailures.apply("AllFailures", Flatten.pCollections()).setCoder(StringUtf8Coder.of());
+  }
+
+  /** One ElasticsearchIO write; returns its failed operations, counts its successes. */
+  private PCollection<Document> write(String name, PCollection<String> ops, int maxBatchSize, boolean stateful) {
     ElasticsearchIO.Write write = ElasticsearchIO.write()
         .withConnectionConfiguration(connection.toBeam())
         .withBackendVersion(8)
         .withIdFn(new IdFn())
         .withIsDeleteFn(new IsDeleteFn())
-        .withMaxBatchSize(settings.maxBatchSize())
+        .withMaxBatchSize(maxBatchSize)
         .withMaxBatchSizeBytes(settings.maxBatchBytes())
-        .withUseStatefulBatches(true)
+        .withUseStatefulBatches(stateful)
         .withMaxParallelRequests(settings.maxParallelRequests())
-        .withRetryConfiguration(ElasticsearchIO.RetryConfiguration.create(
-            settings.maxAttempts(), Duration.standardSeconds(settings.maxRetrySeconds())))
         .withThrowWriteErrors(false);
-    PCollectionTuple results = operations.apply("BulkWrite", write);
-    results.get(ElasticsearchIO.Write.SUCCESSFUL_WRITES).apply("CountWritten", ParDo.of(new CountSuccessFn()));
-    return results.get(ElasticsearchIO.Write.FAILED_WRITES)
-        .apply("DescribeFailures", ParDo.of(new DescribeFailureFn()))
-        .setCoder(StringUtf8Coder.of());
+    PCollectionTuple results = ops.apply(name, write);
+    results.get(ElasticsearchIO.Write.SUCCESSFUL_WRITES).apply(name + "Count", ParDo.of(new CountSuccessFn()));
+    return results.get(ElasticsearchIO.Write.FAILED_WRITES);
   }
 
   static final class IdFn implements ElasticsearchIO.Write.FieldValueExtractFn {
@@ -76,18 +132,48 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     }
   }
 
+  /**
+   * A delete carries the marker and no {@code _token}; every document written carries a token, so a
+   * source field named like the marker cannot turn a document into a delete of itself.
+   */
   static final class IsDeleteFn implements ElasticsearchIO.Write.BooleanFieldValueExtractFn {
     private static final long serialVersionUID = 1L;
 
     @Override
     public Boolean apply(JsonNode input) {
-      return input.path(IndexFields.DELETE_MARKER).asBoolean(false);
+      return input.path(IndexFields.DELETE_MARKER).asBoolean(false) && !input.has(IndexFields.TOKEN);
     }
   }
 
+  /** The bulk action of a directive as DocToBulk writes it ({@code { "delete" : {...} }}), or "". */
+  static String actionOf(String bulkDirective) {
+    if (bulkDirective == null) {
+      return "";
+    }
+    int open = bulkDirective.indexOf('"');
+    int close = open < 0 ? -1 : bulkDirective.indexOf('"', open + 1);
+    return close < 0 ? "" : bulkDirective.substring(open + 1, close);
+  }
+
   static boolean isDelete(Document d) {
-    String directive = d.getBulkDirective();
-    return directive != null && directive.startsWith("{\"delete\"");
+    return "delete".equals(actionOf(d.getBulkDirective()));
+  }
+
+  /** Operations at or over the byte cap go to a lane of one-operation requests. */
+  static final class SplitBySizeFn extends DoFn<String, String> {
+    private static final long serialVersionUID = 1L;
+    private final long maxBatchBytes;
+
+    SplitBySizeFn(long maxBatchBytes) {
+      this.maxBatchBytes = maxBatchBytes;
+    }
+
+    @ProcessElement
+    public void process(@Element String op, MultiOutputReceiver out) {
+      // UTF-8 is at most 3 bytes per char: only long documents need an exact count.
+      boolean big = op.length() * 3L >= maxBatchBytes && op.getBytes(StandardCharsets.UTF_8).length >= maxBatchBytes;
+      out.get(big ? ALONE : BATCHED).output(op);
+    }
   }
 
   static final class CountSuccessFn extends DoFn<Document, Void> {
@@ -107,48 +193,155 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     }
   }
 
+  /** What to do with a failed operation. */
+  enum FailureKind {
+    /** Another try may succeed in a batch: throttling, an unavailable node, a lost connection. */
+    RETRY,
+    /** The request was too large: try again alone. */
+    RETRY_ALONE,
+    /** The operation itself is wrong (mapping, id): retrying gives the same answer. */
+    PERMANENT
+  }
+
+  /**
+   * Classifies a failure from its response item (an item of the bulk response, or the whole-request
+   * message ElasticsearchIO puts on every operation of a failed request).
+   */
+  static FailureKind classify(String responseItemJson) {
+    if (responseItemJson == null) {
+      return FailureKind.RETRY;
+    }
+    int status = -1;
+    try {
+      JsonNode item = JSON.readTree(responseItemJson);
+      JsonNode s = item.findValue("status");
+      if (s != null && s.canConvertToInt()) {
+        status = s.asInt();
+      } else if (item.has("message")) {
+        status = statusInMessage(item.path("message").asText());
+      }
+    } catch (Exception e) {
+      status = statusInMessage(responseItemJson);
+    }
+    if (status == 413) {
+      return FailureKind.RETRY_ALONE;
+    }
+    if (status == 429 || status == 502 || status == 503 || status == 504 || status == -1) {
+      // -1: no status at all, the request never got an answer (connection refused, reset, timeout).
+      return FailureKind.RETRY;
+    }
+    return FailureKind.PERMANENT;
+  }
+
+  /** The HTTP status from a ResponseException message ("... status line [HTTP/1.1 429 Too Many Requests]"). */
+  static int statusInMessage(String message) {
+    int at = message.indexOf("status line [");
+    if (at < 0) {
+      return -1;
+    }
+    int space = message.indexOf(' ', at + "status line [".length());
+    if (space < 0 || space + 4 > message.length()) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(message.substring(space + 1, space + 4));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  static final class ClassifyFailureFn extends DoFn<Document, String> {
+    private static final long serialVersionUID = 1L;
+    private static final int LOGGED_PER_INSTANCE = 20;
+    private final boolean lastRound;
+    private final boolean sentAlone;
+    private final Counter failed = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.FAILED);
+    private final Counter retried = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.WRITES_RETRIED);
+    private transient int logged;
+
+    ClassifyFailureFn(boolean lastRound, boolean sentAlone) {
+      this.lastRound = lastRound;
+      this.sentAlone = sentAlone;
+    }
+
+    @ProcessElement
+    public void process(@Element Document d, MultiOutputReceiver out) {
+      FailureKind kind = classify(d.getResponseItemJson());
+      if (kind == FailureKind.RETRY_ALONE && sentAlone) {
+        // Too large even on its own: no retry will change that.
+        kind = FailureKind.PERMANENT;
+      }
+      if (!lastRound && kind != FailureKind.PERMANENT) {
+        retried.inc();
+        out.get(kind == FailureKind.RETRY_ALONE ? RETRY_ALONE : RETRY).output(d.getInputDoc());
+        return;
+      }
+      failed.inc();
+      String desc = JSON.createObjectNode()
+          .put("id", idOf(d.getInputDoc()))
+          .put("op", isDelete(d) ? "delete" : "index")
+          .put("error", reasonOf(d.getResponseItemJson()))
+          .toString();
+      if (logged++ < LOGGED_PER_INSTANCE) {
+        LOG.warn("Bulk item failed: {}", desc);
+      }
+      out.get(FINAL_FAILURES).output(desc);
+    }
+  }
+
+  private static String idOf(String inputDoc) {
+    try {
+      return JSON.readTree(inputDoc).path(IndexFields.ID).asText();
+    } catch (Exception e) {
+      return "";
+    }
+  }
+
+  /**
+   * Waits before passing the first operation of a round on (the backoff between rounds), once per
+   * DoFn instance: runners with tiny bundles (the DirectRunner) would otherwise wait per element.
+   */
+  static final class BackoffFn extends DoFn<String, String> {
+    private static final long serialVersionUID = 1L;
+    private final long delayMillis;
+    private transient boolean waited;
+
+    BackoffFn(long delayMillis) {
+      this.delayMillis = delayMillis;
+    }
+
+    @ProcessElement
+    public void process(@Element String op, OutputReceiver<String> out) throws InterruptedException {
+      if (!waited) {
+        Thread.sleep(delayMillis);
+        waited = true;
+      }
+      out.output(op);
+    }
+  }
+
   /** "type: reason" from a bulk response item; never throws (the item may not even be JSON). */
   static String reasonOf(String responseItemJson) {
     if (responseItemJson == null) {
       return "no response item";
     }
     try {
-      JsonNode error = JSON.readTree(responseItemJson).findPath("error");
+      JsonNode node = JSON.readTree(responseItemJson);
+      JsonNode error = node.findPath("error");
       if (!error.isMissingNode()) {
         return error.isTextual() ? error.asText() : error.path("type").asText() + ": " + error.path("reason").asText();
+      }
+      if (node.has("message")) {
+        return oneLine(node.path("message").asText());
       }
     } catch (Exception e) {
       // fall through to the raw text
     }
-    String raw = responseItemJson.replaceAll("\\s+", " ");
-    return raw.length() > 500 ? raw.substring(0, 500) : raw;
+    return oneLine(responseItemJson);
   }
 
-  static final class DescribeFailureFn extends DoFn<Document, String> {
-    private static final long serialVersionUID = 1L;
-    private static final int LOGGED_PER_INSTANCE = 20;
-    private final Counter failed = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.FAILED);
-    private transient int logged;
-
-    @ProcessElement
-    public void process(@Element Document d, OutputReceiver<String> out) {
-      failed.inc();
-      String id = "";
-      try {
-        id = JSON.readTree(d.getInputDoc()).path(IndexFields.ID).asText();
-      } catch (Exception e) {
-        // keep the empty id
-      }
-      String reason = reasonOf(d.getResponseItemJson());
-      String desc = JSON.createObjectNode()
-          .put("id", id)
-          .put("op", isDelete(d) ? "delete" : "index")
-          .put("error", reason)
-          .toString();
-      if (logged++ < LOGGED_PER_INSTANCE) {
-        LOG.warn("Bulk item failed: {}", desc);
-      }
-      out.output(desc);
-    }
+  private static String oneLine(String s) {
+    String raw = s.replaceAll("\\s+", " ");
+    return raw.length() > 500 ? raw.substring(0, 500) : raw;
   }
 }

@@ -29,13 +29,15 @@ public final class SyncCounters {
   public static final String INDEXED_OK = "indexed_ok";
   public static final String DELETED_OK = "deleted_ok";
   public static final String FAILED = "failed";
+  /** Bulk operations sent again after a retryable failure (throttling, unavailable, too large a request). */
+  public static final String WRITES_RETRIED = "writes_retried";
   public static final String BYTES_WRITTEN = "bytes_written";
 
   /** Display order of the summary. */
   public static final List<String> ALL = List.of(
       LISTED, DUPLICATE_IDS, INDEX_STATE_READ, CREATED, UPDATED, UNCHANGED, DELETED, DELETES_BLOCKED,
       LISTING_FAILURES, SKIPPED_PARTS, CONTENT_FETCHED, CONTENT_BYTES_FETCHED, CONTENT_EXTRACTED,
-      CONTENT_SKIPPED_SIZE, CONTENT_SKIPPED_TYPE, CONTENT_ERRORS, CONTENT_RETRY, INDEXED_OK, DELETED_OK, FAILED,
+      CONTENT_SKIPPED_SIZE, CONTENT_SKIPPED_TYPE, CONTENT_ERRORS, CONTENT_RETRY, INDEXED_OK, DELETED_OK, WRITES_RETRIED, FAILED,
       BYTES_WRITTEN);
 
   private SyncCounters() {}

@@ -3,9 +3,152 @@ package io.beamconnectors.elasticsearch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beamconnectors.sync.IndexOperations;
+import io.beamconnectors.sync.SyncCounters;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.io.elasticsearch.ElasticsearchIO;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The write path against {@link FakeBulkEndpoint} (failure injection a real server cannot be made
+ * to produce on demand). The exact counters are checked again against the real Elasticsearch in
+ * every functional test.
+ */
 class WriteToIndexTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static String doc(String id, int padding) {
+    return JSON.createObjectNode().put("id", id).put("_token", "t#0").put("pad", "x".repeat(padding)).toString();
+  }
+
+  private static long counter(PipelineResult r, String name) {
+    long total = 0;
+    for (MetricResult<Long> m : r.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(SyncCounters.NAMESPACE, name)).build()).getCounters()) {
+      total += m.getAttempted();
+    }
+    return total;
+  }
+
+  private static PipelineResult write(FakeBulkEndpoint es, List<String> ops, BulkSettings settings, List<String> expectedFailedIds) {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    PCollection<String> failed = p.apply(Create.of(ops).withCoder(StringUtf8Coder.of()))
+        .apply(WriteToIndex.to(ElasticsearchConnection.of(es.url(), "fake")).withSettings(settings));
+    PAssert.that(failed.apply(MapElements.into(TypeDescriptors.strings()).via((String f) -> {
+      try {
+        return JSON.readTree(f).path("id").asText();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }))).containsInAnyOrder(expectedFailedIds);
+    PipelineResult r = p.run();
+    r.waitUntilFinish();
+    return r;
+  }
+
+  @Test
+  void wholeRequestThrottlingIsRetriedUntilEveryOperationIsWritten() throws Exception {
+    try (FakeBulkEndpoint es = new FakeBulkEndpoint(2, 429, Long.MAX_VALUE)) {
+      List<String> ops = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        ops.add(doc("d" + i, 10));
+      }
+      ops.add(IndexOperations.deleteJson("gone"));
+      PipelineResult r = write(es, ops, BulkSettings.defaults().withRetries(4, 1), List.of());
+      assertEquals(8, new HashSet<>(es.indexed).size());
+      assertEquals(List.of("gone"), es.deleted);
+      assertEquals(8, counter(r, SyncCounters.INDEXED_OK));
+      assertEquals(1, counter(r, SyncCounters.DELETED_OK));
+      assertEquals(0, counter(r, SyncCounters.FAILED));
+      assertTrue(counter(r, SyncCounters.WRITES_RETRIED) > 0);
+    }
+  }
+
+  @Test
+  void unavailableToTheLastRoundIsReportedPerOperationWithItsOp() throws Exception {
+    try (FakeBulkEndpoint es = new FakeBulkEndpoint(Integer.MAX_VALUE, 503, Long.MAX_VALUE)) {
+      PipelineResult r = write(es, List.of(doc("a", 1), IndexOperations.deleteJson("b")),
+          BulkSettings.defaults().withRetries(2, 1), List.of("a", "b"));
+      assertEquals(2, counter(r, SyncCounters.FAILED));
+      assertEquals(0, counter(r, SyncCounters.INDEXED_OK) + counter(r, SyncCounters.DELETED_OK));
+    }
+  }
+
+  @Test
+  void anOperationOverTheByteCapFailsAloneNeverItsNeighbours() throws Exception {
+    // The fake refuses requests over 20 KB with 413; the byte cap is 8 KB.
+    try (FakeBulkEndpoint es = new FakeBulkEndpoint(0, 200, 20_000)) {
+      List<String> ops = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        ops.add(doc("small" + i, 900));
+      }
+      ops.add(doc("huge", 50_000));
+      ops.add(doc("big-but-fits", 12_000));
+      PipelineResult r = write(es, ops, BulkSettings.defaults().withMaxBatchBytes(8_000).withRetries(3, 1), List.of("huge"));
+      Set<String> written = new HashSet<>(es.indexed);
+      assertEquals(41, written.size());
+      assertTrue(written.contains("big-but-fits"));
+      assertEquals(41, counter(r, SyncCounters.INDEXED_OK));
+      assertEquals(1, counter(r, SyncCounters.FAILED));
+    }
+  }
+
+  @Test
+  void aSourceFieldNamedLikeTheDeleteMarkerStaysADocument() throws Exception {
+    try (FakeBulkEndpoint es = new FakeBulkEndpoint(0, 200, Long.MAX_VALUE)) {
+      String sneaky = JSON.createObjectNode().put("id", "row").put("_token", "#f").put("__bc_delete", true).toString();
+      PipelineResult r = write(es, List.of(sneaky), BulkSettings.defaults(), List.of());
+      assertEquals(List.of("row"), es.indexed);
+      assertEquals(List.of(), es.deleted);
+      assertEquals(1, counter(r, SyncCounters.INDEXED_OK));
+    }
+  }
+
+  @Test
+  void theActionIsReadFromTheDirectiveElasticsearchIoWrites() throws Exception {
+    ElasticsearchIO.DocToBulk toBulk = ElasticsearchIO.docToBulk()
+        .withConnectionConfiguration(ElasticsearchConnection.of("http://127.0.0.1:9", "idx").toBeam())
+        .withBackendVersion(8)
+        .withIdFn(new WriteToIndex.IdFn())
+        .withIsDeleteFn(new WriteToIndex.IsDeleteFn());
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    PCollection<String> actions = p.apply(Create.of(doc("a", 1), IndexOperations.deleteJson("b")).withCoder(StringUtf8Coder.of()))
+        .apply(toBulk)
+        .apply(MapElements.into(TypeDescriptors.strings())
+            .via((ElasticsearchIO.Document d) -> WriteToIndex.actionOf(d.getBulkDirective())
+                + (WriteToIndex.isDelete(d) ? "" : "")));
+    PAssert.that(actions).containsInAnyOrder("index", "delete");
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void failuresAreClassifiedByStatus() {
+    assertEquals(WriteToIndex.FailureKind.RETRY, WriteToIndex.classify("{\"index\":{\"status\":429,\"error\":{}}}"));
+    assertEquals(WriteToIndex.FailureKind.PERMANENT, WriteToIndex.classify("{\"index\":{\"status\":400,\"error\":{}}}"));
+    assertEquals(WriteToIndex.FailureKind.RETRY, WriteToIndex.classify(
+        "{\"message\":\"org.elasticsearch.client.ResponseException was thrown in batch flush: method [POST], host [h], "
+            + "URI [/i/_bulk], status line [HTTP/1.1 503 Service Unavailable]\n{\"error\":\"x\"}\"}"));
+    assertEquals(WriteToIndex.FailureKind.RETRY_ALONE, WriteToIndex.classify(
+        "{\"message\":\"... status line [HTTP/1.1 413 Request Entity Too Large]\"}"));
+    assertEquals(WriteToIndex.FailureKind.RETRY, WriteToIndex.classify("{\"message\":\"Connection refused\"}"));
+  }
+
   @Test
   void reasonIsReadFromTheBulkItem() {
     String item = "{\"index\":{\"_id\":\"x\",\"status\":400,\"error\":{\"type\":\"mapper_parsing_exception\","
