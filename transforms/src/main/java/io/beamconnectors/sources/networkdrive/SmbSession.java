@@ -103,8 +103,10 @@ final class SmbSession implements AutoCloseable {
 
   /** A new handle on a file or directory of the share by its path inside the share; the caller closes it. */
   private SmbFile resolve(String pathInShare, boolean directory) throws IOException {
-    String relative = pathInShare.isEmpty() ? "" : (directory ? pathInShare + "/" : pathInShare);
-    return new SmbFile(shareRoot, relative);
+    if (pathInShare.isEmpty()) {
+      return new SmbFile(shareRoot.getURL(), context); // jcifs-ng rejects an empty relative name
+    }
+    return new SmbFile(shareRoot, directory ? pathInShare + "/" : pathInShare);
   }
 
   /**
@@ -130,14 +132,18 @@ final class SmbSession implements AutoCloseable {
   void checkConfiguredFolder() throws IOException {
     String where = paths.base().isEmpty() ? "share '" + paths.share() + "'"
         : "folder '" + paths.base() + "' in share '" + paths.share() + "'";
+    String notAFolder = "'SMB path' (drive_path): the " + where + " is a file, not a folder: name a share or a "
+        + "folder inside it";
     try (SmbFile base = resolve(paths.base(), true)) {
       base.fileIndex();
-      if ((base.getAttributes() & SmbConstants.ATTR_DIRECTORY) == 0) {
-        throw new ConfigurationException("'SMB path' (drive_path): " + where + " is a file, not a folder: "
-            + "name a share or a folder inside it");
+      if (!base.isDirectory()) { // a share root has no attributes of its own: jcifs-ng answers true
+        throw new ConfigurationException(notAFolder);
       }
     } catch (SmbException e) {
       int s = e.getNtStatus();
+      if (s == NtStatus.NT_STATUS_NOT_A_DIRECTORY) {
+        throw new ConfigurationException(notAFolder);
+      }
       if (s == NtStatus.NT_STATUS_BAD_NETWORK_NAME) {
         throw new ConfigurationException("'SMB path' (drive_path): the share '" + paths.share()
             + "' does not exist on the server: check the share name (the first segment of drive_path)");
