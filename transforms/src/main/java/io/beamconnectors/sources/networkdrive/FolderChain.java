@@ -55,10 +55,6 @@ final class FolderChain implements Serializable {
     return false;
   }
 
-  int depth() {
-    return ids.length;
-  }
-
   /** The ids, root first (for the work unit's coder). */
   List<Long> ids() {
     List<Long> out = new ArrayList<>(ids.length);
