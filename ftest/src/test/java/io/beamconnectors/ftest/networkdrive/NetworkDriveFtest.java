@@ -17,6 +17,8 @@ import io.beamconnectors.ftest.support.RunnerParity;
 import io.beamconnectors.ftest.support.SyncAssertions;
 import io.beamconnectors.ftest.support.SyncRunner;
 import io.beamconnectors.pipelines.FullSyncPipeline;
+import io.beamconnectors.sources.ConfigurationException;
+import io.beamconnectors.sources.networkdrive.NetworkDriveConnector;
 import io.beamconnectors.sync.SyncCounters;
 import io.beamconnectors.sync.SyncSummary;
 import java.io.IOException;
@@ -24,10 +26,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -36,6 +40,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -62,17 +72,27 @@ class NetworkDriveFtest {
   private final Path shareDir = Path.of(FixtureEnv.require("BC_SMB_SHARE_DIR", "samba"));
   private FileCorpus corpus;
   private IndexInspector inspector;
-  private Instant started;
 
   @BeforeAll
   void setUp() throws Exception {
-    started = Instant.now().minusSeconds(5);
     try (Stream<Path> s = Files.list(shareDir)) {
       for (Path p : s.collect(Collectors.toList())) {
         deleteTree(p);
       }
     }
     corpus = FileCorpus.standard();
+    Map<String, byte[]> files = corpus.files();
+    // Awkward names: unicode, URL metacharacters, spaces, case twins (distinct files on Samba), an empty file.
+    files.put("weird dir #1 %x & ü/ünï 文件 #1 %20.txt", "Unicode name, URL metacharacters".getBytes(StandardCharsets.UTF_8));
+    files.put("weird dir #1 %x & ü/Case.txt", "Upper case twin".getBytes(StandardCharsets.UTF_8));
+    files.put("weird dir #1 %x & ü/case.txt", "lower case twin, longer".getBytes(StandardCharsets.UTF_8));
+    files.put("weird dir #1 %x & ü/empty.txt", new byte[0]);
+    // A folder the moved-folder test moves into "target".
+    for (int i = 0; i < 5; i++) {
+      files.put("movable/m" + i + ".txt", ("Moved file " + i).getBytes(StandardCharsets.UTF_8));
+    }
+    files.put("movable/sub/deep.txt", "Deep in the moved folder".getBytes(StandardCharsets.UTF_8));
+    files.put("target/keep.txt", "The folder that receives the moved one".getBytes(StandardCharsets.UTF_8));
     for (Map.Entry<String, byte[]> e : corpus.files().entrySet()) {
       write(e.getKey(), e.getValue());
     }
@@ -122,6 +142,10 @@ class NetworkDriveFtest {
     return SyncRunner.of("network_drive", INDEX, config()).run();
   }
 
+  private String ino(String relative) throws IOException {
+    return Files.getAttribute(shareDir.resolve(relative), "unix:ino").toString();
+  }
+
   /** Python's isoformat of an aware UTC datetime at the millisecond precision SMB gives us. */
   private static String iso(long millis) {
     Instant i = Instant.ofEpochMilli(millis);
@@ -150,6 +174,8 @@ class NetworkDriveFtest {
         d.put("type", dir ? "folder" : "file");
         d.put("size", dir ? 0 : Files.size(p));
         d.put("_timestamp", iso(Files.getLastModifiedTime(p).toMillis()));
+        // The change token: modification time and size, then the engine's fingerprint of scope and fields.
+        d.put("_token", iso(Files.getLastModifiedTime(p).toMillis()) + ";" + (dir ? 0 : Files.size(p)) + "#");
         int slash = rel.lastIndexOf('/');
         d.put("_scope", slash < 0 ? share : share + "/" + rel.substring(0, slash));
         out.put(rel, d);
@@ -169,10 +195,12 @@ class NetworkDriveFtest {
       JsonNode doc = docs.get(e.getValue().path("id").asText());
       assertNotNull(doc, "document of " + e.getKey());
       ObjectNode meta = doc.deepCopy();
-      String created = meta.remove("created_at").asText();
-      assertTrue(created.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?\\+00:00"), "created_at " + created);
-      Instant createdAt = java.time.OffsetDateTime.parse(created).toInstant();
-      assertTrue(!createdAt.isBefore(started) && !createdAt.isAfter(Instant.now()), "created_at of " + e.getKey() + ": " + created);
+      assertFalse(meta.has("created_at"), "created_at moves when Samba's atime does: not indexed (" + e.getKey() + ")");
+      String token = meta.path("_token").asText();
+      String expectedTokenStart = e.getValue().path("_token").asText();
+      assertTrue(token.startsWith(expectedTokenStart) && token.length() > expectedTokenStart.length(),
+          "_token of " + e.getKey() + ": " + token + ", expected " + expectedTokenStart + "<fingerprint>");
+      meta.put("_token", expectedTokenStart);
       meta.remove("body");
       meta.remove("_content_error");
       assertEquals(JSON.readTree(e.getValue().toString()), JSON.readTree(meta.toString()), "metadata of " + e.getKey());
@@ -200,9 +228,8 @@ class NetworkDriveFtest {
   @Test
   @Order(0)
   void flinkRunnerBuildsTheSameIndex() throws Exception {
-    // Samba on a file system without birth times derives created_at from the oldest of the file's
-    // times, so the first sync's reads can move it for the second (see docs/connectors/network_drive.md).
-    RunnerParity.assertFlinkMatchesDirect("network_drive", config(), INDEX, java.util.Set.of("created_at"));
+    // No field is left out: created_at, which Samba moves when a file is read, is no longer indexed.
+    RunnerParity.assertFlinkMatchesDirect("network_drive", config(), INDEX);
   }
 
   @Test
@@ -258,6 +285,32 @@ class NetworkDriveFtest {
 
   @Test
   @Order(4)
+  void anOverwriteWithinTheSameSecondIsReindexed() throws Exception {
+    String name = "same-second.txt";
+    byte[] first = "short".getBytes(StandardCharsets.UTF_8);
+    write(name, first);
+    corpus.files().put(name, first);
+    FileTime second = FileTime.from(Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60));
+    Files.setLastModifiedTime(shareDir.resolve(name), second);
+    SyncSummary created = sync();
+    assertEquals(1, created.get(SyncCounters.CREATED), "the new file");
+    assertMirrorsSource(corpus);
+    // Overwritten in place with other bytes of another length, and the very same modification time.
+    byte[] overwritten = "a longer body, written within the same second".getBytes(StandardCharsets.UTF_8);
+    write(name, overwritten);
+    corpus.files().put(name, overwritten);
+    Files.setLastModifiedTime(shareDir.resolve(name), second);
+    assertEquals(second, Files.getLastModifiedTime(shareDir.resolve(name)));
+    ContentIndex.OperationTotals before = inspector.totals();
+    SyncSummary summary = sync();
+    assertEquals(1, summary.get(SyncCounters.UPDATED), "the size is part of the token");
+    assertEquals(1, summary.get(SyncCounters.CONTENT_FETCHED));
+    assertEquals(1, inspector.totals().indexTotal() - before.indexTotal(), "one index operation");
+    assertMirrorsSource(corpus);
+  }
+
+  @Test
+  @Order(5)
   void unreadableFolderKeepsItsDocuments() throws Exception {
     Path locked = shareDir.resolve("folder3");
     Map<String, JsonNode> before = inspector.documents();
@@ -291,8 +344,64 @@ class NetworkDriveFtest {
     assertMirrorsSource(corpus);
   }
 
+  /**
+   * Issue 6, seen 4: a folder moved into another keeps its file ids and times; when it then cannot
+   * be listed, its documents (stored under the old scope) must be kept, and the next sync must
+   * move them to the new path and scope.
+   */
   @Test
-  @Order(5)
+  @Order(6)
+  void aMovedFolderThatFailsKeepsItsDocuments() throws Exception {
+    Map<String, JsonNode> before = inspector.documents();
+    List<String> movedIds = new java.util.ArrayList<>();
+    for (String rel : List.of("movable/m0.txt", "movable/m1.txt", "movable/m2.txt", "movable/m3.txt", "movable/m4.txt",
+        "movable/sub", "movable/sub/deep.txt")) {
+      movedIds.add(ino(rel));
+    }
+    String movableId = ino("movable");
+    for (String id : movedIds) {
+      assertTrue(before.get(id).path("_scope").asText().startsWith(share + "/movable"), before.get(id).toString());
+    }
+    Path moved = shareDir.resolve("target/movable");
+    Files.move(shareDir.resolve("movable"), moved); // a rename: inodes (ids) and times stay
+    Map<String, byte[]> files = corpus.files();
+    for (String rel : List.copyOf(files.keySet())) {
+      if (rel.startsWith("movable/")) {
+        files.put("target/" + rel, files.remove(rel));
+      }
+    }
+    Files.setPosixFilePermissions(moved, PosixFilePermissions.fromString("---------"));
+    try {
+      SyncSummary summary = sync();
+      assertFalse(summary.clean());
+      assertTrue(summary.issues().stream().anyMatch(i -> i.startsWith("FAILED " + share + "/target/movable")),
+          summary.issues().toString());
+      assertEquals(0, summary.get(SyncCounters.DELETED), "nothing that still exists is deleted");
+      assertEquals(0, summary.get(SyncCounters.CREATED));
+      assertEquals(2, summary.get(SyncCounters.UPDATED), "the moved folder (new path and scope) and target (new mtime)");
+      assertEquals(movedIds.size(), summary.get(SyncCounters.DELETES_BLOCKED), "the moved folder's contents, kept");
+      Map<String, JsonNode> after = inspector.documents();
+      assertEquals(before.keySet(), after.keySet(), "every document is kept");
+      assertEquals(share + "/target", after.get(movableId).path("_scope").asText(), "the moved folder's own document moved");
+      for (String id : movedIds) {
+        assertEquals(before.get(id), after.get(id), "kept as it was: " + id);
+      }
+    } finally {
+      Files.setPosixFilePermissions(moved, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+    SyncSummary healed = sync();
+    assertTrue(healed.clean(), healed.issues().toString());
+    assertEquals(movedIds.size(), healed.get(SyncCounters.UPDATED), "the moved contents get their new path and scope");
+    assertEquals(0, healed.get(SyncCounters.CREATED) + healed.get(SyncCounters.DELETED));
+    // The engine downloads an updated file again even when only its fingerprint (path, scope) moved:
+    // at most the six moved files, never anything else.
+    assertTrue(healed.get(SyncCounters.CONTENT_FETCHED) <= 6, "downloads: " + healed.get(SyncCounters.CONTENT_FETCHED));
+    assertMirrorsSource(corpus);
+    SyncAssertions.assertNoOpSync(inspector, () -> sync());
+  }
+
+  @Test
+  @Order(7)
   void wrongPasswordFailsThePingWithoutLeakingIt() throws Exception {
     Map<String, Object> wrong = config();
     wrong.put("password", "Wrong_secret_99");
@@ -300,9 +409,117 @@ class NetworkDriveFtest {
         () -> SyncRunner.of("network_drive", INDEX, wrong).run());
     assertFalse(e.getMessage().contains("Wrong_secret_99"), e.getMessage());
     Map<String, JsonNode> before = inspector.documents();
-    SyncSummary summary = SyncRunner.of("network_drive", INDEX, wrong).arg("--ping=false").run();
-    assertEquals(0, summary.get(SyncCounters.DELETED));
-    assertTrue(summary.issues().stream().anyMatch(i -> i.startsWith("FAILED")), summary.issues().toString());
+    // Without the ping, the check of drive_path is the first thing that connects: it fails the same way.
+    FullSyncPipeline.SourceUnreachableException unchecked = assertThrows(
+        FullSyncPipeline.SourceUnreachableException.class,
+        () -> SyncRunner.of("network_drive", INDEX, wrong).arg("--ping=false").run());
+    assertFalse(unchecked.getMessage().contains("Wrong_secret_99"), unchecked.getMessage());
     assertEquals(before, inspector.documents(), "the index is untouched");
+  }
+
+  /** Issue 6, deliver 3: a drive_path that names nothing is a configuration error; nothing is written. */
+  @Test
+  @Order(8)
+  void aMissingConfiguredFolderIsAConfigurationError() throws Exception {
+    Map<String, JsonNode> before = inspector.documents();
+    ContentIndex.OperationTotals totals = inspector.totals();
+    Map<String, String> cases = new java.util.LinkedHashMap<>();
+    cases.put(share + "/no such folder", "does not exist");
+    cases.put(share + "/folder1/no such folder", "does not exist");
+    cases.put("NoSuchShare_bc", "share 'NoSuchShare_bc' does not exist");
+    cases.put(share + "/target/keep.txt", "is a file, not a folder");
+    for (Map.Entry<String, String> c : cases.entrySet()) {
+      Map<String, Object> typo = config();
+      typo.put("drive_path", c.getKey());
+      ConfigurationException e = assertThrows(ConfigurationException.class,
+          () -> SyncRunner.of("network_drive", INDEX, typo).run(), c.getKey());
+      assertTrue(e.getMessage().contains("drive_path") && e.getMessage().contains(c.getValue()), e.getMessage());
+      assertFalse(e.getMessage().contains(FixtureEnv.require("BC_SMB_PASSWORD", "samba")), e.getMessage());
+    }
+    assertEquals(before, inspector.documents(), "the index is untouched");
+    assertEquals(totals, inspector.totals(), "no index or delete operation");
+  }
+
+  /**
+   * Issue 6, deliver 10: directory links back to the configured folder, to a folder inside it and
+   * to the share root (above the configured folder), with Samba following links (its default for
+   * links inside the share). Each folder is listed once; nothing from outside the configured
+   * folder is indexed; the links are counted, not reported as issues, so deletes still happen.
+   */
+  @Test
+  @Order(9)
+  void aDirectoryLinkLoopIsWalkedOnce() throws Exception {
+    write("loopbase/a/f1.txt", "first".getBytes(StandardCharsets.UTF_8));
+    write("loopbase/a/b/f2.txt", "second".getBytes(StandardCharsets.UTF_8));
+    write("loopbase/a/b/f3.txt", "third".getBytes(StandardCharsets.UTF_8));
+    Files.createSymbolicLink(shareDir.resolve("loopbase/self"), Path.of("."));
+    Files.createSymbolicLink(shareDir.resolve("loopbase/a/up"), Path.of(".."));
+    Files.createSymbolicLink(shareDir.resolve("loopbase/a/b/back"), Path.of(".."));
+    Files.createSymbolicLink(shareDir.resolve("loopbase/a/b/root"), Path.of("../../.."));
+    List<String> inside = List.of("loopbase/a", "loopbase/a/f1.txt", "loopbase/a/b", "loopbase/a/b/f2.txt",
+        "loopbase/a/b/f3.txt");
+    Map<String, String> expectedIds = new TreeMap<>();
+    for (String rel : inside) {
+      expectedIds.put(ino(rel), rel);
+    }
+    Map<String, Object> loopConfig = config();
+    loopConfig.put("drive_path", share + "/loopbase");
+
+    // The listing alone, for its counters: three folders listed once each, four links skipped.
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    NetworkDriveConnector connector = new NetworkDriveConnector();
+    p.apply(connector.listing(connector.configuration(loopConfig)));
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertEquals(3, counter(result, "folders_listed"), "loopbase, a, b");
+    assertEquals(4, counter(result, "folder_links_back_skipped"), "self, up, back, root");
+    assertEquals(inside.size(), counter(result, "entries_listed"));
+    assertEquals(0, counter(result, "folders_failed"));
+
+    String loopIndex = INDEX + "-loop";
+    try (IndexInspector loop = new IndexInspector(IndexInspector.connection(loopIndex))) {
+      loop.deleteIndex();
+      SyncSummary first = SyncRunner.of("network_drive", loopIndex, loopConfig).run();
+      SyncAssertions.assertCleanFullSync(first, inside.size());
+      Map<String, JsonNode> docs = loop.documents();
+      assertEquals(expectedIds.keySet(), docs.keySet(), "only the folder's own entries, each once");
+      for (Map.Entry<String, String> e : expectedIds.entrySet()) {
+        assertEquals("\\\\" + host + "\\" + share + "\\" + e.getValue().replace('/', '\\'),
+            docs.get(e.getKey()).path("path").asText(), "path of " + e.getValue());
+      }
+      SyncAssertions.assertNoOpSync(loop, () -> SyncRunner.of("network_drive", loopIndex, loopConfig).run());
+
+      // The skipped links block nothing: a delete inside the loop goes through on a clean sync.
+      String f3 = ino("loopbase/a/b/f3.txt");
+      Files.delete(shareDir.resolve("loopbase/a/b/f3.txt"));
+      SyncSummary deleted = SyncRunner.of("network_drive", loopIndex, loopConfig).run();
+      assertTrue(deleted.clean(), deleted.issues().toString());
+      assertEquals(1, deleted.get(SyncCounters.DELETED));
+      assertFalse(loop.documents().containsKey(f3));
+
+      // The configured folder becomes unreadable: the whole source failed, nothing is deleted.
+      Map<String, JsonNode> before = loop.documents();
+      Files.setPosixFilePermissions(shareDir.resolve("loopbase"), PosixFilePermissions.fromString("---------"));
+      try {
+        SyncSummary failed = SyncRunner.of("network_drive", loopIndex, loopConfig).run();
+        assertFalse(failed.clean());
+        assertTrue(failed.issues().stream().anyMatch(i -> i.startsWith("FAILED <whole source>")),
+            failed.issues().toString());
+        assertEquals(0, failed.get(SyncCounters.DELETED));
+        assertEquals(before, loop.documents(), "the index is untouched");
+      } finally {
+        Files.setPosixFilePermissions(shareDir.resolve("loopbase"), PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+      loop.deleteIndex();
+    }
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    long total = 0;
+    for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named("network_drive", name)).build()).getCounters()) {
+      total += c.getAttempted();
+    }
+    return total;
   }
 }

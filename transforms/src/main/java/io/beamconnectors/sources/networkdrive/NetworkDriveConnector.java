@@ -72,10 +72,26 @@ public final class NetworkDriveConnector implements SourceConnector {
   @Override
   public void ping(ConnectorConfiguration config) throws Exception {
     try (SmbSession session = SmbSession.open(config)) {
-      session.checkRoot();
+      session.ping();
     } catch (Exception e) {
       throw new java.io.IOException("cannot reach the network drive " + SmbSession.describeTarget(config) + ": "
           + Secrets.describe(e, Secrets.of(config)));
+    }
+  }
+
+  /**
+   * The share and the folder named by {@code drive_path} must exist (and the folder be a folder):
+   * a typo must fail before the sync, not look like an emptied share whose documents are deleted.
+   */
+  @Override
+  public void checkConfiguredParts(ConnectorConfiguration config) throws Exception {
+    try (SmbSession session = SmbSession.open(config)) {
+      session.checkConfiguredFolder();
+    } catch (ConfigurationException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new java.io.IOException("cannot check drive_path on the network drive " + SmbSession.describeTarget(config)
+          + ": " + Secrets.describe(e, Secrets.of(config)));
     }
   }
 

@@ -3,37 +3,23 @@ package io.beamconnectors.sources.networkdrive;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamconnectors.sources.ContentRef;
+import io.beamconnectors.sources.IsoTimes;
 import io.beamconnectors.sources.SourceRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 
-/** Builds the reference's network drive documents (protocol reference 3.1) from listed entries. */
+/**
+ * Builds the network drive documents (protocol reference 3.1) from listed entries. The fields are
+ * only values that change when the entry changes (path, name, type, size): the creation time is
+ * left out because Samba derives it from the oldest of the file's times when the file system has no
+ * birth time, so merely reading a file can move it (see docs/connectors/network_drive.md).
+ */
 final class SmbDocuments {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
   private SmbDocuments() {}
-
-  /**
-   * Python's {@code datetime.isoformat()} of an aware UTC datetime: microseconds only when not
-   * zero, offset {@code +00:00}, e.g. {@code 2023-05-01T12:00:00.123000+00:00}.
-   */
-  static String isoformat(long epochMillis) {
-    Instant i = Instant.ofEpochMilli(epochMillis);
-    LocalDateTime t = LocalDateTime.ofInstant(i, ZoneOffset.UTC);
-    StringBuilder sb = new StringBuilder(SECONDS.format(t));
-    int micros = t.getNano() / 1000;
-    if (micros != 0) {
-      sb.append('.').append(String.format("%06d", micros));
-    }
-    return sb.append("+00:00").toString();
-  }
 
   /**
    * The document id: the SMB file id as an unsigned decimal, as the reference; when the server
@@ -51,16 +37,30 @@ final class SmbDocuments {
     }
   }
 
+  /**
+   * The change token: the last-write time (UTC, milliseconds, as SMB gives it through jcifs-ng) and
+   * the size in bytes, e.g. {@code 2023-05-01T12:00:00.123000+00:00;22}. The size makes an
+   * overwrite within the same millisecond-truncated time visible when the length changed.
+   */
+  static String token(long modifiedMillis, long size) {
+    return IsoTimes.isoformatMillis(modifiedMillis) + ";" + size;
+  }
+
+  static SourceRecord record(SmbPaths paths, String server, SmbSession.Entry entry) {
+    return record(paths, server, entry.fileId(), entry.pathInShare(), entry.name(), entry.directory(), entry.size(),
+        entry.modifiedMillis());
+  }
+
   static SourceRecord record(SmbPaths paths, String server, long fileId, String pathInShare, String name,
-      boolean directory, long size, long createdMillis, long modifiedMillis) {
+      boolean directory, long size, long modifiedMillis) {
     String id = id(fileId, paths.share(), pathInShare);
     ObjectNode doc = JSON.createObjectNode();
     doc.put("path", paths.uncPath(server, pathInShare));
     doc.put("title", name);
     doc.put("type", directory ? "folder" : "file");
     doc.put("size", size);
-    doc.put("created_at", isoformat(createdMillis));
-    SourceRecord r = SourceRecord.of(id, isoformat(modifiedMillis), paths.recordScope(pathInShare), doc.toString());
+    SourceRecord r = SourceRecord.of(id, token(modifiedMillis, size), paths.recordScope(pathInShare), doc.toString())
+        .withTimestamp(IsoTimes.isoformatMillis(modifiedMillis));
     return directory ? r : r.withContent(new ContentRef(pathInShare, name, size));
   }
 }

@@ -1,6 +1,8 @@
 package io.beamconnectors.sources.networkdrive;
 
+import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.ConnectorConfiguration;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import jcifs.CIFSException;
 import jcifs.SmbConstants;
 import jcifs.config.PropertyConfiguration;
 import jcifs.context.BaseContext;
+import jcifs.smb.NtStatus;
 import jcifs.smb.NtlmPasswordAuthenticator;
 import jcifs.smb.SmbException;
 import jcifs.smb.SmbFile;
@@ -19,7 +22,9 @@ import jcifs.smb.SmbFile;
  * One authenticated jcifs-ng context (SMB 2.0.2 to 3.1.1) addressing the configured share
  * directly as {@code smb://host:port/share/} (jcifs-ng cannot enumerate shares on a port other
  * than 445, and does not need to). Built once per DoFn instance, closed in its teardown. Timeouts
- * are bounded so a dead server fails the listing in seconds, not minutes.
+ * are bounded so a dead server fails the listing in seconds, not minutes. Every {@link SmbFile} it
+ * creates is closed before the method that created it returns (or, for a read, when the stream is
+ * closed), so no tree handle outlives its use.
  */
 final class SmbSession implements AutoCloseable {
   static final int CONNECT_TIMEOUT_MS = 10_000;
@@ -30,9 +35,22 @@ final class SmbSession implements AutoCloseable {
   private final String server;
   private final SmbFile shareRoot;
 
-  /** One listed entry, read from the directory listing (no extra round trip). */
-  record Entry(SmbFile file, String pathInShare, String name, boolean directory, long size, long createdMillis,
-      long modifiedMillis) {}
+  /**
+   * One listed entry: what the directory listing said about it, and its file id (one extra
+   * exchange) or the error that query gave ({@code idError}, then {@code fileId} is 0).
+   */
+  record Entry(String pathInShare, String name, boolean directory, long size, long modifiedMillis, long fileId,
+      Exception idError) {
+
+    static Entry listed(String pathInShare, String name, boolean directory, long size, long modifiedMillis,
+        long fileId) {
+      return new Entry(pathInShare, name, directory, size, modifiedMillis, fileId, null);
+    }
+
+    static Entry withoutId(String pathInShare, String name, boolean directory, Exception idError) {
+      return new Entry(pathInShare, name, directory, 0, 0, 0, idError);
+    }
+  }
 
   private SmbSession(CIFSContext context, SmbPaths paths, String server, SmbFile shareRoot) {
     this.context = context;
@@ -83,60 +101,164 @@ final class SmbSession implements AutoCloseable {
     return server;
   }
 
-  /** A file or directory of the share by its path inside the share. */
-  SmbFile resolve(String pathInShare, boolean directory) throws IOException {
+  /** A new handle on a file or directory of the share by its path inside the share; the caller closes it. */
+  private SmbFile resolve(String pathInShare, boolean directory) throws IOException {
     if (pathInShare.isEmpty()) {
-      return shareRoot;
+      return new SmbFile(shareRoot.getURL(), context); // jcifs-ng rejects an empty relative name
     }
     return new SmbFile(shareRoot, directory ? pathInShare + "/" : pathInShare);
   }
 
-  /** Authenticates and checks the configured folder exists and is a directory. */
-  void checkRoot() throws IOException {
-    SmbFile base = resolve(paths.base(), true);
-    if (!base.exists()) {
-      throw new IOException("the folder '" + paths.base() + "' does not exist in share '" + paths.share()
-          + "': check drive_path");
-    }
-    if (!base.isDirectory()) {
-      throw new IOException("'" + paths.base() + "' in share '" + paths.share() + "' is not a folder: check drive_path");
+  /**
+   * Authenticates and connects to the share. A share that does not exist passes (the session was
+   * authenticated before the tree connect failed): {@link #checkConfiguredFolder} reports it as a
+   * configuration error naming {@code drive_path}.
+   */
+  void ping() throws IOException {
+    try (SmbFile root = resolve("", true)) {
+      root.fileIndex();
+    } catch (SmbException e) {
+      if (e.getNtStatus() != NtStatus.NT_STATUS_BAD_NETWORK_NAME) {
+        throw e;
+      }
     }
   }
 
-  /** Lists one directory (one SMB QUERY_DIRECTORY exchange, paged by the library). */
-  List<Entry> list(String dirInShare) throws IOException {
-    SmbFile dir = resolve(dirInShare, true);
-    SmbFile[] children = dir.listFiles();
-    List<Entry> out = new ArrayList<>(children.length);
-    for (SmbFile f : children) {
-      boolean isDir = (f.getAttributes() & SmbConstants.ATTR_DIRECTORY) != 0;
-      String name = f.getName();
-      if (name.endsWith("/")) {
-        name = name.substring(0, name.length() - 1);
+  /**
+   * Checks the configured share and folder exist and the folder is a folder; throws
+   * {@link ConfigurationException} naming {@code drive_path} when not. Other failures (server,
+   * network) are rethrown as they are.
+   */
+  void checkConfiguredFolder() throws IOException {
+    String where = paths.base().isEmpty() ? "share '" + paths.share() + "'"
+        : "folder '" + paths.base() + "' in share '" + paths.share() + "'";
+    String notAFolder = "'SMB path' (drive_path): the " + where + " is a file, not a folder: name a share or a "
+        + "folder inside it";
+    try (SmbFile base = resolve(paths.base(), true)) {
+      base.fileIndex();
+      if (!base.isDirectory()) { // a share root has no attributes of its own: jcifs-ng answers true
+        throw new ConfigurationException(notAFolder);
       }
-      out.add(new Entry(f, SmbPaths.child(dirInShare, name), name, isDir, isDir ? 0L : f.length(),
-          f.createTime(), f.lastModified()));
+    } catch (SmbException e) {
+      int s = e.getNtStatus();
+      if (s == NtStatus.NT_STATUS_NOT_A_DIRECTORY) {
+        throw new ConfigurationException(notAFolder);
+      }
+      if (s == NtStatus.NT_STATUS_BAD_NETWORK_NAME) {
+        throw new ConfigurationException("'SMB path' (drive_path): the share '" + paths.share()
+            + "' does not exist on the server: check the share name (the first segment of drive_path)");
+      }
+      if (isNotFound(e) || s == NtStatus.NT_STATUS_OBJECT_NAME_INVALID) {
+        throw new ConfigurationException("'SMB path' (drive_path): the " + where + " does not exist: check drive_path");
+      }
+      if (s == NtStatus.NT_STATUS_ACCESS_DENIED || s == NtStatus.NT_STATUS_NETWORK_ACCESS_DENIED) {
+        throw new ConfigurationException("'SMB path' (drive_path): the " + where + " cannot be opened by this user "
+            + "(access denied): grant the user read access or change drive_path");
+      }
+      throw e;
     }
-    return out;
+  }
+
+  /**
+   * The file ids of the folders from the share root down to {@code dirInShare}, both included (one
+   * exchange per folder).
+   */
+  FolderChain chainTo(String dirInShare) throws IOException {
+    FolderChain chain = FolderChain.empty();
+    String prefix = "";
+    List<String> segments = new ArrayList<>();
+    segments.add("");
+    segments.addAll(SmbPaths.segments(dirInShare));
+    for (String segment : segments) {
+      prefix = segment.isEmpty() ? prefix : SmbPaths.child(prefix, segment);
+      try (SmbFile dir = resolve(prefix, true)) {
+        chain = chain.child(dir.fileIndex());
+      }
+    }
+    return chain;
+  }
+
+  /**
+   * Lists one directory (one SMB QUERY_DIRECTORY exchange, paged by the library) and reads the file
+   * id of each entry. Throws when the directory itself cannot be listed; an entry whose id cannot
+   * be read is returned with the error.
+   */
+  List<Entry> list(String dirInShare) throws IOException {
+    try (SmbFile dir = resolve(dirInShare, true)) {
+      SmbFile[] children = dir.listFiles();
+      List<Entry> out = new ArrayList<>(children.length);
+      try {
+        for (SmbFile f : children) {
+          out.add(entry(dirInShare, f));
+        }
+      } finally {
+        for (SmbFile f : children) {
+          f.close();
+        }
+      }
+      return out;
+    }
+  }
+
+  private static Entry entry(String dirInShare, SmbFile f) throws IOException {
+    boolean isDir = (f.getAttributes() & SmbConstants.ATTR_DIRECTORY) != 0;
+    String name = f.getName();
+    if (name.endsWith("/")) {
+      name = name.substring(0, name.length() - 1);
+    }
+    String path = SmbPaths.child(dirInShare, name);
+    long size = isDir ? 0L : f.length();
+    long modified = f.lastModified();
+    long id;
+    try {
+      id = fileId(f);
+    } catch (IOException | RuntimeException e) {
+      return Entry.withoutId(path, name, isDir, e);
+    }
+    return Entry.listed(path, name, isDir, size, modified, id);
   }
 
   /**
    * The entry's 64-bit SMB file id (FileInternalInformation.IndexNumber; one compounded
    * create/query/close exchange), or 0 when the server does not provide one.
    */
-  static long fileId(SmbFile file) throws CIFSException {
+  private static long fileId(SmbFile file) throws CIFSException {
     return file.fileIndex();
   }
 
+  /** Opens a file for reading; closing the stream closes the file handle too. */
   InputStream read(String pathInShare) throws IOException {
-    return resolve(pathInShare, false).getInputStream();
+    SmbFile file = resolve(pathInShare, false);
+    InputStream in;
+    try {
+      in = file.getInputStream();
+    } catch (IOException | RuntimeException e) {
+      file.close();
+      throw e;
+    }
+    return new FilterInputStream(in) {
+      @Override
+      public void close() throws IOException {
+        try {
+          super.close();
+        } finally {
+          file.close();
+        }
+      }
+    };
   }
 
+  /**
+   * True when {@code t} (or a cause) says the path does not exist: the entry was removed after it
+   * was listed. STATUS_OBJECT_NAME_INVALID is not one of these: a name the server listed but will
+   * not open is a failure, not a vanish.
+   */
   static boolean isNotFound(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (c instanceof SmbException se) {
         int s = se.getNtStatus();
-        if (s == 0xC0000034 || s == 0xC000003A || s == 0xC0000033 || s == 0xC000000F) {
+        if (s == NtStatus.NT_STATUS_OBJECT_NAME_NOT_FOUND || s == NtStatus.NT_STATUS_OBJECT_PATH_NOT_FOUND
+            || s == NtStatus.NT_STATUS_NO_SUCH_FILE) {
           return true;
         }
       }
@@ -146,6 +268,7 @@ final class SmbSession implements AutoCloseable {
 
   @Override
   public void close() {
+    shareRoot.close();
     close(context);
   }
 

@@ -2,6 +2,7 @@ package io.beamconnectors.sources.networkdrive;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,9 @@ import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.ConnectorConfiguration;
 import io.beamconnectors.sources.ContentRef;
 import io.beamconnectors.sources.SourceRecord;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TimeZone;
 import org.junit.jupiter.api.Test;
 
 class NetworkDriveUnitTest {
@@ -62,26 +65,53 @@ class NetworkDriveUnitTest {
   }
 
   @Test
-  void timestampsArePythonIsoformat() {
-    assertEquals("2023-05-01T12:00:00+00:00", SmbDocuments.isoformat(1682942400000L));
-    assertEquals("2023-05-01T12:00:00.123000+00:00", SmbDocuments.isoformat(1682942400123L));
+  void recordsCarryIdFieldsTokenTimeScopeAndContent() {
+    SmbPaths p = SmbPaths.of("Folder1");
+    SourceRecord file = SmbDocuments.record(p, "127.0.0.1", 2154721L, "docs/a.txt", "a.txt", false, 22,
+        1682942400123L);
+    assertEquals("2154721", file.id());
+    assertEquals("2023-05-01T12:00:00.123000+00:00;22", file.token(), "modification time and size");
+    assertEquals("2023-05-01T12:00:00.123000+00:00", file.timestamp(), "_timestamp is the modification time");
+    assertEquals("Folder1/docs", file.scope());
+    assertEquals("{\"path\":\"\\\\\\\\127.0.0.1\\\\Folder1\\\\docs\\\\a.txt\",\"title\":\"a.txt\",\"type\":\"file\","
+        + "\"size\":22}", file.fieldsJson(), "only values that change with the file: no created_at");
+    assertEquals(new ContentRef("docs/a.txt", "a.txt", 22), file.content());
+    SourceRecord folder = SmbDocuments.record(p, "127.0.0.1", -1L, "docs", "docs", true, 0, 0);
+    assertEquals("18446744073709551615", folder.id(), "unsigned 64-bit");
+    assertEquals("1970-01-01T00:00:00+00:00;0", folder.token());
+    assertNull(folder.content());
+    assertEquals("Folder1", folder.scope());
   }
 
   @Test
-  void recordsCarryIdFieldsTokenScopeAndContent() {
+  void anOverwriteWithinTheSameSecondChangesTheToken() {
     SmbPaths p = SmbPaths.of("Folder1");
-    SourceRecord file = SmbDocuments.record(p, "127.0.0.1", 2154721L, "docs/a.txt", "a.txt", false, 22,
-        1682942400000L, 1682942400123L);
-    assertEquals("2154721", file.id());
-    assertEquals("2023-05-01T12:00:00.123000+00:00", file.token());
-    assertEquals("Folder1/docs", file.scope());
-    assertEquals("{\"path\":\"\\\\\\\\127.0.0.1\\\\Folder1\\\\docs\\\\a.txt\",\"title\":\"a.txt\",\"type\":\"file\","
-        + "\"size\":22,\"created_at\":\"2023-05-01T12:00:00+00:00\"}", file.fieldsJson());
-    assertEquals(new ContentRef("docs/a.txt", "a.txt", 22), file.content());
-    SourceRecord folder = SmbDocuments.record(p, "127.0.0.1", -1L, "docs", "docs", true, 0, 0, 0);
-    assertEquals("18446744073709551615", folder.id(), "unsigned 64-bit");
-    assertNull(folder.content());
-    assertEquals("Folder1", folder.scope());
+    SourceRecord before = SmbDocuments.record(p, "h", 7L, "a.txt", "a.txt", false, 5, 1682942400000L);
+    SourceRecord sameTimeOtherSize = SmbDocuments.record(p, "h", 7L, "a.txt", "a.txt", false, 6, 1682942400000L);
+    SourceRecord sameSizeLaterMilli = SmbDocuments.record(p, "h", 7L, "a.txt", "a.txt", false, 5, 1682942400001L);
+    assertNotEquals(before.token(), sameTimeOtherSize.token());
+    assertNotEquals(before.token(), sameSizeLaterMilli.token());
+    assertEquals(before.fieldsJson().replace("5", "6"), sameTimeOtherSize.fieldsJson(), "size is a field too");
+  }
+
+  @Test
+  void recordsDoNotDependOnTheMachinesZoneOrLocale() {
+    TimeZone zone = TimeZone.getDefault();
+    Locale locale = Locale.getDefault();
+    SmbPaths p = SmbPaths.of("Folder1/sub");
+    SourceRecord reference = SmbDocuments.record(p, "h", 123456789L, "sub/ünï 文件 #1.txt", "ünï 文件 #1.txt", false,
+        1234567, 1711848600000L);
+    try {
+      TimeZone.setDefault(TimeZone.getTimeZone("Pacific/Chatham"));
+      Locale.setDefault(Locale.forLanguageTag("ar-EG"));
+      SourceRecord there = SmbDocuments.record(p, "h", 123456789L, "sub/ünï 文件 #1.txt", "ünï 文件 #1.txt", false,
+          1234567, 1711848600000L);
+      assertEquals(reference, there);
+      assertEquals("2024-03-31T01:30:00+00:00;1234567", there.token(), "ASCII digits, UTC");
+    } finally {
+      TimeZone.setDefault(zone);
+      Locale.setDefault(locale);
+    }
   }
 
   @Test
