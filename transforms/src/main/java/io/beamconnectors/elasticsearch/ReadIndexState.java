@@ -30,7 +30,9 @@ import org.elasticsearch.client.RestClient;
  * index, read in parallel slices with {@code search_after} on {@code _shard_doc}, fetching only
  * the doc values of {@code id}, {@code _token} and {@code _scope} (no {@code _source}, no
  * stored fields, so the read speed does not depend on document size). A missing index reads as
- * empty; any other error fails the read, and so the sync, rather than reading as empty.
+ * empty. A page answered 429/502/503/504 or lost to a connection error is asked again with
+ * backoff; a page on which any shard failed fails the read, and so the sync, rather than reading as
+ * a smaller index (which would turn the missing documents into creates and hide real deletes).
  */
 public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<String, IndexedState>>> {
   private static final long serialVersionUID = 1L;
@@ -84,6 +86,50 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     return states;
   }
 
+  private static final int MAX_ATTEMPTS = 6;
+
+  /** Performs a request, asking again with capped exponential backoff while the failure may pass. */
+  static Response performWithRetry(RestClient client, Request request) throws IOException {
+    org.apache.beam.sdk.util.BackOff backoff = org.apache.beam.sdk.util.FluentBackoff.DEFAULT
+        .withMaxRetries(MAX_ATTEMPTS - 1)
+        .withInitialBackoff(org.joda.time.Duration.millis(500))
+        .withMaxBackoff(org.joda.time.Duration.standardSeconds(10))
+        .backoff();
+    while (true) {
+      IOException failure;
+      try {
+        return client.performRequest(request);
+      } catch (ResponseException e) {
+        int status = e.getResponse().getStatusLine().getStatusCode();
+        if (status != 429 && status != 502 && status != 503 && status != 504) {
+          throw e;
+        }
+        failure = e;
+      } catch (IOException e) {
+        failure = e;
+      }
+      try {
+        if (!org.apache.beam.sdk.util.BackOffUtils.next(org.apache.beam.sdk.util.Sleeper.DEFAULT, backoff)) {
+          throw failure;
+        }
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw failure;
+      }
+    }
+  }
+
+  /** Throws when any shard failed to answer: a partial page must never read as the whole index. */
+  static void checkShards(JsonNode response) throws IOException {
+    int failed = response.path("_shards").path("failed").asInt(0);
+    if (failed > 0) {
+      JsonNode first = response.path("_shards").path("failures").path(0).path("reason");
+      throw new IOException("Reading the index state failed on " + failed + " shard(s)"
+          + (first.isMissingNode() ? "" : ": " + first.path("type").asText() + ": " + first.path("reason").asText())
+          + "; nothing is deleted in this sync, run it again once the index is healthy");
+    }
+  }
+
   private static JsonNode read(Response resp) throws IOException {
     try (InputStream in = resp.getEntity().getContent()) {
       return JSON.readTree(in);
@@ -111,14 +157,14 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
 
     @ProcessElement
     public void process(@Element String index, OutputReceiver<KV<String, Integer>> out) throws IOException {
-      Response exists = client.performRequest(new Request("HEAD", "/" + index));
+      Response exists = performWithRetry(client, new Request("HEAD", "/" + index));
       if (exists.getStatusLine().getStatusCode() == 404) {
         return;
       }
-      client.performRequest(new Request("POST", "/" + index + "/_refresh"));
+      performWithRetry(client, new Request("POST", "/" + index + "/_refresh"));
       Request open = new Request("POST", "/" + index + "/_pit");
       open.addParameter("keep_alive", keepAlive);
-      String pitId = read(client.performRequest(open)).path("id").asText();
+      String pitId = read(performWithRetry(client, open)).path("id").asText();
       for (int i = 0; i < slices; i++) {
         out.output(KV.of(pitId, i));
       }
@@ -177,7 +223,8 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
         }
         Request search = new Request("POST", "/_search");
         search.setJsonEntity(body.toString());
-        JsonNode resp = read(client.performRequest(search));
+        JsonNode resp = read(performWithRetry(client, search));
+        checkShards(resp);
         if (resp.hasNonNull("pit_id")) {
           pitId = resp.get("pit_id").asText();
         }
