@@ -185,7 +185,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     private final int slices;
     private final int pageSize;
     private final String keepAlive;
-    private final Counter read = Metrics.counter("sync", "index_state_read");
+    private final Counter read = Metrics.counter(io.beamconnectors.metrics.SyncCounters.NAMESPACE, io.beamconnectors.metrics.SyncCounters.INDEX_STATE_READ);
     private transient RestClient client;
 
     ReadSliceFn(ElasticsearchConnection connection, int slices, int pageSize, String keepAlive) {

@@ -2,7 +2,7 @@ package io.beamconnectors.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.beamconnectors.sync.SyncCounters;
+import io.beamconnectors.metrics.SyncCounters;
 import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.elasticsearch.ElasticsearchIO;

@@ -1,5 +1,6 @@
 package io.beamconnectors.sync;
 
+import io.beamconnectors.elasticsearch.StoredToken;
 import io.beamconnectors.sources.ListingIssue;
 import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.SourceRecord;

@@ -1,5 +1,6 @@
 package io.beamconnectors.sync;
 
+import io.beamconnectors.elasticsearch.IndexOperations;
 import io.beamconnectors.content.ContentSettings;
 import io.beamconnectors.content.FetchContent;
 import io.beamconnectors.elasticsearch.BulkSettings;
@@ -75,18 +76,6 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
     return new FullSync(connector, configuration, elasticsearch, bulk, content, v, joinStrategy, startedAt);
   }
 
-  /**
-   * Our value types always get their deterministic coders, also where a source leaves an
-   * intermediate output to inference: otherwise Beam may fall back to Java serialization, which
-   * the DirectRunner accepts and Flink rejects at a Flatten of differently coded inputs.
-   */
-  public static void registerCoders(org.apache.beam.sdk.coders.CoderRegistry registry) {
-    registry.registerCoderForClass(SourceRecord.class, io.beamconnectors.sources.SourceRecordCoder.of());
-    registry.registerCoderForClass(ListingIssue.class, io.beamconnectors.sources.ListingIssueCoder.of());
-    registry.registerCoderForClass(IndexedState.class, IndexedState.Coder.of());
-    registry.registerCoderForClass(io.beamconnectors.sources.database.TableRef.class,
-        io.beamconnectors.sources.database.TableRef.Coder.of());
-  }
 
   /**
    * The sync's start time (ISO-8601), stamped as {@code _timestamp} on created or updated records
@@ -107,7 +96,6 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
 
   @Override
   public PCollectionTuple expand(PBegin input) {
-    registerCoders(input.getPipeline().getCoderRegistry());
     PCollectionTuple listing = input.apply("List " + connector.serviceType(), connector.listing(configuration));
     PCollection<SourceRecord> records = listing.get(SourceListing.RECORDS);
     PCollection<ListingIssue> listingIssues = listing.get(SourceListing.ISSUES);

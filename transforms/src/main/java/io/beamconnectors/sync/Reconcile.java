@@ -1,5 +1,7 @@
 package io.beamconnectors.sync;
 
+import io.beamconnectors.metrics.SyncCounters;
+import io.beamconnectors.elasticsearch.StoredToken;
 import io.beamconnectors.elasticsearch.IndexedState;
 import io.beamconnectors.sources.ListingIssue;
 import io.beamconnectors.sources.ListingIssueCoder;

@@ -1,5 +1,6 @@
 package io.beamconnectors.sync;
 
+import io.beamconnectors.metrics.SyncCounters;
 import io.beamconnectors.sources.ListingIssue;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;

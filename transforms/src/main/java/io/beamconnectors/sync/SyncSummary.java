@@ -1,5 +1,6 @@
 package io.beamconnectors.sync;
 
+import io.beamconnectors.metrics.SyncCounters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.beamconnectors.sync.IndexOperations;
-import io.beamconnectors.sync.SyncCounters;
+import io.beamconnectors.elasticsearch.IndexOperations;
+import io.beamconnectors.metrics.SyncCounters;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

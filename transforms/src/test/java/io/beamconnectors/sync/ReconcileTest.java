@@ -1,5 +1,7 @@
 package io.beamconnectors.sync;
 
+import io.beamconnectors.metrics.SyncCounters;
+import io.beamconnectors.elasticsearch.StoredToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.beamconnectors.elasticsearch.IndexedState;

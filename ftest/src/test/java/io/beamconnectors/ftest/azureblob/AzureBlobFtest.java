@@ -28,7 +28,7 @@ import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.SourceConnector;
 import io.beamconnectors.sources.SourceRegistry;
-import io.beamconnectors.sync.SyncCounters;
+import io.beamconnectors.metrics.SyncCounters;
 import io.beamconnectors.sync.SyncSummary;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;

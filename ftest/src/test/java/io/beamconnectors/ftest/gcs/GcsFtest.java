@@ -24,7 +24,7 @@ import io.beamconnectors.ftest.support.IndexInspector;
 import io.beamconnectors.ftest.support.RunnerParity;
 import io.beamconnectors.ftest.support.SyncAssertions;
 import io.beamconnectors.ftest.support.SyncRunner;
-import io.beamconnectors.sync.SyncCounters;
+import io.beamconnectors.metrics.SyncCounters;
 import io.beamconnectors.sync.SyncSummary;
 import java.net.URI;
 import java.net.URLEncoder;

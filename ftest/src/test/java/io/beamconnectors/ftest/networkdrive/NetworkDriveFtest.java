@@ -19,7 +19,7 @@ import io.beamconnectors.ftest.support.SyncRunner;
 import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.networkdrive.NetworkDriveConnector;
-import io.beamconnectors.sync.SyncCounters;
+import io.beamconnectors.metrics.SyncCounters;
 import io.beamconnectors.sync.SyncSummary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -14,7 +14,7 @@ import io.beamconnectors.ftest.support.IndexInspector;
 import io.beamconnectors.ftest.support.SyncAssertions;
 import io.beamconnectors.ftest.support.SyncRunner;
 import io.beamconnectors.pipelines.FullSyncPipeline;
-import io.beamconnectors.sync.SyncCounters;
+import io.beamconnectors.metrics.SyncCounters;
 import io.beamconnectors.sync.SyncSummary;
 import java.sql.Connection;
 import java.sql.DriverManager;

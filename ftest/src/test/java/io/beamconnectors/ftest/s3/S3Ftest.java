@@ -17,7 +17,7 @@ import io.beamconnectors.ftest.support.SyncAssertions;
 import io.beamconnectors.ftest.support.SyncRunner;
 import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.sources.ConfigurationException;
-import io.beamconnectors.sync.SyncCounters;
+import io.beamconnectors.metrics.SyncCounters;
 import io.beamconnectors.sync.SyncSummary;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

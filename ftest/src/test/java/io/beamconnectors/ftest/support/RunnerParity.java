@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.beamconnectors.sync.SyncCounters;
+import io.beamconnectors.metrics.SyncCounters;
 import io.beamconnectors.sync.SyncSummary;
 import java.util.Map;
 

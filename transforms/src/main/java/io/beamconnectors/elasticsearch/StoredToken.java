@@ -1,4 +1,4 @@
-package io.beamconnectors.sync;
+package io.beamconnectors.elasticsearch;
 
 import io.beamconnectors.sources.SourceRecord;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.beamconnectors.sync;
+package io.beamconnectors.metrics;
 
 import java.util.List;
 

@@ -1,10 +1,9 @@
-package io.beamconnectors.sync;
+package io.beamconnectors.elasticsearch;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.beamconnectors.elasticsearch.IndexFields;
 import io.beamconnectors.sources.SourceRecord;
 import java.io.UncheckedIOException;
 
