@@ -118,4 +118,12 @@ public interface FullSyncOptions extends PipelineOptions {
   boolean getPing();
 
   void setPing(boolean v);
+
+  @Description("File prefix the sync writes its issues to (any Beam file system: a local path, gs://...,"
+      + " hdfs://...); the summary reads them back. Default: a new temporary directory on this machine,"
+      + " which suits the DirectRunner and a Flink cluster on this machine; set a shared location on"
+      + " runners whose workers run elsewhere.")
+  String getIssuesOutput();
+
+  void setIssuesOutput(String v);
 }

@@ -186,15 +186,19 @@ public final class FullSyncPipeline {
         LOG.info("Created content index {} with explicit mappings", plan.elasticsearch().index());
       }
     }
+    String issuesPrefix = options.getIssuesOutput() != null && !options.getIssuesOutput().isBlank()
+        ? options.getIssuesOutput()
+        : Files.createTempDirectory("beam-connectors-issues-").resolve("sync").toString();
     Pipeline pipeline = Pipeline.create(options);
-    pipeline.apply("FullSync " + plan.connector().serviceType(), plan.sync());
+    pipeline.apply("FullSync " + plan.connector().serviceType(), plan.sync().withIssuesOutput(issuesPrefix));
     long start = System.currentTimeMillis();
     PipelineResult result = pipeline.run();
     PipelineResult.State state = result.waitUntilFinish();
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("Pipeline ended in state " + state);
     }
-    SyncSummary summary = SyncSummary.from(result, System.currentTimeMillis() - start);
+    SyncSummary summary = SyncSummary.from(result, System.currentTimeMillis() - start)
+        .withIssues(io.beamconnectors.sync.IssueFiles.read(issuesPrefix));
     try (ContentIndex index = new ContentIndex(plan.elasticsearch())) {
       // Makes the sync's writes searchable now and counts the mirror (the reference's total_document_count).
       index.refresh();

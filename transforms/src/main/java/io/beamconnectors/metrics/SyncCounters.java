@@ -5,8 +5,6 @@ import java.util.List;
 /** Names of the Beam Metrics counters a sync keeps, all in the {@value #NAMESPACE} namespace. */
 public final class SyncCounters {
   public static final String NAMESPACE = "sync";
-  /** Namespace of per-scope issue counters: the counter name is "KIND scope". */
-  public static final String ISSUE_NAMESPACE = "sync_issue";
 
   public static final String LISTED = "listed";
   public static final String DUPLICATE_IDS = "duplicate_ids";

@@ -9,12 +9,17 @@ import io.beamconnectors.elasticsearch.IndexedState;
 import io.beamconnectors.elasticsearch.ReadIndexState;
 import io.beamconnectors.elasticsearch.WriteToIndex;
 import io.beamconnectors.sources.ConnectorConfiguration;
+import io.beamconnectors.sources.IsoTimes;
 import io.beamconnectors.sources.ContentFetcher;
 import io.beamconnectors.sources.ListingIssue;
 import io.beamconnectors.sources.SourceConnector;
 import io.beamconnectors.sources.SourceListing;
 import io.beamconnectors.sources.SourceRecord;
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+
+import java.time.Instant;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -38,92 +43,118 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
   public static final TupleTag<String> FAILED_WRITES = new TupleTag<>("failedWrites") {};
   public static final TupleTag<ListingIssue> ISSUES = new TupleTag<>("issues") {};
 
-  private final SourceConnector connector;
-  private final ConnectorConfiguration configuration;
-  private final ElasticsearchConnection elasticsearch;
-  private final BulkSettings bulk;
-  private final ContentSettings content;
-  private final int stateSlices;
-  private final JoinStrategy joinStrategy;
-  private final String startedAt;
+  /** Everything a sync is configured with; immutable, defaults in {@link FullSync#of}. */
+  private record Spec(SourceConnector connector, ConnectorConfiguration configuration,
+      ElasticsearchConnection elasticsearch, BulkSettings bulk, ContentSettings content, int stateSlices,
+      JoinStrategy joinStrategy, String startedAt, String issuesOutput) implements java.io.Serializable {}
 
-  private FullSync(SourceConnector connector, ConnectorConfiguration configuration, ElasticsearchConnection elasticsearch,
-      BulkSettings bulk, ContentSettings content, int stateSlices, JoinStrategy joinStrategy, String startedAt) {
-    this.connector = connector;
-    this.configuration = configuration;
-    this.elasticsearch = elasticsearch;
-    this.bulk = bulk;
-    this.content = content;
-    this.stateSlices = stateSlices;
-    this.joinStrategy = joinStrategy;
-    this.startedAt = startedAt;
+  private final Spec spec;
+
+  private FullSync(Spec spec) {
+    this.spec = spec;
   }
 
   public static FullSync of(SourceConnector connector, ConnectorConfiguration configuration, ElasticsearchConnection elasticsearch) {
-    return new FullSync(connector, configuration, elasticsearch, BulkSettings.defaults(), ContentSettings.defaults(), 4,
-        JoinStrategy.AUTO, io.beamconnectors.sources.IsoTimes.isoformat(java.time.Instant.now()));
+    checkArgument(connector != null, "connector is required");
+    checkArgument(configuration != null, "configuration is required");
+    checkArgument(elasticsearch != null, "elasticsearch connection is required");
+    return new FullSync(new Spec(connector, configuration, elasticsearch, BulkSettings.defaults(),
+        ContentSettings.defaults(), 4, JoinStrategy.AUTO, IsoTimes.isoformat(Instant.now()), null));
   }
 
   public FullSync withBulkSettings(BulkSettings v) {
-    return new FullSync(connector, configuration, elasticsearch, v, content, stateSlices, joinStrategy, startedAt);
+    checkArgument(v != null, "bulk settings must not be null");
+    return new FullSync(new Spec(spec.connector(), spec.configuration(), spec.elasticsearch(), v, spec.content(),
+        spec.stateSlices(), spec.joinStrategy(), spec.startedAt(), spec.issuesOutput()));
   }
 
   public FullSync withContentSettings(ContentSettings v) {
-    return new FullSync(connector, configuration, elasticsearch, bulk, v, stateSlices, joinStrategy, startedAt);
+    checkArgument(v != null, "content settings must not be null");
+    return new FullSync(new Spec(spec.connector(), spec.configuration(), spec.elasticsearch(), spec.bulk(), v,
+        spec.stateSlices(), spec.joinStrategy(), spec.startedAt(), spec.issuesOutput()));
   }
 
+  /** Parallel slices of the index-state read (at least 1). */
   public FullSync withStateSlices(int v) {
-    return new FullSync(connector, configuration, elasticsearch, bulk, content, v, joinStrategy, startedAt);
-  }
-
-
-  /**
-   * The sync's start time (ISO-8601), stamped as {@code _timestamp} on created or updated records
-   * that carry no time of their own (database rows). Fixed when the pipeline is built, so every
-   * worker stamps the same value. Default: when {@link #of} was called.
-   */
-  public FullSync withStartedAt(java.time.Instant v) {
-    if (v == null) {
-      throw new IllegalArgumentException("startedAt must not be null");
-    }
-    return new FullSync(connector, configuration, elasticsearch, bulk, content, stateSlices, joinStrategy,
-        io.beamconnectors.sources.IsoTimes.isoformat(v));
+    checkArgument(v >= 1, "stateSlices must be at least 1, got %s", v);
+    return new FullSync(new Spec(spec.connector(), spec.configuration(), spec.elasticsearch(), spec.bulk(),
+        spec.content(), v, spec.joinStrategy(), spec.startedAt(), spec.issuesOutput()));
   }
 
   public FullSync withJoinStrategy(JoinStrategy v) {
-    return new FullSync(connector, configuration, elasticsearch, bulk, content, stateSlices, v, startedAt);
+    checkArgument(v != null, "join strategy must not be null");
+    return new FullSync(new Spec(spec.connector(), spec.configuration(), spec.elasticsearch(), spec.bulk(),
+        spec.content(), spec.stateSlices(), v, spec.startedAt(), spec.issuesOutput()));
+  }
+
+  /**
+   * The sync's start time, stamped as {@code _timestamp} on created or updated records that carry
+   * no time of their own (database rows). Fixed when the pipeline is built, so every worker stamps
+   * the same value. Default: when {@link #of} was called.
+   */
+  public FullSync withStartedAt(Instant v) {
+    checkArgument(v != null, "startedAt must not be null");
+    return new FullSync(new Spec(spec.connector(), spec.configuration(), spec.elasticsearch(), spec.bulk(),
+        spec.content(), spec.stateSlices(), spec.joinStrategy(), IsoTimes.isoformat(v), spec.issuesOutput()));
+  }
+
+  /**
+   * Where the sync's issues are written: a file prefix on a Beam file system (see
+   * {@link IssueFiles}); null (the default) writes none.
+   */
+  public FullSync withIssuesOutput(String prefix) {
+    checkArgument(prefix == null || !prefix.isBlank(), "issues output prefix must not be blank");
+    return new FullSync(new Spec(spec.connector(), spec.configuration(), spec.elasticsearch(), spec.bulk(),
+        spec.content(), spec.stateSlices(), spec.joinStrategy(), spec.startedAt(), prefix));
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    // Never the configuration: it holds the source's secrets.
+    builder.add(DisplayData.item("serviceType", spec.connector().serviceType()))
+        .add(DisplayData.item("index", spec.elasticsearch().index()))
+        .add(DisplayData.item("joinStrategy", spec.joinStrategy().name()))
+        .add(DisplayData.item("stateSlices", spec.stateSlices()))
+        .add(DisplayData.item("bulkMaxOperations", spec.bulk().maxBatchSize()))
+        .add(DisplayData.item("bulkMaxBytes", spec.bulk().maxBatchBytes()))
+        .add(DisplayData.item("contentMode", spec.content().mode().name()))
+        .add(DisplayData.item("startedAt", spec.startedAt()));
   }
 
   @Override
   public PCollectionTuple expand(PBegin input) {
-    PCollectionTuple listing = input.apply("List " + connector.serviceType(), connector.listing(configuration));
+    PCollectionTuple listing = input.apply("List " + spec.connector().serviceType(), spec.connector().listing(spec.configuration()));
     PCollection<SourceRecord> records = listing.get(SourceListing.RECORDS);
     PCollection<ListingIssue> listingIssues = listing.get(SourceListing.ISSUES);
 
     PCollection<KV<String, IndexedState>> state =
-        input.apply("ReadIndexState", ReadIndexState.of(elasticsearch).withSlices(stateSlices));
+        input.apply("ReadIndexState", ReadIndexState.of(spec.elasticsearch()).withSlices(spec.stateSlices()));
 
-    PCollectionTuple decided = records.apply("Reconcile", Reconcile.against(state, listingIssues).withStrategy(joinStrategy));
+    PCollectionTuple decided = records.apply("Reconcile", Reconcile.against(state, listingIssues).withStrategy(spec.joinStrategy()));
     PCollection<ListingIssue> issues = PCollectionList.of(listingIssues).and(decided.get(Reconcile.DUPLICATES))
         .apply("Issues", Flatten.pCollections())
         .setCoder(io.beamconnectors.sources.ListingIssueCoder.of());
     issues.apply("ReportIssues", ReportIssues.create());
-    boolean oneMachine = joinStrategy.resolve(input.getPipeline().getOptions().getRunner().getSimpleName())
+    if (spec.issuesOutput() != null) {
+      issues.apply("IssueFiles", IssueFiles.writeTo(spec.issuesOutput()));
+    }
+    boolean oneMachine = spec.joinStrategy().resolve(input.getPipeline().getOptions().getRunner().getSimpleName())
         == JoinStrategy.SIDE_INPUT;
 
     PCollection<SourceRecord> upserts = decided.get(Reconcile.UPSERTS);
-    String seenAt = startedAt;
-    ContentFetcher fetcher = connector.contentFetcher(configuration);
+    String seenAt = spec.startedAt();
+    ContentFetcher fetcher = spec.connector().contentFetcher(spec.configuration());
     PCollection<String> documents = fetcher == null
         ? upserts.apply("ToDocuments", MapElements.into(TypeDescriptors.strings()).via((SourceRecord r) -> IndexOperations.indexJson(r, seenAt)))
-        : upserts.apply("FetchContent", FetchContent.using(fetcher, content, startedAt).withSpreadDownloads(!oneMachine));
+        : upserts.apply("FetchContent", FetchContent.using(fetcher, spec.content(), seenAt).withSpreadDownloads(!oneMachine));
     PCollection<String> deletes = decided.get(Reconcile.DELETES)
         .apply("ToDeletes", MapElements.into(TypeDescriptors.strings()).via(IndexOperations::deleteJson));
 
     PCollection<String> failed = PCollectionList.of(documents.setCoder(StringUtf8Coder.of()))
         .and(deletes.setCoder(StringUtf8Coder.of()))
         .apply("Operations", Flatten.pCollections())
-        .apply("WriteToIndex", WriteToIndex.to(elasticsearch).withSettings(bulk));
+        .apply("WriteToIndex", WriteToIndex.to(spec.elasticsearch()).withSettings(spec.bulk()));
 
     return PCollectionTuple.of(FAILED_WRITES, failed).and(ISSUES, issues);
   }

@@ -40,7 +40,6 @@ public final class ReportIssues extends PTransform<PCollection<ListingIssue>, PD
         case SKIPPED -> Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.SKIPPED_PARTS).inc();
         case DUPLICATE -> { } // counted per id by Reconcile (duplicate_ids)
       }
-      Metrics.counter(SyncCounters.ISSUE_NAMESPACE, issue.kind() + " " + io.beamconnectors.sources.Scope.parse(issue.scope())).inc();
       LOG.warn("Listing issue: {}", issue);
     }
   }

@@ -29,6 +29,11 @@ public final class SyncSummary {
     return new SyncSummary(counters, issues, elapsedMillis, n);
   }
 
+  /** The sync's issues, one line each ("KIND scope: message"), as {@link IssueFiles#read} gives them. */
+  public SyncSummary withIssues(List<String> v) {
+    return new SyncSummary(counters, List.copyOf(v), elapsedMillis, indexDocumentCount);
+  }
+
   /** -1 when not measured. */
   public long indexDocumentCount() {
     return indexDocumentCount;
@@ -46,8 +51,6 @@ public final class SyncSummary {
       long value = attempted(c);
       if (SyncCounters.NAMESPACE.equals(ns)) {
         counters.merge(c.getName().getName(), value, Long::sum);
-      } else if (SyncCounters.ISSUE_NAMESPACE.equals(ns)) {
-        issues.add(c.getName().getName());
       }
     }
     return new SyncSummary(counters, issues, elapsedMillis, -1);
@@ -74,7 +77,7 @@ public final class SyncSummary {
     return counters;
   }
 
-  /** "FAILED scope" / "SKIPPED scope" entries, one per scope with an issue. */
+  /** "KIND scope: message" lines, one per issue (empty unless {@link #withIssues} was given them). */
   public List<String> issues() {
     return issues;
   }
