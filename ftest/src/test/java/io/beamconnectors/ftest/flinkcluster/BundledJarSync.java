@@ -164,10 +164,26 @@ final class BundledJarSync {
 
   /** Runs to the end (10 minutes at most). */
   Outcome run() throws IOException, InterruptedException {
+    return runTogether(List.of(this)).get(0);
+  }
+
+  /**
+   * Runs several syncs at the same time (each into its own index) and waits for all of them: a
+   * DirectRunner run overlaps well with a cluster job, which mostly waits on staging and scheduling.
+   */
+  static List<Outcome> runTogether(List<BundledJarSync> syncs) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
-    Outcome o = start().await(Duration.ofMinutes(10));
-    System.out.printf("[flink_cluster] %s: exit %d in %.1f s, %s%n", label, o.exitCode(),
-        (System.nanoTime() - t0) / 1e9, o.counters());
-    return o;
+    List<Running> running = new ArrayList<>();
+    for (BundledJarSync s : syncs) {
+      running.add(s.start());
+    }
+    List<Outcome> out = new ArrayList<>();
+    for (Running r : running) {
+      Outcome o = r.await(Duration.ofMinutes(10));
+      System.out.printf("[flink_cluster] %s: exit %d after %.1f s, %s%n", o.label(), o.exitCode(),
+          (System.nanoTime() - t0) / 1e9, o.counters());
+      out.add(o);
+    }
+    return out;
   }
 }

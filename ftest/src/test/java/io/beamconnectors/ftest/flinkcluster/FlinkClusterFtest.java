@@ -204,12 +204,24 @@ class FlinkClusterFtest {
     return "bc-flink-" + what + "-" + run;
   }
 
+  private static void assertClean(BundledJarSync.Outcome o) {
+    assertEquals(0, o.exitCode(), o.label() + " must exit 0; its last output:\n" + o.tail());
+    assertTrue(o.clean(), o.label() + " must be clean: " + o.counters());
+  }
+
   /** Runs a sync and requires a clean exit. */
   private static BundledJarSync.Outcome cleanRun(BundledJarSync sync) throws Exception {
     BundledJarSync.Outcome o = sync.run();
-    assertEquals(0, o.exitCode(), o.label() + " must exit 0; its last output:\n" + o.tail());
-    assertTrue(o.clean(), o.label() + " must be clean: " + o.counters());
+    assertClean(o);
     return o;
+  }
+
+  /** Runs the DirectRunner's sync and the cluster's at the same time, both must be clean; returns the cluster's. */
+  private static BundledJarSync.Outcome cleanRunsSideBySide(BundledJarSync direct, BundledJarSync cluster)
+      throws Exception {
+    List<BundledJarSync.Outcome> both = BundledJarSync.runTogether(List.of(direct, cluster));
+    both.forEach(FlinkClusterFtest::assertClean);
+    return both.get(1);
   }
 
   /** The job named so shows FINISHED in the cluster's own REST API: it really ran there. */
@@ -232,19 +244,20 @@ class FlinkClusterFtest {
   @Order(1)
   void fullSyncOnTheClusterEqualsTheDirectRunner() throws Exception {
     long pgRows = sourceRows();
-    BundledJarSync.Outcome direct = cleanRun(BundledJarSync.onDirectRunner("postgresql", PG_DIRECT, pgConfig(), "pg-full-direct-" + run));
-    assertEquals(pgRows, direct.get("created"), "DirectRunner creates a document per row");
     String job = jobName("pg-full");
-    BundledJarSync.Outcome cluster = cleanRun(BundledJarSync.onCluster("postgresql", PG_CLUSTER, pgConfig(), job));
+    BundledJarSync.Outcome cluster = cleanRunsSideBySide(
+        BundledJarSync.onDirectRunner("postgresql", PG_DIRECT, pgConfig(), "pg-full-direct-" + run),
+        BundledJarSync.onCluster("postgresql", PG_CLUSTER, pgConfig(), job));
     assertEquals(pgRows, cluster.get("listed"));
     assertEquals(pgRows, cluster.get("created"));
     assertEquals(pgRows, cluster.get("indexed_ok"));
     assertFinishedOnCluster(job);
     assertSameIndex(PG_DIRECT, PG_CLUSTER, pgRows);
 
-    cleanRun(BundledJarSync.onDirectRunner("s3", S3_DIRECT, s3Config(), "s3-full-direct-" + run));
     job = jobName("s3-full");
-    BundledJarSync.Outcome s3Cluster = cleanRun(BundledJarSync.onCluster("s3", S3_CLUSTER, s3Config(), job));
+    BundledJarSync.Outcome s3Cluster = cleanRunsSideBySide(
+        BundledJarSync.onDirectRunner("s3", S3_DIRECT, s3Config(), "s3-full-direct-" + run),
+        BundledJarSync.onCluster("s3", S3_CLUSTER, s3Config(), job));
     assertEquals(objects.size(), s3Cluster.get("created"));
     assertTrue(s3Cluster.get("content_extracted") > 40, "text was extracted on the TaskManager: " + s3Cluster.counters());
     assertFinishedOnCluster(job);
@@ -270,12 +283,13 @@ class FlinkClusterFtest {
       created += s.executeUpdate("INSERT INTO public.tags VALUES ('ABC ', 'a new case twin with a trailing space', 9)");
     }
     String job = jobName("pg-change");
-    BundledJarSync.Outcome cluster = cleanRun(BundledJarSync.onCluster("postgresql", PG_CLUSTER, pgConfig(), job));
+    BundledJarSync.Outcome cluster = cleanRunsSideBySide(
+        BundledJarSync.onDirectRunner("postgresql", PG_DIRECT, pgConfig(), "pg-change-direct-" + run),
+        BundledJarSync.onCluster("postgresql", PG_CLUSTER, pgConfig(), job));
     assertEquals(updated, cluster.get("updated"), "updated");
     assertEquals(deleted, cluster.get("deleted"), "deleted");
     assertEquals(created, cluster.get("created"), "created");
     assertFinishedOnCluster(job);
-    cleanRun(BundledJarSync.onDirectRunner("postgresql", PG_DIRECT, pgConfig(), "pg-change-direct-" + run));
     assertSameIndex(PG_DIRECT, PG_CLUSTER, sourceRows());
 
     put("file0.txt", "Changed on the cluster round.".getBytes(StandardCharsets.UTF_8));
@@ -285,12 +299,13 @@ class FlinkClusterFtest {
     delete("empty.txt");
     delete("Case/File.txt");
     job = jobName("s3-change");
-    BundledJarSync.Outcome s3Cluster = cleanRun(BundledJarSync.onCluster("s3", S3_CLUSTER, s3Config(), job));
+    BundledJarSync.Outcome s3Cluster = cleanRunsSideBySide(
+        BundledJarSync.onDirectRunner("s3", S3_DIRECT, s3Config(), "s3-change-direct-" + run),
+        BundledJarSync.onCluster("s3", S3_CLUSTER, s3Config(), job));
     assertEquals(2, s3Cluster.get("updated"), "updated");
     assertEquals(2, s3Cluster.get("deleted"), "deleted");
     assertEquals(2, s3Cluster.get("created"), "created");
     assertFinishedOnCluster(job);
-    cleanRun(BundledJarSync.onDirectRunner("s3", S3_DIRECT, s3Config(), "s3-change-direct-" + run));
     assertSameIndex(S3_DIRECT, S3_CLUSTER, objects.size());
   }
 
@@ -370,12 +385,22 @@ class FlinkClusterFtest {
     long partialWrites = index.writeTotals().indexed() - baseline.indexed();
     System.out.println("[flink_cluster] writes that reached the index before the kill: " + partialWrites);
 
-    // The reference for "now": the DirectRunner's index of the same source.
+    // Read before anything else writes to the cluster's index.
+    Set<String> afterKill = index.ids();
+    fixture("start"); // brings the TaskManager back; returns once /overview shows it, and only it
+    assertEquals(1, flink.taskManagers());
+
+    // The reference for "now": the DirectRunner's index of the same source, built while the
+    // cluster runs the converging sync.
     long sourceRows = sourceRows();
-    cleanRun(BundledJarSync.onDirectRunner("postgresql", PG_DIRECT, pgConfig(), "pg-after-kill-direct-" + run));
+    String next = jobName("pg-converge");
+    BundledJarSync.Outcome converged = cleanRunsSideBySide(
+        BundledJarSync.onDirectRunner("postgresql", PG_DIRECT, pgConfig(), "pg-after-kill-direct-" + run),
+        BundledJarSync.onCluster("postgresql", PG_CLUSTER, pgConfig(), next));
     Set<String> now = new SearchIndex(PG_DIRECT).ids();
     assertEquals(sourceRows, now.size());
-    Set<String> afterKill = index.ids();
+    assertTrue(partialWrites < sourceRows, "the TaskManager died mid-job: " + partialWrites
+        + " of about " + sourceRows + " writes had reached the index");
     Set<String> wronglyDeleted = new TreeSet<>(before);
     wronglyDeleted.retainAll(now);
     wronglyDeleted.removeAll(afterKill);
@@ -385,10 +410,6 @@ class FlinkClusterFtest {
     unknown.removeAll(now);
     assertEquals(Set.of(), unknown, "ids in the index that were never in the source");
 
-    fixture("start"); // brings the TaskManager back; returns once /overview shows it, and only it
-    assertEquals(1, flink.taskManagers());
-    String next = jobName("pg-converge");
-    BundledJarSync.Outcome converged = cleanRun(BundledJarSync.onCluster("postgresql", PG_CLUSTER, pgConfig(), next));
     assertEquals(sourceRows, converged.get("listed"));
     assertFinishedOnCluster(next);
     assertSameIndex(PG_DIRECT, PG_CLUSTER, sourceRows);
