@@ -3,6 +3,9 @@
 #   ftest/run.sh all             every fixture, unit tests + every *Ftest (what `make test` runs)
 #   ftest/run.sh NAME            one source's functional test (postgresql, network_drive, s3,
 #                                google_cloud_storage, azure_blob_storage) with its fixtures
+#   ftest/run.sh flink_cluster   syncs submitted from the bundled pipelines jar to a Flink session
+#                                cluster (fixtures: postgresql, s3, flink); builds the jar when it
+#                                is missing or older than the sources
 # Fixtures this script starts are stopped (by PID, by their own scripts) when it exits; fixtures
 # that were already running are reused and left running.
 set -euo pipefail
@@ -10,6 +13,7 @@ cd "$(dirname "$0")/.."
 FIXTURES=ftest/fixtures
 target="${1:-all}"
 
+# NAME -> "FIXTURE[,FIXTURE...] TEST_CLASS" (elasticsearch is always started).
 fixture_for() {
   case "$1" in
     postgresql) echo "postgresql PostgresqlFtest" ;;
@@ -17,17 +21,37 @@ fixture_for() {
     s3) echo "s3 S3Ftest" ;;
     google_cloud_storage) echo "gcs GcsFtest" ;;
     azure_blob_storage) echo "azurite AzureBlobFtest" ;;
-    *) echo "unknown NAME '$1': use postgresql, network_drive, s3, google_cloud_storage or azure_blob_storage" >&2; exit 2 ;;
+    flink_cluster) echo "postgresql,s3,flink FlinkClusterFtest" ;;
+    *) echo "unknown NAME '$1': use postgresql, network_drive, s3, google_cloud_storage, azure_blob_storage or flink_cluster" >&2; exit 2 ;;
   esac
 }
 
 if [[ "$target" == all ]]; then
-  fixtures=(elasticsearch postgresql samba s3 azurite gcs)
+  fixtures=(elasticsearch postgresql samba s3 azurite gcs flink)
   tests=""
 else
   read -r fx cls < <(fixture_for "$target")
-  fixtures=(elasticsearch "$fx")
+  IFS=, read -r -a fxs <<<"$fx"
+  fixtures=(elasticsearch "${fxs[@]}")
   tests="$cls"
+fi
+
+# The shaded pipelines jar a Flink cluster is given: built into this checkout only (package, never
+# install), and only when it is missing or older than a source or pom it is made from.
+ensure_bundled_jar() {
+  local jar
+  jar="$(ls pipelines/target/beam-connectors-pipelines-*-bundled.jar 2>/dev/null | head -n 1 || true)"
+  if [[ -z "$jar" ]] || [[ -n "$(find pom.xml transforms/pom.xml transforms/src/main pipelines/pom.xml pipelines/src/main \
+      -newer "$jar" -type f -print -quit)" ]]; then
+    echo "[run.sh] building the bundled pipelines jar (mvn package -Pshade -pl pipelines -am)" >&2
+    mvn -q -B -ntp package -DskipTests -Pshade -pl pipelines -am
+    jar="$(ls pipelines/target/beam-connectors-pipelines-*-bundled.jar | head -n 1)"
+  fi
+  BC_PIPELINES_JAR="$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")"
+  export BC_PIPELINES_JAR
+}
+if [[ "$target" == flink_cluster || "$target" == all ]]; then
+  ensure_bundled_jar
 fi
 
 started=()
