@@ -6,6 +6,7 @@ import io.beamconnectors.sync.JoinStrategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * What the option getters' Java types cannot say about a template parameter: the format of a
@@ -30,22 +31,22 @@ final class TemplateParameterFormats {
   private TemplateParameterFormats() {}
 
   static Map<String, Format> all() {
-    return Map.of(
-        // Sorted: the registry's map has no stable order, and the metadata must not change between builds.
-        "serviceType", new Format(null, new ArrayList<>(new java.util.TreeSet<>(SourceRegistry.builtIn().serviceTypes()
-            .keySet())), null),
-        "joinStrategy", new Format(null, names(JoinStrategy.values()), null),
-        "contentMode", new Format(null, names(ContentSettings.Mode.values()), null),
-        "esUrl", new Format(URL_LIST_REGEX, List.of(), null),
-        "esIndex", new Format(INDEX_NAME_REGEX, List.of(), null),
-        "contentExtensions", new Format(EXTENSION_LIST_REGEX, List.of(), null),
-        "connectorConfig", new Format(null, List.of(),
-            "In the template use connectorConfigSecret: a local path exists only in the launcher container."),
-        "esUsername", new Format(null, List.of(), "In the template the password comes from esPasswordSecret."),
-        "esCaCertificate", new Format(null, List.of(),
-            "On Dataflow the file must exist in the launcher and worker images."),
-        "summaryJson", new Format(null, List.of(),
-            "Only written when the runner finishes the job before the template main returns (DirectRunner)."));
+    // serviceType sorted: the registry's map has no stable order, and the metadata must not change between builds.
+    List<String> serviceTypes = new ArrayList<>(new TreeSet<>(SourceRegistry.builtIn().serviceTypes().keySet()));
+    return Map.ofEntries(
+        Map.entry("serviceType", new Format(null, serviceTypes, null)),
+        Map.entry("joinStrategy", new Format(null, names(JoinStrategy.values()), null)),
+        Map.entry("contentMode", new Format(null, names(ContentSettings.Mode.values()), null)),
+        Map.entry("esUrl", new Format(URL_LIST_REGEX, List.of(), null)),
+        Map.entry("esIndex", new Format(INDEX_NAME_REGEX, List.of(), null)),
+        Map.entry("contentExtensions", new Format(EXTENSION_LIST_REGEX, List.of(), null)),
+        Map.entry("connectorConfig", new Format(null, List.of(),
+            "In the template use connectorConfigSecret: a local path exists only in the launcher container.")),
+        Map.entry("esUsername", new Format(null, List.of(), "In the template the password comes from esPasswordSecret.")),
+        Map.entry("esCaCertificate", new Format(null, List.of(),
+            "On Dataflow the file must exist in the launcher and worker images.")),
+        Map.entry("summaryJson", new Format(null, List.of(),
+            "Only written when the runner finishes the job before the template main returns (DirectRunner).")));
   }
 
   /**

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code file:}) instead of Secret Manager names. Database {@code bc_flex}, index
  * {@code search-flex-template-postgresql}: nobody else's.
  */
+@Tag("ftest")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FlexTemplateDirectRunnerFtest {
