@@ -51,7 +51,8 @@ public final class TemplateMetadataGenerator {
       System.err.println("usage: TemplateMetadataGenerator OUTPUT_FILE");
       System.exit(2);
     }
-    String json = json(generate(FlexTemplateOptions.class));
+    TemplateMetadata metadata = generate(FlexTemplateOptions.class);
+    String json = json(metadata);
     List<String> problems = TemplateMetadataValidator.validate(json);
     if (!problems.isEmpty()) {
       throw new IllegalStateException("Generated template metadata is invalid:\n  " + String.join("\n  ", problems));
@@ -61,8 +62,7 @@ public final class TemplateMetadataGenerator {
       Files.createDirectories(out.getParent());
     }
     Files.writeString(out, json + "\n", StandardCharsets.UTF_8);
-    System.out.println("Wrote " + out + " (" + generate(FlexTemplateOptions.class).getParameters().size()
-        + " parameters)");
+    System.out.println("Wrote " + out + " (" + metadata.getParameters().size() + " parameters)");
   }
 
   /** The metadata of a template whose main parses {@code optionsInterface}. */
