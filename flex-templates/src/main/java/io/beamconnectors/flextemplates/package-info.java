@@ -1,5 +1,6 @@
 /**
- * Dataflow flex templates (to come): template specs generated from the pipeline options, the
- * Dockerfile, the build script and validation tests.
+ * The Dataflow flex template of the full-sync pipeline: its main
+ * ({@link io.beamconnectors.flextemplates.FlexTemplateMain}, which submits and returns), its options
+ * with Secret Manager references, and the generator and validator of its {@code metadata.json}.
  */
 package io.beamconnectors.flextemplates;

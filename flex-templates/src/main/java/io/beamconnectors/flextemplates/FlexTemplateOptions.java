@@ -1,0 +1,37 @@
+package io.beamconnectors.flextemplates;
+
+import io.beamconnectors.pipelines.FullSyncOptions;
+import org.apache.beam.sdk.options.Description;
+
+/**
+ * The options of the flex template: every {@link FullSyncOptions} option plus references to the
+ * secrets the template needs. A reference is never the secret: on Dataflow it is a Secret Manager
+ * secret version ({@code projects/P/secrets/S/versions/V}); for a local run it may be
+ * {@code env:VARIABLE} or {@code file:/path} (see {@link SecretReference}).
+ */
+public interface FlexTemplateOptions extends FullSyncOptions {
+
+  @Description("Secret Manager secret version holding the Elasticsearch password for --esUsername"
+      + " (projects/PROJECT/secrets/NAME/versions/VERSION).")
+  String getEsPasswordSecret();
+
+  void setEsPasswordSecret(String v);
+
+  @Description("Secret Manager secret version holding an Elasticsearch API key (the base64 id:key form);"
+      + " used instead of --esUsername and a password.")
+  String getEsApiKeySecret();
+
+  void setEsApiKeySecret(String v);
+
+  @Description("Secret Manager secret version holding an Elasticsearch bearer token; used instead of"
+      + " --esUsername and a password.")
+  String getEsBearerTokenSecret();
+
+  void setEsBearerTokenSecret(String v);
+
+  @Description("Secret Manager secret version holding the connector configuration JSON (it carries the"
+      + " source's credentials); the template's form of --connectorConfig.")
+  String getConnectorConfigSecret();
+
+  void setConnectorConfigSecret(String v);
+}
