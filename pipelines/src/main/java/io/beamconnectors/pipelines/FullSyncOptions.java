@@ -79,16 +79,16 @@ public interface FullSyncOptions extends PipelineOptions {
 
   @Description("How listing and index state are joined: AUTO (SIDE_INPUT on the DirectRunner, SHUFFLE"
       + " elsewhere), SHUFFLE (CoGroupByKey, flat memory, any size), SIDE_INPUT (in-memory, one machine).")
-  @Default.String("AUTO")
-  String getJoinStrategy();
+  @Default.Enum("AUTO")
+  io.beamconnectors.sync.JoinStrategy getJoinStrategy();
 
-  void setJoinStrategy(String v);
+  void setJoinStrategy(io.beamconnectors.sync.JoinStrategy v);
 
   @Description("Content handling: EXTRACT (Tika text into body), ATTACHMENT (base64 _attachment), NONE.")
-  @Default.String("EXTRACT")
-  String getContentMode();
+  @Default.Enum("EXTRACT")
+  io.beamconnectors.content.ContentSettings.Mode getContentMode();
 
-  void setContentMode(String v);
+  void setContentMode(io.beamconnectors.content.ContentSettings.Mode v);
 
   @Description("Largest file whose content is fetched, in bytes.")
   @Default.Long(10L * 1024 * 1024)

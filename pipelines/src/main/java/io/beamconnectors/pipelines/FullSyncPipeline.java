@@ -116,16 +116,10 @@ public final class FullSyncPipeline {
       es = es.withCaCertificate(options.getEsCaCertificate());
     }
 
-    ContentSettings content;
-    try {
-      content = ContentSettings.defaults()
-          .withMode(ContentSettings.Mode.valueOf(options.getContentMode().trim().toUpperCase()))
-          .withMaxFileSizeBytes(options.getMaxFileSizeBytes())
-          .withTimeoutSeconds(options.getExtractionTimeoutSeconds());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("--contentMode '" + options.getContentMode()
-          + "' is not one of EXTRACT, ATTACHMENT, NONE");
-    }
+    ContentSettings content = ContentSettings.defaults()
+        .withMode(options.getContentMode())
+        .withMaxFileSizeBytes(options.getMaxFileSizeBytes())
+        .withTimeoutSeconds(options.getExtractionTimeoutSeconds());
     if (!options.getContentExtensions().isBlank()) {
       Set<String> exts = new LinkedHashSet<>();
       for (String e : options.getContentExtensions().split(",")) {
@@ -146,15 +140,8 @@ public final class FullSyncPipeline {
       throw new ConfigurationException("--bulkMaxOperations, --bulkMaxBytes, --bulkParallelRequests and"
           + " --bulkMaxAttempts must each be at least 1");
     }
-    io.beamconnectors.sync.JoinStrategy join;
-    try {
-      join = io.beamconnectors.sync.JoinStrategy.valueOf(options.getJoinStrategy().trim().toUpperCase());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigurationException("--joinStrategy '" + options.getJoinStrategy()
-          + "' is not one of AUTO, SHUFFLE, SIDE_INPUT");
-    }
     FullSync sync = FullSync.of(connector, configuration, es)
-        .withJoinStrategy(join)
+        .withJoinStrategy(options.getJoinStrategy())
         .withBulkSettings(bulk)
         .withContentSettings(content)
         .withStateSlices(options.getStateSlices());
