@@ -1,15 +1,18 @@
 package io.beamconnectors.content;
 
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+
 import java.io.Serializable;
 import java.util.List;
 import java.util.Set;
 
 /**
  * How file content is handled after the reconcile step. Defaults are the reference's: content on,
- * 10 MiB cap, its extension list (matched case-sensitively, as the reference does).
+ * 10 MiB cap, its extension list (matched case-sensitively, as the reference does). Immutable;
+ * every {@code with*} checks its value.
  */
-public final class ContentSettings implements Serializable {
-  private static final long serialVersionUID = 1L;
+public record ContentSettings(Mode mode, long maxFileSizeBytes, Set<String> extensions, int maxExtractedChars,
+    int timeoutSeconds, boolean reduceWhitespace) implements Serializable {
 
   /** What to put in the document. */
   public enum Mode {
@@ -30,21 +33,13 @@ public final class ContentSettings implements Serializable {
   public static final int DEFAULT_MAX_CHARS = 1_000_000;
   public static final int DEFAULT_TIMEOUT_SECONDS = 60;
 
-  private final Mode mode;
-  private final long maxFileSizeBytes;
-  private final Set<String> extensions;
-  private final int maxExtractedChars;
-  private final int timeoutSeconds;
-  private final boolean reduceWhitespace;
-
-  private ContentSettings(Mode mode, long maxFileSizeBytes, Set<String> extensions, int maxExtractedChars,
-      int timeoutSeconds, boolean reduceWhitespace) {
-    this.mode = mode;
-    this.maxFileSizeBytes = maxFileSizeBytes;
-    this.extensions = Set.copyOf(extensions);
-    this.maxExtractedChars = maxExtractedChars;
-    this.timeoutSeconds = timeoutSeconds;
-    this.reduceWhitespace = reduceWhitespace;
+  public ContentSettings {
+    checkArgument(mode != null, "content mode must not be null");
+    checkArgument(maxFileSizeBytes >= 0, "maxFileSizeBytes must not be negative, got %s", maxFileSizeBytes);
+    checkArgument(extensions != null, "extensions must not be null");
+    checkArgument(maxExtractedChars > 0, "maxExtractedChars must be positive, got %s", maxExtractedChars);
+    checkArgument(timeoutSeconds > 0, "timeoutSeconds must be positive, got %s", timeoutSeconds);
+    extensions = Set.copyOf(extensions);
   }
 
   public static ContentSettings defaults() {
@@ -74,29 +69,5 @@ public final class ContentSettings implements Serializable {
 
   public ContentSettings withReduceWhitespace(boolean v) {
     return new ContentSettings(mode, maxFileSizeBytes, extensions, maxExtractedChars, timeoutSeconds, v);
-  }
-
-  public Mode mode() {
-    return mode;
-  }
-
-  public long maxFileSizeBytes() {
-    return maxFileSizeBytes;
-  }
-
-  public Set<String> extensions() {
-    return extensions;
-  }
-
-  public int maxExtractedChars() {
-    return maxExtractedChars;
-  }
-
-  public int timeoutSeconds() {
-    return timeoutSeconds;
-  }
-
-  public boolean reduceWhitespace() {
-    return reduceWhitespace;
   }
 }

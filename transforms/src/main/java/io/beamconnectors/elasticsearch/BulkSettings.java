@@ -1,30 +1,24 @@
 package io.beamconnectors.elasticsearch;
 
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+
 import java.io.Serializable;
 
 /**
  * Bulk write settings. Defaults: 500 operations and 5 MiB per request (the reference's shipped
- * chunk limits, counted in operations rather than lines), 4 requests in flight, 5 attempts per
- * request within 2 minutes.
+ * chunk limits, counted in operations rather than lines), 4 requests in flight, 5 rounds of
+ * attempts with backoff capped at 120 s between rounds (see {@link WriteToIndex}). Immutable;
+ * every value is checked.
  */
-public final class BulkSettings implements Serializable {
-  private static final long serialVersionUID = 1L;
+public record BulkSettings(int maxBatchSize, long maxBatchBytes, int maxParallelRequests, int maxAttempts,
+    int maxRetrySeconds) implements Serializable {
 
-  private final int maxBatchSize;
-  private final long maxBatchBytes;
-  private final int maxParallelRequests;
-  private final int maxAttempts;
-  private final int maxRetrySeconds;
-
-  private BulkSettings(int maxBatchSize, long maxBatchBytes, int maxParallelRequests, int maxAttempts, int maxRetrySeconds) {
-    if (maxBatchSize < 1 || maxBatchBytes < 1 || maxParallelRequests < 1 || maxAttempts < 1) {
-      throw new IllegalArgumentException("bulk sizes, parallelism and attempts must be at least 1");
-    }
-    this.maxBatchSize = maxBatchSize;
-    this.maxBatchBytes = maxBatchBytes;
-    this.maxParallelRequests = maxParallelRequests;
-    this.maxAttempts = maxAttempts;
-    this.maxRetrySeconds = maxRetrySeconds;
+  public BulkSettings {
+    checkArgument(maxBatchSize >= 1, "bulk operations per request must be at least 1, got %s", maxBatchSize);
+    checkArgument(maxBatchBytes >= 1, "bulk request bytes must be at least 1, got %s", maxBatchBytes);
+    checkArgument(maxParallelRequests >= 1, "bulk requests in flight must be at least 1, got %s", maxParallelRequests);
+    checkArgument(maxAttempts >= 1, "bulk attempts must be at least 1, got %s", maxAttempts);
+    checkArgument(maxRetrySeconds >= 1, "bulk retry backoff cap must be at least 1 s, got %s", maxRetrySeconds);
   }
 
   public static BulkSettings defaults() {
@@ -43,27 +37,8 @@ public final class BulkSettings implements Serializable {
     return new BulkSettings(maxBatchSize, maxBatchBytes, v, maxAttempts, maxRetrySeconds);
   }
 
-  public BulkSettings withRetries(int attempts, int withinSeconds) {
-    return new BulkSettings(maxBatchSize, maxBatchBytes, maxParallelRequests, attempts, withinSeconds);
-  }
-
-  public int maxBatchSize() {
-    return maxBatchSize;
-  }
-
-  public long maxBatchBytes() {
-    return maxBatchBytes;
-  }
-
-  public int maxParallelRequests() {
-    return maxParallelRequests;
-  }
-
-  public int maxAttempts() {
-    return maxAttempts;
-  }
-
-  public int maxRetrySeconds() {
-    return maxRetrySeconds;
+  /** {@code attempts} rounds in all, the backoff between rounds capped at {@code maxBackoffSeconds}. */
+  public BulkSettings withRetries(int attempts, int maxBackoffSeconds) {
+    return new BulkSettings(maxBatchSize, maxBatchBytes, maxParallelRequests, attempts, maxBackoffSeconds);
   }
 }

@@ -62,11 +62,19 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     return new ReadIndexState(connection, v, pageSize, keepAlive);
   }
 
+  /** Hits per page (1 to 10,000, Elasticsearch's default result window). */
   public ReadIndexState withPageSize(int v) {
+    if (v < 1 || v > 10_000) {
+      throw new IllegalArgumentException("pageSize must be between 1 and 10000, got " + v);
+    }
     return new ReadIndexState(connection, slices, v, keepAlive);
   }
 
+  /** How long the point in time lives between pages, as Elasticsearch reads it ("10m", "90s"). */
   public ReadIndexState withKeepAlive(String v) {
+    if (v == null || !v.matches("[0-9]+(ms|s|m|h|d)")) {
+      throw new IllegalArgumentException("keepAlive must be a time value such as 10m or 90s, got " + v);
+    }
     return new ReadIndexState(connection, slices, pageSize, v);
   }
 
