@@ -19,7 +19,9 @@ import java.util.Set;
  */
 public final class ConnectorConfiguration implements Serializable {
   private static final long serialVersionUID = 1L;
+  /** The reference's words for true; {@link #FALSE_WORDS} are their opposites. Anything else is an error. */
   private static final Set<String> TRUE_WORDS = Set.of("y", "yes", "true", "1", "on");
+  private static final Set<String> FALSE_WORDS = Set.of("n", "no", "false", "0", "off");
   private static final String MASK = "********";
 
   private final ConfigurationSpec spec;
@@ -63,11 +65,18 @@ public final class ConnectorConfiguration implements Serializable {
   public ConnectorConfiguration validate() {
     List<String> problems = new ArrayList<>();
     for (ConfigurableField f : spec.fields()) {
-      if (!dependenciesHold(f)) {
+      boolean holds;
+      try {
+        holds = dependenciesHold(f);
+      } catch (IllegalArgumentException | ConfigurationException e) {
+        // The field it depends on has a bad value, reported for that field.
+        continue;
+      }
+      if (!holds) {
         continue;
       }
       Object v = raw.get(f.name());
-      if (isEmpty(v)) {
+      if (isEmpty(v) || (f.required() && v instanceof String s && s.isBlank())) {
         if (f.required() && isEmpty(f.defaultValue())) {
           problems.add(
               String.format(
@@ -134,7 +143,14 @@ public final class ConnectorConfiguration implements Serializable {
     if (isEmpty(v)) {
       v = f.defaultValue();
     }
-    return isEmpty(v) ? null : convert(f, v);
+    if (isEmpty(v)) {
+      return null;
+    }
+    try {
+      return convert(f, v);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage());
+    }
   }
 
   private static String display(ConfigurableField f, Object v) {
@@ -161,7 +177,17 @@ public final class ConnectorConfiguration implements Serializable {
         if (v instanceof Boolean b) {
           return b;
         }
-        return TRUE_WORDS.contains(v.toString().trim().toLowerCase(Locale.ROOT));
+        String word = v.toString().trim().toLowerCase(Locale.ROOT);
+        if (TRUE_WORDS.contains(word)) {
+          return true;
+        }
+        if (FALSE_WORDS.contains(word)) {
+          return false;
+        }
+        // A typo must never turn a security switch off: "treu" is an error, not false.
+        throw new IllegalArgumentException(
+            String.format(
+                "'%s' (%s) must be true or false: got %s", f.label(), f.name(), display(f, v)));
       case LIST:
         List<String> out = new ArrayList<>();
         if (v instanceof List<?> l) {
@@ -249,7 +275,12 @@ public final class ConnectorConfiguration implements Serializable {
         sb.append(", ");
       }
       first = false;
-      Object v = value(f);
+      Object v;
+      try {
+        v = value(f);
+      } catch (ConfigurationException e) {
+        v = "<invalid>";
+      }
       sb.append(f.name()).append('=').append(f.sensitive() && v != null ? MASK : v);
     }
     return sb.append('}').toString();
