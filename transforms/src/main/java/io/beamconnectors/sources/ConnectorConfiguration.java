@@ -79,7 +79,7 @@ public final class ConnectorConfiguration implements Serializable {
       if (isEmpty(v) || (f.required() && v instanceof String s && s.isBlank())) {
         if (f.required() && isEmpty(f.defaultValue())) {
           problems.add(
-              String.format(
+              String.format(Locale.ROOT,
                   "'%s' (%s) cannot be empty: set a value for it", f.label(), f.name()));
         }
         continue;
@@ -89,13 +89,13 @@ public final class ConnectorConfiguration implements Serializable {
         if (converted instanceof Long n) {
           if (f.lessThan() != null && n >= f.lessThan()) {
             problems.add(
-                String.format(
+                String.format(Locale.ROOT,
                     "'%s' (%s) must be less than %d: got %s", f.label(), f.name(), f.lessThan(),
                     display(f, v)));
           }
           if (f.greaterThan() != null && n <= f.greaterThan()) {
             problems.add(
-                String.format(
+                String.format(Locale.ROOT,
                     "'%s' (%s) must be greater than %d: got %s", f.label(), f.name(),
                     f.greaterThan(), display(f, v)));
           }
@@ -107,7 +107,7 @@ public final class ConnectorConfiguration implements Serializable {
     for (String name : raw.keySet()) {
       if (spec.field(name).isEmpty()) {
         problems.add(
-            String.format(
+            String.format(Locale.ROOT,
                 "'%s' is not a field of this connector: remove it (known fields: %s)",
                 name, fieldNames()));
       }
@@ -170,7 +170,7 @@ public final class ConnectorConfiguration implements Serializable {
           return Long.parseLong(v.toString().trim());
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException(
-              String.format(
+              String.format(Locale.ROOT,
                   "'%s' (%s) must be a whole number: got %s", f.label(), f.name(), display(f, v)));
         }
       case BOOL:
@@ -186,7 +186,7 @@ public final class ConnectorConfiguration implements Serializable {
         }
         // A typo must never turn a security switch off: "treu" is an error, not false.
         throw new IllegalArgumentException(
-            String.format(
+            String.format(Locale.ROOT,
                 "'%s' (%s) must be true or false: got %s", f.label(), f.name(), display(f, v)));
       case LIST:
         List<String> out = new ArrayList<>();
@@ -237,7 +237,7 @@ public final class ConnectorConfiguration implements Serializable {
     Object v = value(required(name));
     if (v == null) {
       throw new ConfigurationException(
-          String.format("'%s' cannot be empty: set a whole number", name));
+          String.format(Locale.ROOT, "'%s' cannot be empty: set a whole number", name));
     }
     return (Long) v;
   }

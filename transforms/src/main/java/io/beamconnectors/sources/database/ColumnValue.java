@@ -50,7 +50,11 @@ public record ColumnValue(JsonNode json, String keyText, String nonFinite) {
     boolean anyNonFinite = false;
     for (ColumnValue e : elements) {
       json.add(e.json());
-      key.add(e.keyText() == null ? NullNode.getInstance() : TextNode.valueOf(e.keyText()));
+      if (e.keyText() == null) {
+        key.add(NullNode.getInstance());
+      } else {
+        key.add(e.json().isArray() ? RowDocuments.parse(e.keyText()) : TextNode.valueOf(e.keyText()));
+      }
       if (e.nonFinite() != null) {
         anyNonFinite = true;
         // A nested array's exact text is JSON itself; a scalar's is a word.
@@ -59,6 +63,6 @@ public record ColumnValue(JsonNode json, String keyText, String nonFinite) {
         exact.add(e.json());
       }
     }
-    return new ColumnValue(json, key.toString(), anyNonFinite ? RowDocuments.write(exact) : null);
+    return new ColumnValue(json, RowDocuments.write(key), anyNonFinite ? RowDocuments.write(exact) : null);
   }
 }

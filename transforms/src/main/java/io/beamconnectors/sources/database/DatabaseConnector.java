@@ -15,6 +15,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -67,7 +68,7 @@ public abstract class DatabaseConnector implements SourceConnector {
         ResultSet rs = s.executeQuery(d.pingQuery())) {
       rs.next();
     } catch (SQLException e) {
-      throw new SQLException(String.format(
+      throw new SQLException(String.format(Locale.ROOT,
           "Can't connect to %s on %s:%s (database '%s', user '%s'): %s",
           serviceType(), config.getString(HOST), config.getString(PORT), config.getString(DATABASE),
           config.getString(USERNAME), Secrets.describe(e, Secrets.of(config))));
@@ -103,7 +104,7 @@ public abstract class DatabaseConnector implements SourceConnector {
       }
       String hint = found.stream().filter(f -> f.equalsIgnoreCase(name)).findFirst()
           .map(f -> " (did you mean '" + f + "'? names are case-sensitive)").orElse("");
-      problems.add(String.format(
+      problems.add(String.format(Locale.ROOT,
           "'Comma-separated list of tables' (tables) names table '%s', which does not exist in database '%s'"
               + " (schemas searched: %s)%s: correct the name, or use * for every table",
           name, config.getString(DATABASE), schemas.isEmpty() ? "none" : String.join(", ", schemas), hint));

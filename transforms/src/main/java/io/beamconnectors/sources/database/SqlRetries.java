@@ -10,7 +10,7 @@ import org.joda.time.Duration;
 
 /**
  * Bounded retries of transient database failures with Beam's {@link FluentBackoff} (exponential,
- * jittered, starting at 2 s as the reference's {@code 2**attempt}, each wait capped at 60 s), the
+ * jittered by up to 50%, starting at about 2 s as the reference's {@code 2**attempt}, the base wait capped at 60 s), the
  * way Beam's own IOs retry. A failure the dialect does not call transient, or a
  * {@link NotRetriedException}, is thrown at once.
  */

@@ -32,7 +32,7 @@ final class PostgresqlDialect implements DatabaseDialect {
   /** A host name (letters, digits, '-', '_', '.') or an IPv4 address. */
   static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?");
   /** An IPv6 address, bracketed or not, with an optional zone. */
-  static final Pattern IPV6 = Pattern.compile("\\[?([0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)(%[A-Za-z0-9_.-]+)?]?");
+  static final Pattern IPV6 = Pattern.compile("\\[?([0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)(%[A-Za-z0-9_.-]+)?]?");
 
   static final int CONNECT_TIMEOUT_SECONDS = 30;
   /** How long one read from the server may take (a fetch of fetch_size rows) before the connection is dropped. */
