@@ -174,6 +174,16 @@ class PostgresqlFtest {
     return copy;
   }
 
+  private static Map<String, JsonNode> withoutTimestamps(Map<String, JsonNode> docs) {
+    Map<String, JsonNode> out = new TreeMap<>();
+    docs.forEach((id, doc) -> {
+      ObjectNode copy = (ObjectNode) doc.deepCopy();
+      copy.remove("_timestamp");
+      out.put(id, copy);
+    });
+    return out;
+  }
+
   /** The index holds exactly the source: same ids, and every field of every customers row. */
   private void assertMirrorsSource() throws Exception {
     Map<String, JsonNode> expected = expectedDocuments();
@@ -285,7 +295,7 @@ class PostgresqlFtest {
     SyncSummary summary = SyncRunner.of("postgresql", INDEX, wrong).arg("--ping=false").run();
     assertEquals(0, summary.get(SyncCounters.DELETED));
     assertTrue(summary.get(SyncCounters.DELETES_BLOCKED) > 0, "deletes are blocked, not just absent");
-    assertTrue(summary.issues().contains("FAILED "), summary.issues().toString());
+    assertTrue(summary.issues().stream().anyMatch(i -> i.startsWith("FAILED ")), summary.issues().toString());
     assertEquals(before, inspector.documents(), "the index is untouched");
   }
 
@@ -297,8 +307,9 @@ class PostgresqlFtest {
     SyncSummary flink = SyncRunner.of("postgresql", FLINK_INDEX, config()).onFlink().run();
     assertTrue(flink.clean());
     try (IndexInspector other = new IndexInspector(IndexInspector.connection(FLINK_INDEX))) {
-      Map<String, JsonNode> direct = inspector.documents();
-      Map<String, JsonNode> onFlink = other.documents();
+      // _timestamp is when each sync first saw the row, so it differs between the two indices.
+      Map<String, JsonNode> direct = withoutTimestamps(inspector.documents());
+      Map<String, JsonNode> onFlink = withoutTimestamps(other.documents());
       assertEquals(direct, onFlink, "DirectRunner and FlinkRunner must build the same index");
       assertEquals(direct.size(), flink.get(SyncCounters.CREATED));
     }
@@ -384,7 +395,7 @@ class PostgresqlFtest {
       assertTrue(one.contains(field), field + " in " + one);
     }
     String zero = rawSource(awkwardId("public", "kinds", "0"));
-    assertTrue(zero.contains("\"public_kinds_n\":0.00,"), zero);
+    assertTrue(zero.contains("\"public_kinds_n\":0.00,\"public_kinds_nn\":0.0,"), zero);
     assertTrue(zero.contains("\"public_kinds_flag\":false,"), zero);
     String special = rawSource(awkwardId("public", "kinds", "2"));
     assertTrue(special.contains("\"public_kinds_nn\":null"), special);

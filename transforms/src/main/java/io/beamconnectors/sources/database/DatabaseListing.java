@@ -216,11 +216,16 @@ public final class DatabaseListing extends SourceListing {
         });
         tablesRead.inc();
       } catch (SQLException | RuntimeException e) {
-        Throwable cause = e instanceof NotRetriedException && e.getCause() != null ? e.getCause() : e;
         String after = emitted[0] > 0 ? " after " + emitted[0] + " rows" : "";
+        String why;
+        if (e instanceof NotRetriedException && e.getCause() == null) {
+          why = Secrets.redact(e.getMessage(), Secrets.of(config)); // our own message: the table changed
+        } else {
+          Throwable cause = e instanceof NotRetriedException ? e.getCause() : e;
+          why = Secrets.describe(cause, Secrets.of(config));
+        }
         out.get(ISSUES).output(ListingIssue.failed(scope,
-            "reading table " + table + " failed" + after + " (its documents are kept): "
-                + Secrets.describe(cause, Secrets.of(config))));
+            "reading table " + table + " failed" + after + " (its documents are kept): " + why));
       }
     }
 

@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * depends on the JVM's time zone or locale and no value is rounded:
  *
  * <ul>
- *   <li>integers and {@code numeric} as JSON numbers, {@code numeric} with its scale ({@code 12.50});
+ *   <li>integers and {@code numeric} as JSON numbers, {@code numeric} with its scale ({@code 12.50})
+ *       and always a fraction ({@code 5.0}, so Elasticsearch maps the column as a floating-point number);
  *   <li>{@code float4}/{@code float8} as JSON numbers; NaN and infinities (also of {@code numeric},
  *       dates and timestamps) as {@link ColumnValue#nonFinite};
  *   <li>{@code bool} as a JSON boolean ({@code True}/{@code False} in ids, as Python prints them);
@@ -64,7 +65,7 @@ final class PostgresqlValues {
         if (isNonFinite(text)) {
           return ColumnValue.nonFinite(text);
         }
-        return ColumnValue.of(DecimalNode.valueOf(new BigDecimal(text)), text);
+        return ColumnValue.of(DecimalNode.valueOf(withFraction(new BigDecimal(text))), text);
       case "float4":
         if (isNonFinite(text)) {
           return ColumnValue.nonFinite(text);
@@ -105,6 +106,16 @@ final class PostgresqlValues {
       }
     }
     return ColumnValue.array(values);
+  }
+
+  /**
+   * A {@code numeric} always with a fraction ({@code 5} as {@code 5.0}), as the reference's floats
+   * had: Elasticsearch maps a field by its first value, and a {@code long} mapping would reject
+   * the column's later fractional or huge values. The value is unchanged; a scale other than 0 is
+   * kept as is ({@code 12.50}).
+   */
+  static BigDecimal withFraction(BigDecimal d) {
+    return d.scale() <= 0 ? d.setScale(1) : d;
   }
 
   private static boolean isNonFinite(String text) {
