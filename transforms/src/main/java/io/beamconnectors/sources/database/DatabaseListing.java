@@ -73,13 +73,18 @@ public final class DatabaseListing extends SourceListing {
 
     PCollectionTuple rows = tables.get(TABLES)
         .apply("SpreadTables", Reshuffle.viaRandomKey())
-        .apply("ReadTable", ParDo.of(new ReadTableFn(dialect, config))
-            .withOutputTags(RECORDS, TupleTagList.of(ISSUES)));
+        .apply("ReadTable", readTables(dialect, config));
     rows.get(ISSUES).setCoder(ListingIssueCoder.of());
 
     PCollection<ListingIssue> issues = PCollectionList.of(tables.get(ISSUES)).and(rows.get(ISSUES))
         .apply("AllIssues", Flatten.pCollections());
     return PCollectionTuple.of(RECORDS, rows.get(RECORDS)).and(ISSUES, issues);
+  }
+
+  /** The second step on its own: reads listed tables into {@link #RECORDS} and {@link #ISSUES}. */
+  public static ParDo.MultiOutput<ListedTable, SourceRecord> readTables(DatabaseDialect dialect,
+      ConnectorConfiguration config) {
+    return ParDo.of(new ReadTableFn(dialect, config)).withOutputTags(RECORDS, TupleTagList.of(ISSUES));
   }
 
   /** Whether {@code tables} selects every table ({@code *} or empty). */
