@@ -244,7 +244,7 @@ public final class DatabaseListing extends SourceListing {
         List<String> pk = dialect.primaryKey(c, ref);
         if (pk.isEmpty()) {
           throw new NotRetriedException("table " + table + " lost its primary key " + table.primaryKey()
-              + " after it was listed");
+              + " after it was listed (or was dropped)");
         }
         try (Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
           s.setFetchSize(Math.max(1, config.getInt(DatabaseConnector.FETCH_SIZE)));
