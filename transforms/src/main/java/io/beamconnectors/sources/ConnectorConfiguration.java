@@ -19,7 +19,9 @@ import java.util.Set;
  */
 public final class ConnectorConfiguration implements Serializable {
   private static final long serialVersionUID = 1L;
+  /** The reference's words for true; {@link #FALSE_WORDS} are their opposites. Anything else is an error. */
   private static final Set<String> TRUE_WORDS = Set.of("y", "yes", "true", "1", "on");
+  private static final Set<String> FALSE_WORDS = Set.of("n", "no", "false", "0", "off");
   private static final String MASK = "********";
 
   private final ConfigurationSpec spec;
@@ -63,14 +65,21 @@ public final class ConnectorConfiguration implements Serializable {
   public ConnectorConfiguration validate() {
     List<String> problems = new ArrayList<>();
     for (ConfigurableField f : spec.fields()) {
-      if (!dependenciesHold(f)) {
+      boolean holds;
+      try {
+        holds = dependenciesHold(f);
+      } catch (IllegalArgumentException | ConfigurationException e) {
+        // The field it depends on has a bad value, reported for that field.
+        continue;
+      }
+      if (!holds) {
         continue;
       }
       Object v = raw.get(f.name());
-      if (isEmpty(v)) {
+      if (isEmpty(v) || (f.required() && v instanceof String s && s.isBlank())) {
         if (f.required() && isEmpty(f.defaultValue())) {
           problems.add(
-              String.format(
+              String.format(Locale.ROOT,
                   "'%s' (%s) cannot be empty: set a value for it", f.label(), f.name()));
         }
         continue;
@@ -80,13 +89,13 @@ public final class ConnectorConfiguration implements Serializable {
         if (converted instanceof Long n) {
           if (f.lessThan() != null && n >= f.lessThan()) {
             problems.add(
-                String.format(
+                String.format(Locale.ROOT,
                     "'%s' (%s) must be less than %d: got %s", f.label(), f.name(), f.lessThan(),
                     display(f, v)));
           }
           if (f.greaterThan() != null && n <= f.greaterThan()) {
             problems.add(
-                String.format(
+                String.format(Locale.ROOT,
                     "'%s' (%s) must be greater than %d: got %s", f.label(), f.name(),
                     f.greaterThan(), display(f, v)));
           }
@@ -98,7 +107,7 @@ public final class ConnectorConfiguration implements Serializable {
     for (String name : raw.keySet()) {
       if (spec.field(name).isEmpty()) {
         problems.add(
-            String.format(
+            String.format(Locale.ROOT,
                 "'%s' is not a field of this connector: remove it (known fields: %s)",
                 name, fieldNames()));
       }
@@ -134,7 +143,14 @@ public final class ConnectorConfiguration implements Serializable {
     if (isEmpty(v)) {
       v = f.defaultValue();
     }
-    return isEmpty(v) ? null : convert(f, v);
+    if (isEmpty(v)) {
+      return null;
+    }
+    try {
+      return convert(f, v);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(e.getMessage());
+    }
   }
 
   private static String display(ConfigurableField f, Object v) {
@@ -154,14 +170,24 @@ public final class ConnectorConfiguration implements Serializable {
           return Long.parseLong(v.toString().trim());
         } catch (NumberFormatException e) {
           throw new IllegalArgumentException(
-              String.format(
+              String.format(Locale.ROOT,
                   "'%s' (%s) must be a whole number: got %s", f.label(), f.name(), display(f, v)));
         }
       case BOOL:
         if (v instanceof Boolean b) {
           return b;
         }
-        return TRUE_WORDS.contains(v.toString().trim().toLowerCase(Locale.ROOT));
+        String word = v.toString().trim().toLowerCase(Locale.ROOT);
+        if (TRUE_WORDS.contains(word)) {
+          return true;
+        }
+        if (FALSE_WORDS.contains(word)) {
+          return false;
+        }
+        // A typo must never turn a security switch off: "treu" is an error, not false.
+        throw new IllegalArgumentException(
+            String.format(Locale.ROOT,
+                "'%s' (%s) must be true or false: got %s", f.label(), f.name(), display(f, v)));
       case LIST:
         List<String> out = new ArrayList<>();
         if (v instanceof List<?> l) {
@@ -211,7 +237,7 @@ public final class ConnectorConfiguration implements Serializable {
     Object v = value(required(name));
     if (v == null) {
       throw new ConfigurationException(
-          String.format("'%s' cannot be empty: set a whole number", name));
+          String.format(Locale.ROOT, "'%s' cannot be empty: set a whole number", name));
     }
     return (Long) v;
   }
@@ -249,7 +275,12 @@ public final class ConnectorConfiguration implements Serializable {
         sb.append(", ");
       }
       first = false;
-      Object v = value(f);
+      Object v;
+      try {
+        v = value(f);
+      } catch (ConfigurationException e) {
+        v = "<invalid>";
+      }
       sb.append(f.name()).append('=').append(f.sensitive() && v != null ? MASK : v);
     }
     return sb.append('}').toString();

@@ -70,4 +70,30 @@ class ConnectorConfigurationTest {
     assertEquals(List.of("advanced"), fetch.get("ui_restrictions"));
     assertEquals(false, fetch.get("required"));
   }
+
+  @Test
+  void booleansAcceptOnlyTrueAndFalseWords() {
+    for (String yes : List.of("true", "TRUE", "yes", "y", "on", "1", " True ")) {
+      assertTrue(pg.configuration(Map.of("ssl_enabled", yes)).getBoolean("ssl_enabled"), yes);
+    }
+    for (String no : List.of("false", "False", "no", "n", "off", "0")) {
+      assertFalse(pg.configuration(Map.of("ssl_enabled", no)).getBoolean("ssl_enabled"), no);
+    }
+    for (String typo : List.of("treu", "ture", "enabled", "-1", "yes please")) {
+      ConnectorConfiguration c = pg.configuration(Map.of("ssl_enabled", typo, "password", "s3cr3t-value"));
+      ConfigurationException e = assertThrows(ConfigurationException.class, () -> pg.validate(c), typo);
+      assertTrue(e.getMessage().contains("'Enable SSL verification' (ssl_enabled) must be true or false: got '" + typo + "'"),
+          e.getMessage());
+      assertFalse(e.getMessage().contains("s3cr3t-value"));
+      assertThrows(ConfigurationException.class, () -> c.getBoolean("ssl_enabled"));
+      assertTrue(c.toString().contains("ssl_enabled=<invalid>"), c.toString());
+    }
+  }
+
+  @Test
+  void aRequiredFieldOfOnlySpacesIsEmpty() {
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> pg.validate(pg.configuration(Map.of("ssl_enabled", "true", "ssl_ca", "  \n\t "))));
+    assertTrue(e.getMessage().contains("'SSL certificate' (ssl_ca) cannot be empty"), e.getMessage());
+  }
 }

@@ -52,6 +52,11 @@ class PostgresqlFtest {
   private final int descriptionBytes = FixtureEnv.getInt("BC_FTEST_PG_DESCRIPTION_BYTES", 1024);
   /** A database of its own, made afresh each run: other data on the fixture (demo, bench) can't leak in. */
   private final String database = "bc_ftest";
+  /** The awkward-shapes database and its index (PostgresqlAwkwardData). */
+  private static final String AWKWARD_DB = "bc_ftest_awkward";
+  private static final String AWKWARD_INDEX = "search-ftest-postgresql-awkward";
+  private Connection awkward;
+  private IndexInspector awkwardIndex;
   private Connection admin;
   private IndexInspector inspector;
 
@@ -65,9 +70,15 @@ class PostgresqlFtest {
         Statement s = c.createStatement()) {
       s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
       s.execute("CREATE DATABASE " + database);
+      s.execute("DROP DATABASE IF EXISTS " + AWKWARD_DB + " WITH (FORCE)");
+      s.execute("CREATE DATABASE " + AWKWARD_DB);
     }
     admin = DriverManager.getConnection(server + database, user, password);
     PostgresqlData.create(admin, tables, rowsPerTable, descriptionBytes, SYNC_USER, SYNC_PASSWORD);
+    awkward = DriverManager.getConnection(server + AWKWARD_DB, user, password);
+    PostgresqlAwkwardData.create(awkward, SYNC_USER);
+    awkwardIndex = new IndexInspector(IndexInspector.connection(AWKWARD_INDEX));
+    awkwardIndex.deleteIndex();
     inspector = new IndexInspector(IndexInspector.connection(INDEX));
     inspector.deleteIndex();
     try (IndexInspector flink = new IndexInspector(IndexInspector.connection(FLINK_INDEX))) {
@@ -82,6 +93,12 @@ class PostgresqlFtest {
     }
     if (admin != null) {
       admin.close();
+    }
+    if (awkwardIndex != null) {
+      awkwardIndex.close();
+    }
+    if (awkward != null) {
+      awkward.close();
     }
   }
 
@@ -118,7 +135,7 @@ class PostgresqlFtest {
           d.put("Database", database);
           d.put("Table", table);
           d.put("schema", "public");
-          String id = database + "_public_" + table + "_" + rs.getString(1) + "_";
+          String id = idOf(database, "public", table, rs.getString(1));
           d.put("id", id);
           d.put("_scope", "public/" + table);
           out.put(id, d);
@@ -128,13 +145,42 @@ class PostgresqlFtest {
     try (Statement s = admin.createStatement();
         ResultSet rs = s.executeQuery("SELECT region, order_no FROM sales.orders")) {
       while (rs.next()) {
-        StringBuilder id = new StringBuilder(database + "_sales_orders_").append(rs.getString(1)).append('_');
-        if (rs.getInt(2) != 0) {
-          id.append(rs.getInt(2)).append('_');
-        }
-        out.put(id.toString(), null);
+        out.put(idOf(database, "sales", "orders", rs.getString(1), Integer.toString(rs.getInt(2))), null);
       }
     }
+    return out;
+  }
+
+  /**
+   * The documented id: every component with '%' as %25 and '_' as %5F, each followed by '_' (the
+   * reference's format, made injective; docs/connectors/postgresql.md).
+   */
+  static String idOf(String... components) {
+    StringBuilder sb = new StringBuilder();
+    for (String c : components) {
+      sb.append(c.replace("%", "%25").replace("_", "%5F")).append('_');
+    }
+    return sb.toString();
+  }
+
+  /** The engine's fields: _timestamp a time (when the row's change was first seen), _token a change token. */
+  static ObjectNode withoutEngineTimes(String id, JsonNode doc) {
+    assertTrue(doc.path("_timestamp").asText().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}.*"),
+        "_timestamp of " + id + " is a time: " + doc.path("_timestamp"));
+    assertFalse(doc.path("_token").asText().isEmpty(), "_token of " + id);
+    ObjectNode copy = (ObjectNode) doc.deepCopy();
+    copy.remove("_timestamp");
+    copy.remove("_token");
+    return copy;
+  }
+
+  private static Map<String, JsonNode> withoutTimestamps(Map<String, JsonNode> docs) {
+    Map<String, JsonNode> out = new TreeMap<>();
+    docs.forEach((id, doc) -> {
+      ObjectNode copy = (ObjectNode) doc.deepCopy();
+      copy.remove("_timestamp");
+      out.put(id, copy);
+    });
     return out;
   }
 
@@ -144,12 +190,9 @@ class PostgresqlFtest {
     Map<String, JsonNode> actual = inspector.documents();
     assertEquals(expected.keySet(), actual.keySet(), "document ids in the index");
     for (Map.Entry<String, JsonNode> e : expected.entrySet()) {
-      JsonNode doc = actual.get(e.getKey());
-      assertTrue(doc.path("_timestamp").asText().startsWith("sha256:"), "change token of " + e.getKey());
+      ObjectNode doc = withoutEngineTimes(e.getKey(), actual.get(e.getKey()));
       if (e.getValue() != null) {
-        ObjectNode withoutToken = ((ObjectNode) doc.deepCopy());
-        withoutToken.remove("_timestamp");
-        assertEquals(e.getValue(), withoutToken, "document " + e.getKey());
+        assertEquals(e.getValue(), doc, "document " + e.getKey());
       }
     }
     assertEquals(expected.size(), inspector.count(), "_count");
@@ -172,11 +215,11 @@ class PostgresqlFtest {
 
     // Types and the reference's id quirk on the composite-key table.
     Map<String, JsonNode> docs = inspector.documents();
-    JsonNode order = docs.get(database + "_sales_orders_eu_7_");
+    JsonNode order = docs.get(idOf(database, "sales", "orders", "eu", "7"));
     assertEquals(12.5, order.path("sales_orders_amount").asDouble(), 1e-9);
     assertEquals("2024-03-01T10:15:30", order.path("sales_orders_placed_at").asText());
     assertTrue(order.path("sales_orders_paid").asBoolean());
-    assertTrue(docs.containsKey(database + "_sales_orders_eu_"), "a falsy key value (0) is left out of the id");
+    assertTrue(docs.containsKey(idOf(database, "sales", "orders", "eu", "0")), "a zero key value is in the id");
   }
 
   @Test
@@ -252,7 +295,7 @@ class PostgresqlFtest {
     SyncSummary summary = SyncRunner.of("postgresql", INDEX, wrong).arg("--ping=false").run();
     assertEquals(0, summary.get(SyncCounters.DELETED));
     assertTrue(summary.get(SyncCounters.DELETES_BLOCKED) > 0, "deletes are blocked, not just absent");
-    assertTrue(summary.issues().contains("FAILED "), summary.issues().toString());
+    assertTrue(summary.issues().stream().anyMatch(i -> i.startsWith("FAILED ")), summary.issues().toString());
     assertEquals(before, inspector.documents(), "the index is untouched");
   }
 
@@ -264,10 +307,182 @@ class PostgresqlFtest {
     SyncSummary flink = SyncRunner.of("postgresql", FLINK_INDEX, config()).onFlink().run();
     assertTrue(flink.clean());
     try (IndexInspector other = new IndexInspector(IndexInspector.connection(FLINK_INDEX))) {
-      Map<String, JsonNode> direct = inspector.documents();
-      Map<String, JsonNode> onFlink = other.documents();
+      // _timestamp is when each sync first saw the row, so it differs between the two indices.
+      Map<String, JsonNode> direct = withoutTimestamps(inspector.documents());
+      Map<String, JsonNode> onFlink = withoutTimestamps(other.documents());
       assertEquals(direct, onFlink, "DirectRunner and FlinkRunner must build the same index");
       assertEquals(direct.size(), flink.get(SyncCounters.CREATED));
     }
+  }
+
+  // ---- The awkward schema (PostgresqlAwkwardData): ids, values, parts that vanish. ----
+
+  private Map<String, Object> awkwardConfig() {
+    Map<String, Object> c = config();
+    c.put("database", AWKWARD_DB);
+    return c;
+  }
+
+  private SyncSummary awkwardSync() throws Exception {
+    return SyncRunner.of("postgresql", AWKWARD_INDEX, awkwardConfig()).run();
+  }
+
+  private String awkwardId(String... parts) {
+    String[] all = new String[parts.length + 1];
+    all[0] = AWKWARD_DB;
+    System.arraycopy(parts, 0, all, 1, parts.length);
+    return idOf(all);
+  }
+
+  /** A document's _source exactly as stored (numbers with their scale). */
+  private String rawSource(String id) throws Exception {
+    String path = "/" + AWKWARD_INDEX + "/_source/"
+        + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    org.elasticsearch.client.Response r = awkwardIndex.index().client()
+        .performRequest(new org.elasticsearch.client.Request("GET", path));
+    return new String(r.getEntity().getContent().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Test
+  @Order(10)
+  void awkwardSchemaGivesOneDocumentPerKeyedRow() throws Exception {
+    SyncSummary summary = awkwardSync();
+    long keyedRows = PostgresqlAwkwardData.keyedRows(awkward);
+    Map<String, JsonNode> docs = awkwardIndex.documents();
+    System.out.printf("AWKWARD SCHEMA: documents=%d keyed_rows=%d listed=%d duplicate_ids=%d failed=%d clean=%s issues=%s%n",
+        docs.size(), keyedRows, summary.get(SyncCounters.LISTED), summary.get(SyncCounters.DUPLICATE_IDS),
+        summary.get(SyncCounters.FAILED), summary.clean(), summary.issues());
+    assertEquals(keyedRows, docs.size(), "documents in the index == keyed rows");
+    assertEquals(keyedRows, summary.get(SyncCounters.LISTED), "each keyed row listed once (ONLY)");
+    assertEquals(keyedRows, awkwardIndex.count());
+    assertEquals(0, summary.get(SyncCounters.DUPLICATE_IDS));
+    assertEquals(0, summary.get(SyncCounters.FAILED), "every value indexed, NaN and infinities included");
+    assertTrue(summary.issues().contains("FAILED public/twins"), "case twins reported: " + summary.issues());
+    assertTrue(summary.issues().contains("SKIPPED public/no_key"), summary.issues().toString());
+    assertEquals(2, summary.issues().size(), summary.issues().toString());
+    assertFalse(summary.clean(), "a table that was not synced makes the run not clean");
+
+    // Zero values, underscores in values and in names, bytea, array and timestamptz keys.
+    for (String[] key : new String[][] {
+        {"public", "order_lines", "0", "1"}, {"public", "order_lines", "1", "0"}, {"public", "order_lines", "0", "0"},
+        {"public", "pairs", "a_b", "c", "True"}, {"public", "pairs", "a", "b_c", "True"},
+        {"public", "pairs", "", "", "False"}, {"public", "pairs", "%", "5F", "False"},
+        {"public", "a_b", "c"}, {"public", "a", "b_c"}, {"odd_schema", "t", "x"}, {"odd", "schema_t", "x"},
+        {"public", "events", "2024-11-03 05:30:00+00:00"}, {"public", "events", "2024-11-03 06:30:00+00:00"},
+        {"public", "events", "2024-03-01 10:15:30.123456+00:00"},
+        {"public", "blobs", "\\x00"}, {"public", "blobs", "\\x"}, {"public", "blobs", "\\x5f"},
+        {"public", "grid", "[\"1\",\"2\"]"}, {"public", "grid", "[[\"1\",\"2\"],[\"3\",\"4\"]]"},
+        {"public", "grid", "[]"}, {"public", "grid", "[\"1\",null]"},
+        {"public", "animals", "1"}, {"public", "dogs", "2"}, {"public", "dogs", "3"},
+        {"public", "measurements", "lima", "2024-06-01"}}) {
+      assertTrue(docs.containsKey(awkwardId(key)), "document " + awkwardId(key) + " in " + docs.keySet());
+    }
+    assertFalse(docs.containsKey(awkwardId("public", "animals", "2")), "an inheritance child's rows are not the parent's");
+    assertEquals("public/dogs", docs.get(awkwardId("public", "dogs", "2")).path("_scope").asText());
+
+    // Exact values, as stored.
+    String one = rawSource(awkwardId("public", "kinds", "1"));
+    for (String field : new String[] {
+        "\"public_kinds_f\":0.1", "\"public_kinds_ts\":\"2024-03-01T10:15:30.500000\"",
+        "\"public_kinds_tstz\":\"2024-03-30T23:30:00.000001+00:00\"", "\"public_kinds_d\":\"2024-02-29\"",
+        "\"public_kinds_t\":\"10:15:30.250000\"", "\"public_kinds_ttz\":\"10:15:30+05:30\"",
+        "\"public_kinds_b\":\"\\\\x00ff10\"", "\"public_kinds_arr\":[[1,2],[3,4]]",
+        "\"public_kinds_tarr\":[\"a,b\",\"c d\",null,\"q\\\"x\"]",
+        "\"public_kinds_j\":\"{\\\"b\\\": 1, \\\"a\\\": [1, 2]}\"",
+        "\"public_kinds_m\":\"$1,234.56\"", "\"public_kinds_iv\":\"P1Y2M3DT4H5M6.5S\"",
+        "\"public_kinds_flag\":true", "\"public_kinds_big\":9223372036854775807"}) {
+      assertTrue(one.contains(field), field + " in " + one);
+    }
+    JsonNode kinds1 = docs.get(awkwardId("public", "kinds", "1"));
+    assertEquals(0, new java.math.BigDecimal("12.50").compareTo(kinds1.path("public_kinds_n").decimalValue()));
+    assertTrue(kinds1.path("public_kinds_nn").isNumber(), "a 39-digit numeric is indexed as a number");
+    String zero = rawSource(awkwardId("public", "kinds", "0"));
+    assertTrue(zero.contains("\"public_kinds_flag\":false,"), zero);
+    assertEquals(0.0, docs.get(awkwardId("public", "kinds", "0")).path("public_kinds_nn").doubleValue());
+    String special = rawSource(awkwardId("public", "kinds", "2"));
+    assertTrue(special.contains("\"public_kinds_nn\":null"), special);
+    assertTrue(special.contains("\"_non_finite\":{\"public_kinds_nn\":\"NaN\",\"public_kinds_f\":\"NaN\","
+        + "\"public_kinds_r\":\"-Infinity\",\"public_kinds_ts\":\"infinity\",\"public_kinds_tstz\":\"-infinity\","
+        + "\"public_kinds_d\":\"infinity\"}"), special);
+    assertTrue(special.contains("\"public_kinds_t\":\"24:00:00\""), special);
+  }
+
+  @Test
+  @Order(10)
+  @org.junit.jupiter.api.Disabled("The source's fields are exact (PostgresqlServerTest asserts \"public_kinds_n\":0.00 and"
+      + " 39-digit numerics), but the engine re-parses them with a plain ObjectMapper (sync/IndexOperations.document):"
+      + " 12.50 is stored as 12.5 and 123456789012345678901234567890.000000001 as 1.2345678901234568E29."
+      + " Reported to the lead; enable when the engine keeps BigDecimal numbers exact.")
+  void exactNumbersReachTheIndex() throws Exception {
+    String one = rawSource(awkwardId("public", "kinds", "1"));
+    assertTrue(one.contains("\"public_kinds_n\":12.50,"), one);
+    assertTrue(one.contains("\"public_kinds_nn\":123456789012345678901234567890.000000001,"), one);
+    assertTrue(rawSource(awkwardId("public", "kinds", "0")).contains("\"public_kinds_n\":0.00,\"public_kinds_nn\":0.0,"));
+  }
+
+  @Test
+  @Order(11)
+  void awkwardSchemaNoOpResyncWritesNothing() throws Exception {
+    SyncAssertions.assertNoOpSync(awkwardIndex, this::awkwardSync);
+  }
+
+  @Test
+  @Order(12)
+  void misspelledTableIsAConfigurationErrorAndTouchesNothing() throws Exception {
+    Map<String, JsonNode> before = awkwardIndex.documents();
+    ContentIndex.OperationTotals totals = awkwardIndex.totals();
+    Map<String, Object> typo = awkwardConfig();
+    typo.put("tables", "order_lines,orderlines,Pairs");
+    typo.put("password", SYNC_PASSWORD);
+    io.beamconnectors.sources.ConfigurationException e = assertThrows(
+        io.beamconnectors.sources.ConfigurationException.class,
+        () -> SyncRunner.of("postgresql", AWKWARD_INDEX, typo).run());
+    assertTrue(e.getMessage().contains("(tables) names table 'orderlines', which does not exist in database '"
+        + AWKWARD_DB + "'"), e.getMessage());
+    assertTrue(e.getMessage().contains("did you mean 'pairs'?"), e.getMessage());
+    assertFalse(e.getMessage().contains(SYNC_PASSWORD), e.getMessage());
+    assertEquals(before, awkwardIndex.documents(), "index untouched");
+    assertEquals(totals, awkwardIndex.totals(), "nothing written");
+  }
+
+  @Test
+  @Order(13)
+  void aTableThatLosesItsKeyIsSkippedAndKeepsItsDocuments() throws Exception {
+    try (Statement s = awkward.createStatement()) {
+      s.execute("ALTER TABLE public.shifting DROP CONSTRAINT shifting_pk");
+      s.execute("DELETE FROM public.shifting WHERE id = 2");
+      s.execute("DELETE FROM public.order_lines WHERE order_id = 10");
+    }
+    SyncSummary summary = awkwardSync();
+    assertTrue(summary.issues().contains("SKIPPED public/shifting"), summary.issues().toString());
+    Map<String, JsonNode> docs = awkwardIndex.documents();
+    assertTrue(docs.containsKey(awkwardId("public", "shifting", "1")));
+    assertTrue(docs.containsKey(awkwardId("public", "shifting", "2")), "SKIPPED keeps the documents of its scope");
+    assertFalse(docs.containsKey(awkwardId("public", "order_lines", "10", "1")), "other tables still mirror");
+    assertEquals(1, summary.get(SyncCounters.DELETED));
+  }
+
+  @Test
+  @Order(14)
+  void aRevokedTableFailsAndKeepsItsDocuments() throws Exception {
+    Map<String, JsonNode> before = awkwardIndex.documents();
+    try (Statement s = awkward.createStatement()) {
+      s.execute("REVOKE SELECT ON public.pairs FROM " + SYNC_USER);
+      s.execute("DELETE FROM public.pairs WHERE v = 9");
+    }
+    try {
+      SyncSummary summary = awkwardSync();
+      assertTrue(summary.issues().contains("FAILED public/pairs"), summary.issues().toString());
+      assertFalse(summary.clean());
+      assertEquals(0, summary.get(SyncCounters.DELETED));
+      assertEquals(before.keySet(), awkwardIndex.documents().keySet(), "no document of the unreadable table deleted");
+    } finally {
+      try (Statement s = awkward.createStatement()) {
+        s.execute("GRANT SELECT ON public.pairs TO " + SYNC_USER);
+      }
+    }
+    awkwardSync();
+    assertFalse(awkwardIndex.documents().containsKey(awkwardId("public", "pairs", "é_ü", "ß", "False")),
+        "readable again: the deleted row's document goes");
   }
 }

@@ -2,6 +2,7 @@ package io.beamconnectors.sources.database;
 
 import io.beamconnectors.sources.ConfigurableField;
 import io.beamconnectors.sources.ConfigurableField.Type;
+import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.ConfigurationSpec;
 import io.beamconnectors.sources.ConnectorConfiguration;
 import io.beamconnectors.sources.Secrets;
@@ -11,6 +12,11 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The shared base of the database sources (the reference's generic database): the common
@@ -28,6 +34,9 @@ public abstract class DatabaseConnector implements SourceConnector {
   public static final String TABLES = "tables";
   public static final String FETCH_SIZE = "fetch_size";
   public static final String RETRY_COUNT = "retry_count";
+
+  /** Upper bound of {@code retry_count}: with backoff capped at 60 s, ten retries wait about five minutes. */
+  public static final long MAX_RETRY_COUNT = 10;
 
   /** The dialect for this database. */
   protected abstract DatabaseDialect dialect();
@@ -48,7 +57,7 @@ public abstract class DatabaseConnector implements SourceConnector {
         ConfigurableField.of(FETCH_SIZE, Type.INT).withLabel("Rows fetched per request").withDefault(50L)
             .withOrder(7).asOptional().asAdvanced().withBounds(0L, null),
         ConfigurableField.of(RETRY_COUNT, Type.INT).withLabel("Retries per request").withDefault(3L)
-            .withOrder(8).asOptional().asAdvanced().withBounds(-1L, null));
+            .withOrder(8).asOptional().asAdvanced().withBounds(-1L, MAX_RETRY_COUNT + 1));
   }
 
   @Override
@@ -59,10 +68,49 @@ public abstract class DatabaseConnector implements SourceConnector {
         ResultSet rs = s.executeQuery(d.pingQuery())) {
       rs.next();
     } catch (SQLException e) {
-      throw new SQLException(String.format(
+      throw new SQLException(String.format(Locale.ROOT,
           "Can't connect to %s on %s:%s (database '%s', user '%s'): %s",
           serviceType(), config.getString(HOST), config.getString(PORT), config.getString(DATABASE),
           config.getString(USERNAME), Secrets.describe(e, Secrets.of(config))));
+    }
+  }
+
+  /**
+   * Every table named in {@code tables} must exist (in any schema), as the reference's
+   * {@code validate_config} required: a typo must fail before anything is written, never look like
+   * an emptied table whose documents get deleted.
+   */
+  @Override
+  public void checkConfiguredParts(ConnectorConfiguration config) throws Exception {
+    List<String> configured = config.getList(TABLES);
+    if (DatabaseListing.allTables(configured)) {
+      return;
+    }
+    DatabaseDialect d = dialect();
+    Set<String> found = new LinkedHashSet<>();
+    List<String> schemas = new ArrayList<>();
+    try (Connection c = JdbcConnections.open(d, config)) {
+      for (String schema : d.schemas(c, config)) {
+        schemas.add(schema);
+        for (ListedTable t : d.tables(c, config, schema)) {
+          found.add(t.table().name());
+        }
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    for (String name : configured) {
+      if (found.contains(name)) {
+        continue;
+      }
+      String hint = found.stream().filter(f -> f.equalsIgnoreCase(name)).findFirst()
+          .map(f -> " (did you mean '" + f + "'? names are case-sensitive)").orElse("");
+      problems.add(String.format(Locale.ROOT,
+          "'Comma-separated list of tables' (tables) names table '%s', which does not exist in database '%s'"
+              + " (schemas searched: %s)%s: correct the name, or use * for every table",
+          name, config.getString(DATABASE), schemas.isEmpty() ? "none" : String.join(", ", schemas), hint));
+    }
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException(problems);
     }
   }
 

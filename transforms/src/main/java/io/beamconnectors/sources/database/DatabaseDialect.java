@@ -3,37 +3,54 @@ package io.beamconnectors.sources.database;
 import io.beamconnectors.sources.ConnectorConfiguration;
 import java.io.Serializable;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
 
 /**
- * What differs between databases: how to connect, how to enumerate schemas, tables and primary
- * keys, and how to quote a table for {@code SELECT *}. Everything else (streaming, ids, fields,
- * change tokens, retries, issues) is shared by {@link DatabaseListing}.
+ * What differs between databases: how to connect (URL, properties, session settings, timeouts),
+ * how to enumerate schemas, tables and primary keys, how to select a table's own rows, and how to
+ * turn each column type into an exact, machine-independent {@link ColumnValue}. Everything else
+ * (streaming, ids, fields, retries, issues) is shared by {@link DatabaseListing}.
  */
 public interface DatabaseDialect extends Serializable {
 
-  /** JDBC URL without credentials. */
+  /** JDBC URL without credentials; every configured part validated and encoded (no parameter injection). */
   String jdbcUrl(ConnectorConfiguration config);
 
-  /** Driver properties: user, password, TLS. May write files (a CA) under a temporary directory. */
+  /** Driver properties: user, password, TLS, timeouts. Writes no files. */
   Properties connectionProperties(ConnectorConfiguration config);
+
+  /**
+   * Pins the session settings that the text of values depends on (time zone, date and interval
+   * styles...) and the statement and lock timeouts. Called on every new connection.
+   */
+  default void prepareSession(Connection connection) throws SQLException {}
 
   /** The schemas to read, or a single "" for dialects without a schema level. */
   List<String> schemas(Connection connection, ConnectorConfiguration config) throws SQLException;
 
-  /** Every table (and view) of a schema, as the catalog lists them. */
-  List<String> tables(Connection connection, ConnectorConfiguration config, String schema) throws SQLException;
+  /** Every table (and view) of a schema, as the catalog lists them, with an empty primary key. */
+  List<ListedTable> tables(Connection connection, ConnectorConfiguration config, String schema) throws SQLException;
 
-  /** Primary-key columns in key order; empty when the table has none. */
+  /**
+   * Primary-key columns in key order; empty when the table has none. Throws when the table does
+   * not exist (any more).
+   */
   List<String> primaryKey(Connection connection, TableRef table) throws SQLException;
 
-  /** {@code SELECT * FROM <quoted table>}. */
-  String selectAll(TableRef table);
+  /** The query for the table's own rows (not those of tables inheriting from it). */
+  String selectAll(ListedTable table);
 
   /** Prepares a connection for streaming a large result (cursor-based fetching). */
   default void prepareForStreaming(Connection connection) throws SQLException {}
+
+  /**
+   * The exact value of column {@code column} (1-based) of the current row, whose type name is
+   * {@code typeName} (the driver's {@code getColumnTypeName}).
+   */
+  ColumnValue value(ResultSet row, int column, String typeName) throws SQLException;
 
   /** Whether a failure is worth another attempt (network, server restarts), as opposed to a bad query or denied access. */
   boolean isTransient(SQLException e);

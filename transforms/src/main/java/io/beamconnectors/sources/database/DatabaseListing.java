@@ -1,48 +1,54 @@
 package io.beamconnectors.sources.database;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamconnectors.sources.ConnectorConfiguration;
 import io.beamconnectors.sources.ListingIssue;
+import io.beamconnectors.sources.ListingIssueCoder;
 import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.Secrets;
 import io.beamconnectors.sources.SourceListing;
 import io.beamconnectors.sources.SourceRecord;
+import io.beamconnectors.sources.database.SqlRetries.NotRetriedException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.transforms.Flatten;
 
 /**
  * Lists a database: enumerates the tables (every schema except the system ones, or the configured
- * table names), spreads them over workers, and streams each table with a server-side cursor of
- * {@code fetch_size} rows, never a whole table in memory. A table without a primary key is
- * reported as skipped; a table that fails is reported as failed (nothing under it is deleted);
- * a failure to enumerate the tables fails the whole source.
+ * table names) with their primary keys, spreads them over workers, and streams each table with a
+ * server-side cursor of {@code fetch_size} rows, never a whole table in memory.
+ *
+ * <p>Issues, each for the scope {@code <schema>/<table>}: a table without a primary key is
+ * SKIPPED; a table that cannot be read, disappears, or loses its primary key between listing and
+ * reading is FAILED, as is one whose columns collide on a field name. A configured table that is
+ * missing at listing time (the configuration check found it before) is FAILED in every schema;
+ * a failure to enumerate the tables fails the whole source. Every issue keeps the documents of its
+ * scope.
  */
 public final class DatabaseListing extends SourceListing {
   private static final long serialVersionUID = 1L;
 
-  private static final TupleTag<TableRef> TABLES = new TupleTag<>("tables") {};
+  private static final TupleTag<ListedTable> TABLES = new TupleTag<>("tables") {};
 
   private final DatabaseDialect dialect;
   private final ConnectorConfiguration config;
@@ -62,47 +68,48 @@ public final class DatabaseListing extends SourceListing {
         .apply("Seed", Create.of(config.getString(DatabaseConnector.DATABASE)).withCoder(StringUtf8Coder.of()))
         .apply("ListTables", ParDo.of(new ListTablesFn(dialect, config))
             .withOutputTags(TABLES, TupleTagList.of(ISSUES)));
-    tables.get(TABLES).setCoder(TableRef.Coder.of());
-    tables.get(ISSUES).setCoder(io.beamconnectors.sources.ListingIssueCoder.of());
+    tables.get(TABLES).setCoder(ListedTable.Coder.of());
+    tables.get(ISSUES).setCoder(ListingIssueCoder.of());
 
     PCollectionTuple rows = tables.get(TABLES)
         .apply("SpreadTables", Reshuffle.viaRandomKey())
-        .apply("ReadTable", ParDo.of(new ReadTableFn(dialect, config))
-            .withOutputTags(RECORDS, TupleTagList.of(ISSUES)));
-    rows.get(ISSUES).setCoder(io.beamconnectors.sources.ListingIssueCoder.of());
+        .apply("ReadTable", readTables(dialect, config));
+    rows.get(ISSUES).setCoder(ListingIssueCoder.of());
 
     PCollection<ListingIssue> issues = PCollectionList.of(tables.get(ISSUES)).and(rows.get(ISSUES))
         .apply("AllIssues", Flatten.pCollections());
     return PCollectionTuple.of(RECORDS, rows.get(RECORDS)).and(ISSUES, issues);
   }
 
-  /** Retries an action with exponential backoff (2, 4, 8 s...) while failures are transient. */
-  static <T> T withRetries(DatabaseDialect dialect, int retries, SqlAction<T> action) throws SQLException {
-    int attempt = 0;
-    while (true) {
-      try {
-        return action.run();
-      } catch (SQLException e) {
-        if (e instanceof NotRetriedException || attempt >= retries || !dialect.isTransient(e)) {
-          throw e;
-        }
-        attempt++;
-        try {
-          Thread.sleep(1000L << attempt);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw e;
+  /** The second step on its own: reads listed tables into {@link #RECORDS} and {@link #ISSUES}. */
+  public static ParDo.MultiOutput<ListedTable, SourceRecord> readTables(DatabaseDialect dialect,
+      ConnectorConfiguration config) {
+    return ParDo.of(new ReadTableFn(dialect, config)).withOutputTags(RECORDS, TupleTagList.of(ISSUES));
+  }
+
+  /** Whether {@code tables} selects every table ({@code *} or empty). */
+  static boolean allTables(List<String> configured) {
+    return configured.isEmpty() || configured.contains("*");
+  }
+
+  /** The tables of every schema that {@code tables} selects, primary keys not yet looked up. */
+  static List<ListedTable> catalogTables(DatabaseDialect dialect, ConnectorConfiguration config, Connection c,
+      List<String> schemasOut) throws SQLException {
+    List<String> configured = config.getList(DatabaseConnector.TABLES);
+    boolean all = allTables(configured);
+    List<ListedTable> refs = new ArrayList<>();
+    for (String schema : dialect.schemas(c, config)) {
+      schemasOut.add(schema);
+      for (ListedTable t : dialect.tables(c, config, schema)) {
+        if (all || configured.contains(t.table().name())) {
+          refs.add(t);
         }
       }
     }
+    return refs;
   }
 
-  @FunctionalInterface
-  interface SqlAction<T> {
-    T run() throws SQLException;
-  }
-
-  static final class ListTablesFn extends DoFn<String, TableRef> {
+  static final class ListTablesFn extends DoFn<String, ListedTable> {
     private static final long serialVersionUID = 1L;
     private final DatabaseDialect dialect;
     private final ConnectorConfiguration config;
@@ -115,33 +122,36 @@ public final class DatabaseListing extends SourceListing {
     @ProcessElement
     public void process(MultiOutputReceiver out) {
       List<String> configured = config.getList(DatabaseConnector.TABLES);
-      boolean all = configured.isEmpty() || configured.contains("*");
-      int retries = config.getInt(DatabaseConnector.RETRY_COUNT);
+      List<String> schemas = new ArrayList<>();
       try {
-        List<TableRef> found = withRetries(dialect, retries, () -> {
+        List<ListedTable> found = SqlRetries.of(dialect, config.getInt(DatabaseConnector.RETRY_COUNT)).run(() -> {
+          schemas.clear();
           try (Connection c = JdbcConnections.open(dialect, config)) {
-            List<TableRef> refs = new ArrayList<>();
-            for (String schema : dialect.schemas(c, config)) {
-              for (String table : dialect.tables(c, config, schema)) {
-                if (all || configured.contains(table)) {
-                  refs.add(new TableRef(schema, table));
-                }
-              }
+            List<ListedTable> tables = new ArrayList<>();
+            for (ListedTable t : catalogTables(dialect, config, c, schemas)) {
+              tables.add(t.withPrimaryKey(dialect.primaryKey(c, t.table())));
             }
-            return refs;
+            return tables;
           }
         });
-        Set<String> seen = new HashSet<>();
-        for (TableRef t : found) {
-          seen.add(t.name());
+        Set<String> seen = new LinkedHashSet<>();
+        for (ListedTable t : found) {
+          seen.add(t.table().name());
           out.get(TABLES).output(t);
         }
-        if (!all) {
+        if (!allTables(configured)) {
           for (String name : configured) {
             if (!seen.contains(name)) {
-              out.get(ISSUES).output(ListingIssue.skipped(Scope.wholeSource(),
-                  "table '" + name + "' named in 'tables' was not found in database '"
-                      + config.getString(DatabaseConnector.DATABASE) + "': check its spelling and case"));
+              // Passed the configuration check, gone now: renamed or dropped mid-migration. Its
+              // documents are kept in whichever schema they were.
+              String message = "table '" + name + "' named in 'tables' no longer exists in database '"
+                  + config.getString(DatabaseConnector.DATABASE) + "': its documents are kept";
+              if (schemas.isEmpty()) {
+                out.get(ISSUES).output(ListingIssue.failed(Scope.wholeSource(), message));
+              }
+              for (String schema : schemas) {
+                out.get(ISSUES).output(ListingIssue.failed(Scope.of(schema, name), message));
+              }
             }
           }
         }
@@ -153,7 +163,7 @@ public final class DatabaseListing extends SourceListing {
     }
   }
 
-  static final class ReadTableFn extends DoFn<TableRef, SourceRecord> {
+  static final class ReadTableFn extends DoFn<ListedTable, SourceRecord> {
     private static final long serialVersionUID = 1L;
     private final DatabaseDialect dialect;
     private final ConnectorConfiguration config;
@@ -186,90 +196,107 @@ public final class DatabaseListing extends SourceListing {
     }
 
     @ProcessElement
-    public void process(@Element TableRef table, MultiOutputReceiver out) {
-      int retries = config.getInt(DatabaseConnector.RETRY_COUNT);
-      String database = config.getString(DatabaseConnector.DATABASE);
+    public void process(@Element ListedTable table, MultiOutputReceiver out) {
+      Scope scope = table.table().scope();
+      if (table.primaryKey().isEmpty()) {
+        out.get(ISSUES).output(ListingIssue.skipped(scope,
+            "table " + table + " has no primary key, so its rows have no stable id and are not synced"
+                + " (its documents are kept): add a primary key to sync it"));
+        return;
+      }
       long[] emitted = {0};
       try {
-        List<String> pk = withRetries(dialect, retries, () -> {
+        // Retried only until the first row is out: a retry after that would list rows twice.
+        SqlRetries.of(dialect, config.getInt(DatabaseConnector.RETRY_COUNT)).run(() -> {
           try {
-            return dialect.primaryKey(connection(), table);
-          } catch (SQLException e) {
-            dropConnection();
-            throw e;
-          }
-        });
-        if (pk.isEmpty()) {
-          out.get(ISSUES).output(ListingIssue.skipped(table.scope(),
-              "table " + table + " has no primary key, so its rows have no stable id and are not synced:"
-                  + " add a primary key to sync it"));
-          return;
-        }
-        // Retry only until the first row is out: a retry after that would list rows twice.
-        withRetries(dialect, retries, () -> {
-          try {
-            stream(table, pk, database, out, emitted);
+            stream(table, out, emitted);
             return null;
           } catch (SQLException e) {
             dropConnection();
-            if (emitted[0] > 0) {
+            if (emitted[0] > 0 && !(e instanceof NotRetriedException)) {
               throw new NotRetriedException(e);
             }
             throw e;
           }
         });
         tablesRead.inc();
-      } catch (NotRetriedException e) {
-        out.get(ISSUES).output(ListingIssue.failed(table.scope(),
-            "reading table " + table + " failed after " + emitted[0] + " rows: "
-                + Secrets.describe(e.getCause(), Secrets.of(config))));
       } catch (SQLException | RuntimeException e) {
-        out.get(ISSUES).output(ListingIssue.failed(table.scope(),
-            "reading table " + table + " failed: " + Secrets.describe(e, Secrets.of(config))));
+        String after = emitted[0] > 0 ? " after " + emitted[0] + " rows" : "";
+        String why;
+        if (e instanceof NotRetriedException && e.getCause() == null) {
+          why = Secrets.redact(e.getMessage(), Secrets.of(config)); // our own message: the table changed
+        } else {
+          Throwable cause = e instanceof NotRetriedException ? e.getCause() : e;
+          why = Secrets.describe(cause, Secrets.of(config));
+        }
+        out.get(ISSUES).output(ListingIssue.failed(scope,
+            "reading table " + table + " failed" + after + " (its documents are kept): " + why));
       }
     }
 
-    private void stream(TableRef table, List<String> pk, String database, MultiOutputReceiver out, long[] emitted)
-        throws SQLException {
+    private void stream(ListedTable table, MultiOutputReceiver out, long[] emitted) throws SQLException {
       Connection c = connection();
-      try (Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-        s.setFetchSize(Math.max(1, config.getInt(DatabaseConnector.FETCH_SIZE)));
-        try (ResultSet rs = s.executeQuery(dialect.selectAll(table))) {
-          ResultSetMetaData md = rs.getMetaData();
-          int n = md.getColumnCount();
-          String[] names = new String[n];
-          int[] keyIndex = new int[pk.size()];
-          for (int i = 0; i < n; i++) {
-            names[i] = RowDocuments.fieldName(table, md.getColumnLabel(i + 1));
-            int k = pk.indexOf(md.getColumnLabel(i + 1));
-            if (k >= 0) {
-              keyIndex[k] = i + 1;
-            }
-          }
-          while (rs.next()) {
-            ObjectNode doc = RowDocuments.newDocument();
-            List<Object> keys = new ArrayList<>(pk.size());
-            for (int k : keyIndex) {
-              keys.add(rs.getObject(k));
-            }
+      String database = config.getString(DatabaseConnector.DATABASE);
+      TableRef ref = table.table();
+      try {
+        // In the reading transaction: a table dropped or stripped of its key since it was listed
+        // must fail, not look empty.
+        List<String> pk = dialect.primaryKey(c, ref);
+        if (pk.isEmpty()) {
+          throw new NotRetriedException("table " + table + " lost its primary key " + table.primaryKey()
+              + " after it was listed (or was dropped)");
+        }
+        try (Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+          s.setFetchSize(Math.max(1, config.getInt(DatabaseConnector.FETCH_SIZE)));
+          try (ResultSet rs = s.executeQuery(dialect.selectAll(table))) {
+            ResultSetMetaData md = rs.getMetaData();
+            int n = md.getColumnCount();
+            List<String> columns = new ArrayList<>(n);
+            String[] types = new String[n];
             for (int i = 0; i < n; i++) {
-              RowDocuments.put(doc, names[i], rs.getObject(i + 1));
+              columns.add(md.getColumnName(i + 1));
+              types[i] = md.getColumnTypeName(i + 1);
             }
-            doc.put("Database", database);
-            doc.put("Table", table.name());
-            if (!table.schema().isEmpty()) {
-              doc.put("schema", table.schema());
+            Optional<String> twins = RowDocuments.caseTwins(ref, columns);
+            if (twins.isPresent()) {
+              throw new NotRetriedException(twins.get());
             }
-            String fields = doc.toString();
-            String id = RowDocuments.id(database, table, keys);
-            out.get(RECORDS).output(SourceRecord.of(id, RowDocuments.token(fields), table.scope(), fields));
-            emitted[0]++;
-            rowsRead.inc();
+            List<String> fieldNames = new ArrayList<>(n);
+            for (String col : columns) {
+              fieldNames.add(RowDocuments.fieldName(ref, col));
+            }
+            int[] keyIndex = new int[pk.size()];
+            for (int k = 0; k < pk.size(); k++) {
+              keyIndex[k] = columns.indexOf(pk.get(k));
+              if (keyIndex[k] < 0) {
+                throw new NotRetriedException("primary-key column " + pk.get(k) + " of table " + table
+                    + " is not in its rows");
+              }
+            }
+            while (rs.next()) {
+              List<ColumnValue> values = new ArrayList<>(n);
+              for (int i = 0; i < n; i++) {
+                values.add(dialect.value(rs, i + 1, types[i]));
+              }
+              List<String> keys = new ArrayList<>(keyIndex.length);
+              for (int k : keyIndex) {
+                keys.add(values.get(k).keyText());
+              }
+              String fields = RowDocuments.fields(database, ref, fieldNames, values);
+              // Rows: the token is empty, the engine fingerprints the fields (the row's exact values).
+              out.get(RECORDS).output(SourceRecord.of(RowIds.id(database, ref, keys), "", ref.scope(), fields));
+              emitted[0]++;
+              rowsRead.inc();
+            }
           }
         }
       } finally {
-        if (!c.getAutoCommit()) {
-          c.rollback();
+        try {
+          if (!c.isClosed() && !c.getAutoCommit()) {
+            c.rollback();
+          }
+        } catch (SQLException ignored) {
+          // A broken connection: the failure that broke it is the one to report.
         }
       }
     }
@@ -277,15 +304,6 @@ public final class DatabaseListing extends SourceListing {
     @Teardown
     public void teardown() {
       dropConnection();
-    }
-  }
-
-  /** Wraps a failure that must not be retried because rows were already emitted. */
-  static final class NotRetriedException extends SQLException {
-    private static final long serialVersionUID = 1L;
-
-    NotRetriedException(SQLException cause) {
-      super(cause.getMessage(), cause.getSQLState(), cause);
     }
   }
 }

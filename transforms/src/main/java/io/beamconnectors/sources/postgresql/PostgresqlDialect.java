@@ -1,34 +1,77 @@
 package io.beamconnectors.sources.postgresql;
 
+import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.ConnectorConfiguration;
+import io.beamconnectors.sources.database.ColumnValue;
 import io.beamconnectors.sources.database.DatabaseConnector;
 import io.beamconnectors.sources.database.DatabaseDialect;
+import io.beamconnectors.sources.database.ListedTable;
 import io.beamconnectors.sources.database.TableRef;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Pattern;
 
-/** PostgreSQL SQL and connection details. */
+/**
+ * PostgreSQL SQL and connection details: a URL whose host and database are validated and encoded,
+ * TLS that trusts exactly the configured CA (in memory, {@link PemCaSslSocketFactory}), connect,
+ * socket, statement and lock timeouts, a session pinned so values print the same on every machine,
+ * {@code ONLY} so an inheritance parent does not read its children's rows, and exact values
+ * ({@link PostgresqlValues}).
+ */
 final class PostgresqlDialect implements DatabaseDialect {
   private static final long serialVersionUID = 1L;
 
+  /** A host name (letters, digits, '-', '_', '.') or an IPv4 address. */
+  static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?");
+  /** An IPv6 address, bracketed or not, with an optional zone. */
+  static final Pattern IPV6 = Pattern.compile("\\[?([0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)(%[A-Za-z0-9_.-]+)?]?");
+
+  static final int CONNECT_TIMEOUT_SECONDS = 30;
+  /** How long one read from the server may take (a fetch of fetch_size rows) before the connection is dropped. */
+  static final int SOCKET_TIMEOUT_SECONDS = 900;
+  /** How long one statement may run (each cursor fetch is one). */
+  static final String STATEMENT_TIMEOUT = "10min";
+  /** How long a read may wait for a lock (e.g. behind a migration's ALTER TABLE) before the table fails. */
+  static final String LOCK_TIMEOUT = "30s";
+
+  /** The URL host part, or a {@link ConfigurationException} naming the field. */
+  static String urlHost(String host) {
+    String h = host == null ? "" : host.trim();
+    if (HOST_NAME.matcher(h).matches()) {
+      return h;
+    }
+    java.util.regex.Matcher m = IPV6.matcher(h);
+    if (!h.isEmpty() && m.matches()) {
+      return "[" + m.group(1) + (m.group(2) == null ? "" : m.group(2)) + "]";
+    }
+    throw new ConfigurationException("'Host' (host) must be a host name or an IP address, without port,"
+        + " path or parameters: got '" + host + "'");
+  }
+
+  /** The URL database part: any name PostgreSQL allows, percent-encoded so it cannot add URL parameters. */
+  static String urlDatabase(String database) {
+    if (database == null || database.isBlank()) {
+      throw new ConfigurationException("'Database' (database) cannot be empty: set the database name");
+    }
+    if (database.getBytes(StandardCharsets.UTF_8).length > 63 || database.chars().anyMatch(Character::isISOControl)) {
+      throw new ConfigurationException("'Database' (database) must be a PostgreSQL database name"
+          + " (at most 63 bytes, no control characters): got '" + database + "'");
+    }
+    return URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
   @Override
   public String jdbcUrl(ConnectorConfiguration config) {
-    return "jdbc:postgresql://" + config.getString(DatabaseConnector.HOST) + ":"
-        + config.getLong(DatabaseConnector.PORT) + "/" + config.getString(DatabaseConnector.DATABASE);
+    return "jdbc:postgresql://" + urlHost(config.getString(DatabaseConnector.HOST)) + ":"
+        + config.getLong(DatabaseConnector.PORT) + "/" + urlDatabase(config.getString(DatabaseConnector.DATABASE));
   }
 
   @Override
@@ -40,40 +83,46 @@ final class PostgresqlDialect implements DatabaseDialect {
       p.setProperty("password", password);
     }
     p.setProperty("ApplicationName", "beam-connectors");
-    p.setProperty("connectTimeout", "30");
+    p.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+    p.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+    p.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
     p.setProperty("tcpKeepAlive", "true");
+    // Text transfer only: values are read from PostgreSQL's own text (see PostgresqlValues).
+    p.setProperty("binaryTransfer", "false");
     if (config.getBoolean(PostgresqlConnector.SSL_ENABLED)) {
-      p.setProperty("ssl", "true");
       String ca = config.getString(PostgresqlConnector.SSL_CA);
-      if (ca != null && !ca.isBlank()) {
-        p.setProperty("sslmode", "verify-full");
-        p.setProperty("sslrootcert", writeCa(ca).toString());
-      } else {
-        p.setProperty("sslmode", "require");
+      if (ca == null || ca.isBlank()) {
+        // Never fall back to TLS without verification.
+        throw new ConfigurationException("'SSL certificate' (ssl_ca) cannot be empty when 'Enable SSL verification'"
+            + " (ssl_enabled) is on: paste the PEM text of the CA");
       }
+      p.setProperty("ssl", "true");
+      p.setProperty("sslmode", "verify-full");
+      p.setProperty("sslfactory", PemCaSslSocketFactory.class.getName());
+      p.setProperty(PemCaSslSocketFactory.CA_PROPERTY, ca);
     } else {
       p.setProperty("sslmode", "disable");
     }
     return p;
   }
 
-  /** Writes the CA (PEM text, re-wrapped if pasted on one line) to a private temporary file named by its hash. */
-  private static Path writeCa(String ca) {
-    String pem = PemText.normalize(ca);
-    try {
-      byte[] bytes = pem.getBytes(StandardCharsets.US_ASCII);
-      String name = "beam-connectors-pg-ca-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 8) + ".pem";
-      Path file = Path.of(System.getProperty("java.io.tmpdir"), name);
-      if (!Files.exists(file)) {
-        Path tmp = Files.createTempFile("pg-ca", ".pem", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.write(tmp, bytes);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  /** The settings the text of values depends on, and the timeouts. */
+  static final List<String> SESSION_SETTINGS = List.of(
+      "SET TIME ZONE 'UTC'",
+      "SET DateStyle = 'ISO, YMD'",
+      "SET IntervalStyle = 'iso_8601'",
+      "SET bytea_output = 'hex'",
+      "SET extra_float_digits = 3",
+      "SET lc_monetary = 'C'",
+      "SET statement_timeout = '" + STATEMENT_TIMEOUT + "'",
+      "SET lock_timeout = '" + LOCK_TIMEOUT + "'");
+
+  @Override
+  public void prepareSession(Connection connection) throws SQLException {
+    try (Statement s = connection.createStatement()) {
+      for (String setting : SESSION_SETTINGS) {
+        s.execute(setting);
       }
-      return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the ssl_ca certificate to a temporary file", e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -96,10 +145,10 @@ final class PostgresqlDialect implements DatabaseDialect {
   }
 
   @Override
-  public List<String> tables(Connection c, ConnectorConfiguration config, String schema) throws SQLException {
-    List<String> out = new ArrayList<>();
+  public List<ListedTable> tables(Connection c, ConnectorConfiguration config, String schema) throws SQLException {
+    List<ListedTable> out = new ArrayList<>();
     try (PreparedStatement s = c.prepareStatement(
-        "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+        "SELECT c.relname, c.relkind FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
             + " WHERE n.nspname = ? AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND NOT c.relispartition"
             + " ORDER BY c.relname")) {
       // Tables, partitioned tables (their partitions are read through the parent), views,
@@ -107,7 +156,7 @@ final class PostgresqlDialect implements DatabaseDialect {
       s.setString(1, schema);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          out.add(rs.getString(1));
+          out.add(new ListedTable(new TableRef(schema, rs.getString(1)), rs.getString(2), List.of()));
         }
       }
     }
@@ -117,10 +166,15 @@ final class PostgresqlDialect implements DatabaseDialect {
   @Override
   public List<String> primaryKey(Connection c, TableRef table) throws SQLException {
     List<String> out = new ArrayList<>();
+    // By name through the catalog (no regclass cast): needs no privilege on the schema, so a table
+    // the user cannot read is still listed, and then fails when it is read. A table that does not
+    // exist has no key (the reader reports it as failed).
     try (PreparedStatement s = c.prepareStatement(
-        "SELECT a.attname FROM pg_index i"
-            + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
-            + " WHERE i.indrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass AND i.indisprimary"
+        "SELECT a.attname FROM pg_catalog.pg_index i"
+            + " JOIN pg_catalog.pg_class t ON t.oid = i.indrelid"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+            + " JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
+            + " WHERE n.nspname = ? AND t.relname = ? AND i.indisprimary"
             + " ORDER BY array_position(i.indkey, a.attnum)")) {
       s.setString(1, table.schema());
       s.setString(2, table.name());
@@ -134,8 +188,16 @@ final class PostgresqlDialect implements DatabaseDialect {
   }
 
   @Override
-  public String selectAll(TableRef table) {
-    return "SELECT * FROM " + quote(table.schema()) + "." + quote(table.name());
+  public String selectAll(ListedTable table) {
+    // ONLY: a table's own rows; the tables inheriting from it are listed and read on their own.
+    // A partitioned table ('p') holds no rows itself: it is read whole (its partitions are not listed).
+    String only = table.kind().equals("r") || table.kind().equals("f") ? "ONLY " : "";
+    return "SELECT * FROM " + only + quote(table.table().schema()) + "." + quote(table.table().name());
+  }
+
+  @Override
+  public ColumnValue value(ResultSet row, int column, String typeName) throws SQLException {
+    return PostgresqlValues.fromText(row.getString(column), typeName);
   }
 
   private static String quote(String identifier) {
