@@ -109,7 +109,7 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
       if (ref != null && settings.mode() != ContentSettings.Mode.NONE) {
         addContent(doc, ref);
       }
-      out.output(doc.toString());
+      out.output(IndexOperations.toJson(doc));
     }
 
     private void addContent(ObjectNode doc, ContentRef ref) {

@@ -9,7 +9,15 @@ import java.io.UncheckedIOException;
 
 /** Builds the JSON bulk inputs: the document for an index operation, the marker for a delete. */
 public final class IndexOperations {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Numbers pass through exactly as the source wrote them: 12.50 stays 12.50 and a 39-digit
+   * numeric keeps every digit (a plain mapper would make them doubles).
+   */
+  private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+      .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
+      .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(com.fasterxml.jackson.core.StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+      .build();
 
   private IndexOperations() {}
 
@@ -33,13 +41,22 @@ public final class IndexOperations {
     return doc;
   }
 
+  /** The document as bulk input, numbers exact. */
+  public static String toJson(ObjectNode document) {
+    try {
+      return JSON.writeValueAsString(document);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Marks a document so the next sync fetches its content again (a transient content failure). */
   public static void markForRetry(ObjectNode document) {
     document.put(IndexFields.TOKEN, StoredToken.RETRY);
   }
 
   public static String indexJson(SourceRecord record, String seenAt) {
-    return document(record, seenAt).toString();
+    return toJson(document(record, seenAt));
   }
 
   /**

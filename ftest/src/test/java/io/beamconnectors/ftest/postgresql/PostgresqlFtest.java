@@ -409,10 +409,6 @@ class PostgresqlFtest {
 
   @Test
   @Order(10)
-  @org.junit.jupiter.api.Disabled("The source's fields are exact (PostgresqlServerTest asserts \"public_kinds_n\":0.00 and"
-      + " 39-digit numerics), but the engine re-parses them with a plain ObjectMapper (sync/IndexOperations.document):"
-      + " 12.50 is stored as 12.5 and 123456789012345678901234567890.000000001 as 1.2345678901234568E29."
-      + " Reported to the lead; enable when the engine keeps BigDecimal numbers exact.")
   void exactNumbersReachTheIndex() throws Exception {
     String one = rawSource(awkwardId("public", "kinds", "1"));
     assertTrue(one.contains("\"public_kinds_n\":12.50,"), one);
