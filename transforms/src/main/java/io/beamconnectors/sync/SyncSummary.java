@@ -77,8 +77,21 @@ public final class SyncSummary {
     return counters;
   }
 
-  /** "KIND scope: message" lines, one per issue (empty unless {@link #withIssues} was given them). */
+  /**
+   * "KIND scope" entries, one per scope with an issue, sorted (for scripts and assertions; the
+   * messages are in {@link #issueDetails()}).
+   */
   public List<String> issues() {
+    java.util.TreeSet<String> scopes = new java.util.TreeSet<>();
+    for (String line : issues) {
+      int colon = line.indexOf(": ");
+      scopes.add(colon < 0 ? line : line.substring(0, colon));
+    }
+    return List.copyOf(scopes);
+  }
+
+  /** "KIND scope: message" lines, one per issue (empty unless {@link #withIssues} was given them). */
+  public List<String> issueDetails() {
     return issues;
   }
 

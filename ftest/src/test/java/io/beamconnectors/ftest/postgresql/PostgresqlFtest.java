@@ -408,7 +408,7 @@ class PostgresqlFtest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void exactNumbersReachTheIndex() throws Exception {
     String one = rawSource(awkwardId("public", "kinds", "1"));
     assertTrue(one.contains("\"public_kinds_n\":12.50,"), one);
