@@ -41,6 +41,16 @@ public interface SourceConnector extends Serializable {
    */
   default void checkConfiguredParts(ConnectorConfiguration config) throws Exception {}
 
+  /**
+   * Whether an item keeps its id when it moves to another part of the source (an SMB file id
+   * survives a move between folders; an object key or a table's primary key does not). For such
+   * sources an item that vanished from one part may have moved into a part that failed to list, so
+   * while any part failed nothing is deleted at all. Default false.
+   */
+  default boolean idsSurviveMoves() {
+    return false;
+  }
+
   /** The listing transform for this configuration. */
   SourceListing listing(ConnectorConfiguration config);
 

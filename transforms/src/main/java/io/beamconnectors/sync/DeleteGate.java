@@ -21,10 +21,12 @@ public final class DeleteGate implements Serializable {
 
   private final List<Scope> blocked;
   private final Set<String> listedScopes;
+  private final boolean idsSurviveMoves;
 
-  private DeleteGate(List<Scope> blocked, Set<String> listedScopes) {
+  private DeleteGate(List<Scope> blocked, Set<String> listedScopes, boolean idsSurviveMoves) {
     this.blocked = List.copyOf(blocked);
     this.listedScopes = listedScopes;
+    this.idsSurviveMoves = idsSurviveMoves;
   }
 
   /**
@@ -32,18 +34,30 @@ public final class DeleteGate implements Serializable {
    * @param listedScopes the scopes of the records listed in this sync
    */
   public static DeleteGate from(Iterable<ListingIssue> issues, Collection<String> listedScopes) {
+    return from(issues, listedScopes, false);
+  }
+
+  /**
+   * @param idsSurviveMoves the source's ids follow an item that moves (see
+   *     {@code SourceConnector#idsSurviveMoves}): then any issue holds back every delete, since a
+   *     vanished item may have moved into the part that failed
+   */
+  public static DeleteGate from(Iterable<ListingIssue> issues, Collection<String> listedScopes, boolean idsSurviveMoves) {
     List<Scope> blocked = new ArrayList<>();
     for (ListingIssue i : issues) {
       if (i.blocksDeletes()) {
         blocked.add(Scope.parse(i.scope()));
       }
     }
-    return new DeleteGate(blocked, blocked.isEmpty() ? Set.of() : new HashSet<>(listedScopes));
+    return new DeleteGate(blocked, blocked.isEmpty() ? Set.of() : new HashSet<>(listedScopes), idsSurviveMoves);
   }
 
   public boolean allows(String documentScope) {
     if (blocked.isEmpty()) {
       return true;
+    }
+    if (idsSurviveMoves) {
+      return false;
     }
     for (Scope s : blocked) {
       if (s.covers(documentScope)) {

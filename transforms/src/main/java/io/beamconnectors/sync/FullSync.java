@@ -131,7 +131,8 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
     PCollection<KV<String, IndexedState>> state =
         input.apply("ReadIndexState", ReadIndexState.of(spec.elasticsearch()).withSlices(spec.stateSlices()));
 
-    PCollectionTuple decided = records.apply("Reconcile", Reconcile.against(state, listingIssues).withStrategy(spec.joinStrategy()));
+    PCollectionTuple decided = records.apply("Reconcile", Reconcile.against(state, listingIssues).withStrategy(spec.joinStrategy())
+        .withIdsSurvivingMoves(spec.connector().idsSurviveMoves()));
     PCollection<ListingIssue> issues = PCollectionList.of(listingIssues).and(decided.get(Reconcile.DUPLICATES))
         .apply("Issues", Flatten.pCollections())
         .setCoder(io.beamconnectors.sources.ListingIssueCoder.of());

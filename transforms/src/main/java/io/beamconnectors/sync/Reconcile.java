@@ -68,22 +68,30 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   private final PCollection<KV<String, IndexedState>> indexState;
   private final PCollection<ListingIssue> issues;
   private final JoinStrategy strategy;
+  private final boolean idsSurviveMoves;
 
-  private Reconcile(PCollection<KV<String, IndexedState>> indexState, PCollection<ListingIssue> issues, JoinStrategy strategy) {
+  private Reconcile(PCollection<KV<String, IndexedState>> indexState, PCollection<ListingIssue> issues, JoinStrategy strategy,
+      boolean idsSurviveMoves) {
     this.indexState = indexState;
     this.issues = issues;
     this.strategy = strategy;
+    this.idsSurviveMoves = idsSurviveMoves;
   }
 
   public static Reconcile against(PCollection<KV<String, IndexedState>> indexState, PCollection<ListingIssue> issues) {
-    return new Reconcile(indexState, issues, JoinStrategy.AUTO);
+    return new Reconcile(indexState, issues, JoinStrategy.AUTO, false);
   }
 
   public Reconcile withStrategy(JoinStrategy v) {
     if (v == null) {
       throw new IllegalArgumentException("join strategy must not be null");
     }
-    return new Reconcile(indexState, issues, v);
+    return new Reconcile(indexState, issues, v, idsSurviveMoves);
+  }
+
+  /** The source's ids follow moved items: any issue then holds back every delete (see {@link DeleteGate}). */
+  public Reconcile withIdsSurvivingMoves(boolean v) {
+    return new Reconcile(indexState, issues, strategy, v);
   }
 
   @Override
@@ -109,7 +117,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
         .setCoder(ListCoder.of(StringUtf8Coder.of()))
         .apply("ListedScopesView", View.asSingleton());
     PCollection<String> deletes = candidates
-        .apply("GateDeletes", ParDo.of(new GateDeletesFn(allIssues, listedScopes)).withSideInputs(allIssues, listedScopes))
+        .apply("GateDeletes", ParDo.of(new GateDeletesFn(allIssues, listedScopes, idsSurviveMoves)).withSideInputs(allIssues, listedScopes))
         .setCoder(StringUtf8Coder.of());
     return PCollectionTuple.of(UPSERTS, upserts).and(DELETES, deletes).and(DUPLICATES, duplicates);
   }
@@ -299,13 +307,16 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     private static final long serialVersionUID = 1L;
     private final PCollectionView<List<ListingIssue>> issuesView;
     private final PCollectionView<List<String>> scopesView;
+    private final boolean idsSurviveMoves;
     private final Counter deleted = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.DELETED);
     private final Counter blocked = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.DELETES_BLOCKED);
     private transient PerWindow<DeleteGate> gate;
 
-    GateDeletesFn(PCollectionView<List<ListingIssue>> issuesView, PCollectionView<List<String>> scopesView) {
+    GateDeletesFn(PCollectionView<List<ListingIssue>> issuesView, PCollectionView<List<String>> scopesView,
+        boolean idsSurviveMoves) {
       this.issuesView = issuesView;
       this.scopesView = scopesView;
+      this.idsSurviveMoves = idsSurviveMoves;
     }
 
     @ProcessElement
@@ -313,7 +324,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
       if (gate == null) {
         gate = new PerWindow<>();
       }
-      if (gate.get(window, () -> DeleteGate.from(c.sideInput(issuesView), c.sideInput(scopesView)))
+      if (gate.get(window, () -> DeleteGate.from(c.sideInput(issuesView), c.sideInput(scopesView), idsSurviveMoves))
           .allows(c.element().getValue().scope())) {
         deleted.inc();
         c.output(c.element().getKey());

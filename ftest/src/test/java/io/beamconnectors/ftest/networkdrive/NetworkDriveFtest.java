@@ -328,19 +328,22 @@ class NetworkDriveFtest {
       assertTrue(summary.get(SyncCounters.LISTING_FAILURES) >= 1);
       assertTrue(summary.issues().stream().anyMatch(i -> i.startsWith("FAILED " + share + "/folder3")),
           summary.issues().toString());
-      assertEquals(1, summary.get(SyncCounters.DELETED), "only the file deleted elsewhere goes");
+      // SMB ids survive moves: file12 may have moved into the unreadable folder, so while it cannot
+      // be listed nothing at all is deleted; the next complete sync deletes file12.
+      assertEquals(0, summary.get(SyncCounters.DELETED), "nothing is deleted while a folder failed");
       assertTrue(summary.get(SyncCounters.DELETES_BLOCKED) > 0, "folder3's documents were protected, not just listed");
       Map<String, JsonNode> after = inspector.documents();
       for (String id : underLocked) {
         assertTrue(after.containsKey(id), "document " + id + " under the unreadable folder is kept");
       }
-      assertFalse(after.containsKey(deletedId), "the other delete went through");
-      assertEquals(before.size() - 1, after.size());
+      assertTrue(after.containsKey(deletedId), "the file deleted elsewhere waits for a complete sync");
+      assertEquals(before.size(), after.size());
     } finally {
       Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
     SyncSummary healed = sync();
     assertTrue(healed.clean(), healed.issues().toString());
+    assertEquals(1, healed.get(SyncCounters.DELETED), "file12 goes once every folder is listed");
     assertMirrorsSource(corpus);
   }
 

@@ -104,4 +104,10 @@ public final class NetworkDriveConnector implements SourceConnector {
   public ContentFetcher contentFetcher(ConnectorConfiguration config) {
     return new NetworkDriveFetcher(config);
   }
+
+  /** SMB file ids survive a move between folders: while any folder failed, nothing is deleted. */
+  @Override
+  public boolean idsSurviveMoves() {
+    return true;
+  }
 }
