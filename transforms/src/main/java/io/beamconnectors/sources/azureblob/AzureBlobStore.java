@@ -7,7 +7,6 @@ import com.azure.storage.blob.models.BlobContainerItem;
 import com.azure.storage.blob.models.BlobContainerListDetails;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobListDetails;
-import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobContainersOptions;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import io.beamconnectors.sources.ObjectLocation;
@@ -107,16 +106,13 @@ public final class AzureBlobStore implements ObjectStore<BlobItem> {
         }
       }
 
+      /**
+       * Container names are the account's own, so only "not found" means a wrong name; a 403 is
+       * the key's problem (thrown, it names no container).
+       */
       @Override
       public boolean readable(String name) {
-        try {
-          return client.service().getBlobContainerClient(name).exists();
-        } catch (BlobStorageException e) {
-          if (e.getStatusCode() == 403) {
-            return false;
-          }
-          throw e;
-        }
+        return client.service().getBlobContainerClient(name).exists();
       }
 
       @Override

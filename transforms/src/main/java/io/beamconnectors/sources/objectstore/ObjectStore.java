@@ -48,8 +48,9 @@ public interface ObjectStore<O> extends Serializable {
     ObjectPage<O> page(StoreUnit unit, String token) throws Exception;
 
     /**
-     * Whether a configured container exists and these credentials may list it; false for "not
-     * found" and "forbidden", an exception for anything else (the store is unreachable).
+     * Whether a configured container exists and these credentials may list it: false when the
+     * store says it does not exist (and, where bucket names are global so a typo names someone
+     * else's bucket, when it says "forbidden"); an exception for anything else.
      */
     boolean readable(String container) throws Exception;
 
