@@ -297,20 +297,26 @@ class GcsFtest {
     byte[] v1 = "same size, first  bytes".getBytes(StandardCharsets.UTF_8);
     byte[] v2 = "same size, second bytes".getBytes(StandardCharsets.UTF_8);
     upload(second, "same-size.txt", v1, null);
-    Blob first = storage.get(second, "same-size.txt");
-    upload(second, "same-size.txt", v2, null);
-    Blob overwritten = storage.get(second, "same-size.txt");
-    assertEquals(first.getSize(), overwritten.getSize());
-    assertNotEquals(first.getGeneration(), overwritten.getGeneration());
-    upload(second, "same-size.txt", v1, null);
     sync();
+    String before = sameSizeId();
     upload(second, "same-size.txt", v2, null);
     SyncSummary summary = sync();
+    String after = sameSizeId();
+    assertNotEquals(before, after, "a new generation is a new id");
     assertEquals(1, summary.get(SyncCounters.CREATED));
     assertEquals(1, summary.get(SyncCounters.DELETED));
     assertEquals(1, summary.get(SyncCounters.CONTENT_FETCHED));
+    assertEquals("same size, second bytes", inspector.documents().get(after).path("body").asText().trim());
     assertTrue(summary.clean(), summary.issues().toString());
     assertMirrorsSource();
+  }
+
+  /** The one document id of second/same-size.txt in the index. */
+  private String sameSizeId() throws Exception {
+    List<String> ids = inspector.documents().keySet().stream()
+        .filter(id -> id.startsWith(second + "/same-size.txt/")).toList();
+    assertEquals(1, ids.size(), ids.toString());
+    return ids.get(0);
   }
 
   /**

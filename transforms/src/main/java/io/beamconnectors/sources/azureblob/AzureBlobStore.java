@@ -30,9 +30,24 @@ public final class AzureBlobStore implements ObjectStore<BlobItem> {
   private static final long serialVersionUID = 1L;
 
   private final AzureBlobSettings settings;
+  /** Blobs per List Blobs page; 0 = the service's default (5000). */
+  private final int pageSize;
 
   AzureBlobStore(AzureBlobSettings settings) {
+    this(settings, 0);
+  }
+
+  private AzureBlobStore(AzureBlobSettings settings, int pageSize) {
     this.settings = settings;
+    this.pageSize = pageSize;
+  }
+
+  /** The same store asking for at most {@code blobs} per page (1-5000), e.g. to test paging. */
+  public AzureBlobStore withPageSize(int blobs) {
+    if (blobs < 1 || blobs > 5000) {
+      throw new IllegalArgumentException("an Azure List Blobs page holds 1 to 5000 blobs, not " + blobs);
+    }
+    return new AzureBlobStore(settings, blobs);
   }
 
   @Override
@@ -55,8 +70,9 @@ public final class AzureBlobStore implements ObjectStore<BlobItem> {
     return settings.describe(failure);
   }
 
-  private static ListBlobsOptions withMetadata() {
-    return new ListBlobsOptions().setDetails(new BlobListDetails().setRetrieveMetadata(true));
+  private ListBlobsOptions withMetadata() {
+    ListBlobsOptions options = new ListBlobsOptions().setDetails(new BlobListDetails().setRetrieveMetadata(true));
+    return pageSize > 0 ? options.setMaxResultsPerPage(pageSize) : options;
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.beamconnectors.sources.SourceListing;
 import io.beamconnectors.sources.SourceRecord;
 import io.beamconnectors.sources.SourceRecordCoder;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -136,7 +137,7 @@ public final class ObjectStoreListing<O> extends SourceListing {
 
     @ProcessElement
     public void process(MultiOutputReceiver out) {
-      java.util.List<StoreUnit> units;
+      List<StoreUnit> units;
       try {
         units = session.units();
       } catch (Exception e) {

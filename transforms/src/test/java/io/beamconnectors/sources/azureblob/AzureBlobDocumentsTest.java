@@ -119,4 +119,12 @@ class AzureBlobDocumentsTest {
     assertFalse(m.contains("secret-value"), m);
     assertEquals(4, e.problems().size(), m);
   }
+
+  @Test
+  void pageSizeIsChecked() {
+    AzureBlobStore store = new AzureBlobStore(AzureBlobSettings.from(config(Map.of())));
+    assertThrows(IllegalArgumentException.class, () -> store.withPageSize(0));
+    assertThrows(IllegalArgumentException.class, () -> store.withPageSize(5001));
+    assertEquals("azure_blob_storage", store.withPageSize(2).name());
+  }
 }
