@@ -14,6 +14,7 @@ import com.azure.storage.blob.models.BlobContainerItem;
 import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -355,9 +356,26 @@ class AzureBlobFtest {
     assertTrue(sameSecond, "two uploads within one second should have happened within 30 s");
   }
 
+  /** Lists every page of a unit into {@code names} and {@code prefixes}; returns the number of pages. */
+  private static int listAll(ObjectStore.Session<BlobItem> session, StoreUnit unit, List<String> names,
+      List<String> prefixes) throws Exception {
+    int pages = 0;
+    String token = null;
+    do {
+      ObjectPage<BlobItem> page = session.page(unit, token);
+      assertTrue(page.objects().size() + page.prefixes().size() <= 2, "at most two entries per page");
+      page.objects().forEach(b -> names.add(b.getName()));
+      prefixes.addAll(page.prefixes());
+      token = page.nextToken();
+      pages++;
+    } while (token != null);
+    return pages;
+  }
+
   /**
    * The engine follows Azure's continuation tokens: with two blobs per page, the top level of a
-   * container lists exactly what the SDK's own iteration over every page shows.
+   * container and each of its top-level directories list exactly what the SDK's own iteration over
+   * every page shows.
    */
   @Test
   @Order(4)
@@ -367,27 +385,26 @@ class AzureBlobFtest {
         .store()).withPageSize(2);
     List<String> expectedNames = new ArrayList<>();
     List<String> expectedPrefixes = new ArrayList<>();
-    for (BlobItem item : admin.getBlobContainerClient(ALPHA).listBlobsByHierarchy("/")) {
+    for (BlobItem item : admin.getBlobContainerClient(ALPHA).listBlobsByHierarchy("/", null, null)) {
       (Boolean.TRUE.equals(item.isPrefix()) ? expectedPrefixes : expectedNames).add(item.getName());
     }
-    assertTrue(expectedNames.size() + expectedPrefixes.size() > 4, "enough entries for several pages");
     List<String> names = new ArrayList<>();
     List<String> prefixes = new ArrayList<>();
     int pages = 0;
     try (ObjectStore.Session<BlobItem> session = store.connect()) {
-      String token = null;
-      do {
-        ObjectPage<BlobItem> page = session.page(StoreUnit.root(ALPHA, "{}"), token);
-        assertTrue(page.objects().size() + page.prefixes().size() <= 2, "at most two entries per page");
-        page.objects().forEach(b -> names.add(b.getName()));
-        prefixes.addAll(page.prefixes());
-        token = page.nextToken();
-        pages++;
-      } while (token != null);
+      pages += listAll(session, StoreUnit.root(ALPHA, "{}"), names, prefixes);
+      assertEquals(expectedNames, names);
+      assertEquals(expectedPrefixes, prefixes);
+      for (String prefix : expectedPrefixes) {
+        List<String> flat = new ArrayList<>();
+        admin.getBlobContainerClient(ALPHA).listBlobs(new ListBlobsOptions().setPrefix(prefix), null)
+            .forEach(b -> flat.add(b.getName()));
+        List<String> listed = new ArrayList<>();
+        pages += listAll(session, StoreUnit.root(ALPHA, "{}").child(prefix), listed, new ArrayList<>());
+        assertEquals(flat, listed, "blobs under " + prefix);
+      }
     }
-    assertEquals(expectedNames, names);
-    assertEquals(expectedPrefixes, prefixes);
-    assertTrue(pages >= 3, "pages: " + pages);
+    assertTrue(pages > 1 + expectedPrefixes.size(), "some unit needed a continuation token; pages: " + pages);
   }
 
   @Test
