@@ -2,6 +2,7 @@ package io.beamconnectors.ftest.azureblob;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,9 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.BlobContainerItem;
 import com.azure.storage.blob.models.BlobHttpHeaders;
+import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,16 +29,27 @@ import io.beamconnectors.ftest.support.SyncAssertions;
 import io.beamconnectors.ftest.support.SyncRunner;
 import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.sources.ConfigurationException;
+import io.beamconnectors.sources.SourceRecord;
+import io.beamconnectors.sources.azureblob.AzureBlobStore;
+import io.beamconnectors.sources.objectstore.ObjectDocuments;
+import io.beamconnectors.sources.objectstore.ObjectPage;
+import io.beamconnectors.sources.objectstore.ObjectStore;
+import io.beamconnectors.sources.objectstore.ObjectStoreListing;
+import io.beamconnectors.sources.objectstore.StoreUnit;
 import io.beamconnectors.sources.SourceConnector;
 import io.beamconnectors.sources.SourceRegistry;
 import io.beamconnectors.metrics.SyncCounters;
 import io.beamconnectors.sync.SyncSummary;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -67,6 +81,8 @@ class AzureBlobFtest {
   private BlobServiceClient admin;
   private IndexInspector inspector;
   private FileCorpus corpus;
+  /** The change token (before its fingerprint) each blob's document must carry, from the blob's own properties. */
+  private final Map<String, String> expectedTokens = new TreeMap<>();
   /** What each container holds now, by blob name. */
   private final Map<String, Map<String, byte[]>> source = new TreeMap<>();
 
@@ -155,6 +171,8 @@ class AzureBlobFtest {
         ObjectNode d = JSON.createObjectNode();
         d.put("id", id);
         d.put("_timestamp", iso(p.getLastModified()));
+        expectedTokens.put(id, ObjectDocuments.token(p.getLastModified().toInstant(),
+            c.getValue().get(name).length, p.getETag().replace("\"", "")));
         int slash = name.lastIndexOf('/');
         d.put("_scope", c.getKey() + (slash < 0 ? "" : "/" + name.substring(0, slash)));
         d.put("title", name);
@@ -200,6 +218,10 @@ class AzureBlobFtest {
       ObjectNode doc = (ObjectNode) actual.get(e.getKey()).deepCopy();
       doc.remove("body");
       doc.remove("_content_error");
+      String token = doc.remove("_token").asText();
+      assertTrue(token.replace("\"", "").startsWith(expectedTokens.get(e.getKey()) + "#"),
+          "_token of " + e.getKey() + " carries time, size and the server's ETag: want "
+              + expectedTokens.get(e.getKey()) + "#..., got " + token);
       assertEquals(e.getValue(), doc, "document " + e.getKey());
     }
     for (Map.Entry<String, Map<String, byte[]>> c : source.entrySet()) {
@@ -272,39 +294,148 @@ class AzureBlobFtest {
     assertEquals("alice", docs.get(ALPHA + "/added/new0.txt").path("metadata").path("owner").asText());
   }
 
+  /** The record the real store lists for one blob at a container's top level (through the connector's own store). */
+  private SourceRecord listed(String container, String name) throws Exception {
+    SourceConnector c = SourceRegistry.builtIn().create("azure_blob_storage");
+    return find(((ObjectStoreListing<?>) c.listing(c.configuration(config(container)))).store(), container, name);
+  }
+
+  private static <O> SourceRecord find(ObjectStore<O> store, String container, String name) throws Exception {
+    try (ObjectStore.Session<O> session = store.connect()) {
+      StoreUnit unit = StoreUnit.root(container, "{}");
+      String token = null;
+      do {
+        ObjectPage<O> page = session.page(unit, token);
+        for (O o : page.objects()) {
+          SourceRecord r = store.describe(unit, o);
+          if (r.id().equals(container + "/" + name)) {
+            return r;
+          }
+        }
+        token = page.nextToken();
+      } while (token != null);
+    }
+    throw new AssertionError(name + " is not listed in " + container);
+  }
+
+  /**
+   * An overwrite with the same size and other bytes is seen: through a sync (fetched again, new
+   * token), and on the server's own listing, where two writes within one second (Azure's times
+   * have second precision) get one modification time but different tokens (their ETags differ).
+   */
+  @Test
+  @Order(5)
+  void aSameSecondSameSizeOverwriteIsSeen() throws Exception {
+    byte[] v1 = text("same size, first  bytes");
+    byte[] v2 = text("same size, second bytes");
+    assertEquals(v1.length, v2.length);
+    upload(BETA, "same-size.txt", v1, Map.of());
+    sync("*");
+    String before = inspector.documents().get(BETA + "/same-size.txt").path("_token").asText();
+    upload(BETA, "same-size.txt", v2, Map.of());
+    SyncSummary summary = sync("*");
+    assertEquals(1, summary.get(SyncCounters.UPDATED));
+    assertEquals(1, summary.get(SyncCounters.CONTENT_FETCHED));
+    assertFalse(before.equals(inspector.documents().get(BETA + "/same-size.txt").path("_token").asText()));
+    assertMirrorsSource();
+
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+    boolean sameSecond = false;
+    while (!sameSecond && Instant.now().isBefore(deadline)) {
+      upload(BETA, "same-second.txt", v1, Map.of());
+      SourceRecord first = listed(BETA, "same-second.txt");
+      upload(BETA, "same-second.txt", v2, Map.of());
+      SourceRecord second = listed(BETA, "same-second.txt");
+      if (first.timestamp().equals(second.timestamp())) {
+        sameSecond = true;
+        assertNotEquals(first.token(), second.token(), "same second, same size, other bytes");
+        assertEquals(first.fieldsJson(), second.fieldsJson());
+      }
+    }
+    delete(BETA, "same-second.txt");
+    assertTrue(sameSecond, "two uploads within one second should have happened within 30 s");
+  }
+
+  /** Lists every page of a unit into {@code names} and {@code prefixes}; returns the number of pages. */
+  private static int listAll(ObjectStore.Session<BlobItem> session, StoreUnit unit, List<String> names,
+      List<String> prefixes) throws Exception {
+    int pages = 0;
+    String token = null;
+    do {
+      ObjectPage<BlobItem> page = session.page(unit, token);
+      assertTrue(page.objects().size() + page.prefixes().size() <= 2, "at most two entries per page");
+      page.objects().forEach(b -> names.add(b.getName()));
+      prefixes.addAll(page.prefixes());
+      token = page.nextToken();
+      pages++;
+    } while (token != null);
+    return pages;
+  }
+
+  /**
+   * The engine follows Azure's continuation tokens: with two blobs per page, the top level of a
+   * container and each of its top-level directories list exactly what the SDK's own iteration over
+   * every page shows.
+   */
   @Test
   @Order(4)
-  void vanishedContainerKeepsItsDocumentsWhileOtherDeletesGoThrough() throws Exception {
+  void smallPagesFollowTheContinuationToken() throws Exception {
+    SourceConnector c = SourceRegistry.builtIn().create("azure_blob_storage");
+    AzureBlobStore store = ((AzureBlobStore) ((ObjectStoreListing<?>) c.listing(c.configuration(config(ALPHA))))
+        .store()).withPageSize(2);
+    List<String> expectedNames = new ArrayList<>();
+    List<String> expectedPrefixes = new ArrayList<>();
+    for (BlobItem item : admin.getBlobContainerClient(ALPHA).listBlobsByHierarchy("/", null, null)) {
+      (Boolean.TRUE.equals(item.isPrefix()) ? expectedPrefixes : expectedNames).add(item.getName());
+    }
+    List<String> names = new ArrayList<>();
+    List<String> prefixes = new ArrayList<>();
+    int pages = 0;
+    try (ObjectStore.Session<BlobItem> session = store.connect()) {
+      pages += listAll(session, StoreUnit.root(ALPHA, "{}"), names, prefixes);
+      assertEquals(expectedNames, names);
+      assertEquals(expectedPrefixes, prefixes);
+      for (String prefix : expectedPrefixes) {
+        List<String> flat = new ArrayList<>();
+        admin.getBlobContainerClient(ALPHA).listBlobs(new ListBlobsOptions().setPrefix(prefix), null)
+            .forEach(b -> flat.add(b.getName()));
+        List<String> listed = new ArrayList<>();
+        pages += listAll(session, StoreUnit.root(ALPHA, "{}").child(prefix), listed, new ArrayList<>());
+        assertEquals(flat, listed, "blobs under " + prefix);
+      }
+    }
+    assertTrue(pages > 1 + expectedPrefixes.size(), "some unit needed a continuation token; pages: " + pages);
+  }
+
+  @Test
+  @Order(6)
+  void aMissingConfiguredContainerIsAConfigurationErrorThatChangesNothing() throws Exception {
     String both = ALPHA + "," + BETA;
     assertTrue(sync(both).clean(), "an explicit container list that matches the source changes nothing");
     Map<String, JsonNode> before = inspector.documents();
+    ContentIndex.OperationTotals totals = inspector.totals();
     long betaDocs = before.keySet().stream().filter(id -> id.startsWith(BETA + "/")).count();
-    assertEquals(6, betaDocs);
+    assertEquals(7, betaDocs);
     admin.deleteBlobContainer(BETA);
     delete(ALPHA, "file6.txt");
 
-    SyncSummary summary = sync(both);
-    assertFalse(summary.clean());
-    assertTrue(summary.get(SyncCounters.LISTING_FAILURES) >= 1);
-    assertTrue(summary.issues().stream().anyMatch(i -> i.startsWith("FAILED " + BETA)), summary.issues().toString());
-    assertEquals(1, summary.get(SyncCounters.DELETED), "only the blob deleted in the readable container goes");
-    assertTrue(summary.issues().stream().noneMatch(i -> i.contains(key)), summary.issues().toString());
-    Map<String, JsonNode> after = inspector.documents();
-    assertEquals(betaDocs, after.keySet().stream().filter(id -> id.startsWith(BETA + "/")).count(),
-        "no document of the vanished container may be deleted");
-    assertFalse(after.containsKey(ALPHA + "/file6.txt"));
-    assertEquals(before.size() - 1, after.size());
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> sync(both));
+    assertTrue(e.getMessage().contains("(containers)") && e.getMessage().contains("'" + BETA + "'"), e.getMessage());
+    assertFalse(e.getMessage().contains("'" + ALPHA + "'"), e.getMessage());
+    assertFalse(e.getMessage().contains(key), e.getMessage());
+    assertEquals(before, inspector.documents(), "nothing deleted");
+    assertEquals(totals, inspector.totals(), "nothing written");
 
     // Dropping the container from the configuration lets its documents go.
     source.remove(BETA);
     SyncSummary healed = sync(ALPHA);
     assertTrue(healed.clean(), healed.issues().toString());
-    assertEquals(betaDocs, healed.get(SyncCounters.DELETED));
+    assertEquals(betaDocs + 1, healed.get(SyncCounters.DELETED), "the container's documents and file6");
     assertMirrorsSource();
   }
 
   @Test
-  @Order(5)
+  @Order(7)
   void wrongKeyFailsPingWithoutLeakingItAndDeletesNothing() throws Exception {
     Map<String, JsonNode> before = inspector.documents();
     delete(ALPHA, "file9.txt");
@@ -323,6 +454,15 @@ class AzureBlobFtest {
     assertTrue(pinged.getMessage().contains("HTTP 403 AuthorizationFailure"),
         pinged.getMessage());
 
+    // Without the ping, the configured-container check is the first to call: it stops the sync.
+    FullSyncPipeline.SourceUnreachableException checked = assertThrows(
+        FullSyncPipeline.SourceUnreachableException.class,
+        () -> SyncRunner.of("azure_blob_storage", INDEX, wrong).arg("--ping=false").run());
+    assertTrue(checked.getMessage().contains("HTTP 403"), checked.getMessage());
+    assertFalse(checked.getMessage().contains(wrongKey), checked.getMessage());
+
+    // With every container ('*') there is nothing to check: the listing fails the whole source.
+    wrong.put("containers", "*");
     SyncSummary summary = SyncRunner.of("azure_blob_storage", INDEX, wrong).arg("--ping=false").run();
     assertEquals(0, summary.get(SyncCounters.DELETED));
     assertTrue(summary.issues().stream().anyMatch(i -> i.startsWith("FAILED")), summary.issues().toString());
@@ -335,7 +475,7 @@ class AzureBlobFtest {
   }
 
   @Test
-  @Order(6)
+  @Order(8)
   void badConfigurationNamesTheField() {
     SourceConnector c = SourceRegistry.builtIn().create("azure_blob_storage");
     Map<String, Object> bad = config("Not_A_Container");

@@ -2,6 +2,7 @@ package io.beamconnectors.ftest.gcs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,8 @@ import io.beamconnectors.elasticsearch.ContentIndex;
 import io.beamconnectors.ftest.support.FileCorpus;
 import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.sources.ConfigurationException;
+import io.beamconnectors.sources.IsoTimes;
+import io.beamconnectors.sources.objectstore.ObjectDocuments;
 import io.beamconnectors.ftest.support.FixtureEnv;
 import io.beamconnectors.ftest.support.IndexInspector;
 import io.beamconnectors.ftest.support.RunnerParity;
@@ -70,6 +73,8 @@ class GcsFtest {
   private final String main = "bc-ftest-main-" + run;
   private final String second = "bc-ftest-second-" + run;
   private final String flaky = "bc-ftest-flaky-" + run;
+  /** The change token (before its fingerprint) each document must carry, from the test's own listing. */
+  private final Map<String, String> expectedTokens = new TreeMap<>();
   private FileCorpus corpus;
   private Storage storage;
   private IndexInspector inspector;
@@ -157,7 +162,9 @@ class GcsFtest {
         d.put("created_at", API_TIME.format(Instant.ofEpochMilli(b.getCreateTime())));
         String updated = API_TIME.format(Instant.ofEpochMilli(b.getUpdateTime()));
         d.put("last_updated", updated);
-        d.put("_timestamp", updated);
+        d.put("_timestamp", IsoTimes.isoformat(Instant.ofEpochMilli(b.getUpdateTime())));
+        expectedTokens.put(id, ObjectDocuments.token(Instant.ofEpochMilli(b.getUpdateTime()), b.getSize(),
+            String.valueOf(b.getGeneration())));
         if (b.getName().startsWith("docs/") && bucket.equals(main)) {
           d.putObject("metadata").put("origin", "ftest");
         } else {
@@ -195,6 +202,9 @@ class GcsFtest {
       JsonNode doc = actual.get(e.getKey());
       e.getValue().fields().forEachRemaining(f ->
           assertEquals(f.getValue(), doc.get(f.getKey()), f.getKey() + " of " + e.getKey() + ": " + doc));
+      assertTrue(doc.path("_token").asText().startsWith(expectedTokens.get(e.getKey()) + "#"),
+          "_token of " + e.getKey() + " carries time, size and generation: want " + expectedTokens.get(e.getKey())
+              + "#..., got " + doc.path("_token").asText());
       String name = e.getValue().path("name").asText();
       String bucket = e.getValue().path("bucket_name").asText();
       if (bucket.equals(main) && !name.endsWith("/")) {
@@ -277,6 +287,39 @@ class GcsFtest {
   }
 
   /**
+   * An overwrite with the same size and other bytes is seen: GCS gives it a new generation, which
+   * is part of the reference's id and of the token, so the old document goes and the new one is
+   * fetched, however close together the two writes were.
+   */
+  @Test
+  @Order(4)
+  void aSameSizeOverwriteIsSeen() throws Exception {
+    byte[] v1 = "same size, first  bytes".getBytes(StandardCharsets.UTF_8);
+    byte[] v2 = "same size, second bytes".getBytes(StandardCharsets.UTF_8);
+    upload(second, "same-size.txt", v1, null);
+    sync();
+    String before = sameSizeId();
+    upload(second, "same-size.txt", v2, null);
+    SyncSummary summary = sync();
+    String after = sameSizeId();
+    assertNotEquals(before, after, "a new generation is a new id");
+    assertEquals(1, summary.get(SyncCounters.CREATED));
+    assertEquals(1, summary.get(SyncCounters.DELETED));
+    assertEquals(1, summary.get(SyncCounters.CONTENT_FETCHED));
+    assertEquals("same size, second bytes", inspector.documents().get(after).path("body").asText().trim());
+    assertTrue(summary.clean(), summary.issues().toString());
+    assertMirrorsSource();
+  }
+
+  /** The one document id of second/same-size.txt in the index. */
+  private String sameSizeId() throws Exception {
+    List<String> ids = inspector.documents().keySet().stream()
+        .filter(id -> id.startsWith(second + "/same-size.txt/")).toList();
+    assertEquals(1, ids.size(), ids.toString());
+    return ids.get(0);
+  }
+
+  /**
    * A real server failure: the emulator's page token is the next object's name, and Node answers
    * HTTP 431 to a request line over 16 KiB. Objects with 17,000-character names (uploaded with a
    * resumable upload whose name travels in the body) make page 2 of the flaky bucket unlistable.
@@ -300,7 +343,7 @@ class GcsFtest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void bucketThatFailsMidListingKeepsItsDocuments() throws Exception {
     Map<String, JsonNode> before = inspector.documents();
     List<String> flakyIds = new ArrayList<>();
@@ -339,7 +382,7 @@ class GcsFtest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void badConfigurationAndUnreachableSourceChangeNothing() throws Exception {
     Map<String, JsonNode> before = inspector.documents();
     Map<String, Object> bad = config();
@@ -356,5 +399,6 @@ class GcsFtest {
         () -> SyncRunner.of("google_cloud_storage", INDEX, unreachable).run());
     assertTrue(u.getMessage().contains("cannot reach Google Cloud Storage"), u.getMessage());
     assertEquals(before, inspector.documents(), "the index is untouched");
+
   }
 }

@@ -8,6 +8,9 @@ import io.beamconnectors.sources.ConnectorConfiguration;
 import io.beamconnectors.sources.ContentFetcher;
 import io.beamconnectors.sources.SourceConnector;
 import io.beamconnectors.sources.SourceListing;
+import io.beamconnectors.sources.objectstore.ConfiguredContainers;
+import io.beamconnectors.sources.objectstore.ObjectStoreFetcher;
+import io.beamconnectors.sources.objectstore.ObjectStoreListing;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -150,13 +153,20 @@ public final class AzureBlobConnector implements SourceConnector {
     }
   }
 
+  /** Every container named in 'containers' must exist and be listable before the sync starts. */
+  @Override
+  public void checkConfiguredParts(ConnectorConfiguration config) throws Exception {
+    ConfiguredContainers.check(new AzureBlobStore(AzureBlobSettings.from(config)), config.getList(CONTAINERS),
+        "'Azure Blob Storage containers' (containers)");
+  }
+
   @Override
   public SourceListing listing(ConnectorConfiguration config) {
-    return new AzureBlobListing(AzureBlobSettings.from(config));
+    return ObjectStoreListing.of(new AzureBlobStore(AzureBlobSettings.from(config)));
   }
 
   @Override
   public ContentFetcher contentFetcher(ConnectorConfiguration config) {
-    return new AzureBlobFetcher(AzureBlobSettings.from(config));
+    return ObjectStoreFetcher.of(new AzureBlobStore(AzureBlobSettings.from(config)));
   }
 }

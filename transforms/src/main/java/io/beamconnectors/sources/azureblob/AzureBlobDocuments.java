@@ -6,14 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamconnectors.sources.ContentRef;
 import io.beamconnectors.sources.ObjectLocation;
-import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.SourceRecord;
+import io.beamconnectors.sources.objectstore.ObjectDocuments;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Builds one blob's id, change token, scope, fields and content reference (pure, no I/O). */
 final class AzureBlobDocuments {
@@ -27,6 +26,7 @@ final class AzureBlobDocuments {
       String container,
       String name,
       OffsetDateTime lastModified,
+      String etag,
       OffsetDateTime createdAt,
       String contentType,
       long size,
@@ -42,6 +42,7 @@ final class AzureBlobDocuments {
         container,
         item.getName(),
         p == null ? null : p.getLastModified(),
+        p == null ? null : p.getETag(),
         p == null ? null : p.getCreationTime(),
         p == null ? null : p.getContentType(),
         p == null || p.getContentLength() == null ? 0L : p.getContentLength(),
@@ -57,52 +58,14 @@ final class AzureBlobDocuments {
     return container + "/" + name;
   }
 
-  /**
-   * Python's {@code datetime.isoformat()} of an aware UTC time, as the reference's
-   * {@code _timestamp}: {@code 2023-05-01T12:00:00+00:00}, with {@code .ffffff} only when the
-   * time has a fraction of a second. Normalised to UTC so the string is stable across runs.
-   */
-  static String isoformat(OffsetDateTime t) {
-    if (t == null) {
-      return null;
-    }
-    OffsetDateTime u = t.withOffsetSameInstant(ZoneOffset.UTC);
-    StringBuilder sb = new StringBuilder(String.format("%04d-%02d-%02dT%02d:%02d:%02d",
-        u.getYear(), u.getMonthValue(), u.getDayOfMonth(), u.getHour(), u.getMinute(), u.getSecond()));
-    int micros = u.getNano() / 1000;
-    if (micros != 0) {
-      sb.append(String.format(".%06d", micros));
-    }
-    return sb.append("+00:00").toString();
+  private static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
   }
 
-  /** The parent "directory" path of a blob: container, then each '/'-separated segment before the last. */
-  static Scope scope(String container, String name) {
-    int slash = name.lastIndexOf('/');
-    if (slash < 0) {
-      return Scope.of(container);
-    }
-    String[] parts = name.substring(0, slash).split("/");
-    String[] segments = new String[parts.length + 1];
-    segments[0] = container;
-    System.arraycopy(parts, 0, segments, 1, parts.length);
-    return Scope.of(segments);
-  }
-
-  /** The scope of a top-level virtual directory ("docs/" in container c is c/docs). */
-  static Scope prefixScope(String container, String prefix) {
-    return scope(container, prefix.endsWith("/") ? prefix : prefix + "/");
-  }
-
-
+  /** User metadata as a JSON object in key order; {} when there is none, as the reference writes it. */
   static ObjectNode metadataObject(Map<String, String> metadata) {
-    ObjectNode o = JSON.createObjectNode();
-    if (metadata != null) {
-      for (Map.Entry<String, String> e : new TreeMap<>(metadata).entrySet()) {
-        o.put(e.getKey(), e.getValue());
-      }
-    }
-    return o;
+    ObjectNode o = ObjectDocuments.sortedObject(metadata);
+    return o == null ? JSON.createObjectNode() : o;
   }
 
   static String metadataJson(Map<String, String> metadata) {
@@ -116,7 +79,7 @@ final class AzureBlobDocuments {
     d.put("tier", b.tier());
     d.put("size", b.size());
     d.put("container", b.container());
-    d.put("created_at", isoformat(b.createdAt()));
+    d.put("created_at", ObjectDocuments.timestamp(instant(b.createdAt())));
     d.put("content_type", b.contentType());
     try {
       d.set("container_metadata", containerMetadataJson == null
@@ -134,13 +97,15 @@ final class AzureBlobDocuments {
   }
 
   /**
-   * The record: token = last_modified isoformat; content unless the blob is in the Archive tier
+   * The record: token = last modified, size and ETag; time = last modified; content unless the blob is in the Archive tier
    * (not readable without rehydration) or is a "folder" placeholder (name ends with '/').
    */
   static SourceRecord record(BlobFacts b, String containerMetadataJson) {
     String id = id(b.container(), b.name());
-    String token = b.lastModified() == null ? "" : isoformat(b.lastModified());
-    SourceRecord r = SourceRecord.of(id, token, scope(b.container(), b.name()), fieldsJson(b, containerMetadataJson));
+    Instant modified = instant(b.lastModified());
+    SourceRecord r = SourceRecord.of(id, ObjectDocuments.token(modified, b.size(), b.etag()),
+            ObjectDocuments.scope(b.container(), b.name()), fieldsJson(b, containerMetadataJson))
+        .withTimestamp(ObjectDocuments.timestamp(modified));
     if (ARCHIVE.equalsIgnoreCase(b.tier()) || b.name().endsWith("/")) {
       return r;
     }

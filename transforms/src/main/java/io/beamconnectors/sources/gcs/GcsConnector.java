@@ -14,6 +14,9 @@ import io.beamconnectors.sources.ContentFetcher;
 import io.beamconnectors.sources.Secrets;
 import io.beamconnectors.sources.SourceConnector;
 import io.beamconnectors.sources.SourceListing;
+import io.beamconnectors.sources.objectstore.ConfiguredContainers;
+import io.beamconnectors.sources.objectstore.ObjectStoreFetcher;
+import io.beamconnectors.sources.objectstore.ObjectStoreListing;
 import java.io.IOException;
 import java.util.List;
 
@@ -83,7 +86,7 @@ public final class GcsConnector implements SourceConnector {
   /**
    * Connects and authenticates with one cheap read: a one-bucket page of the project's buckets
    * ({@code *}) or a one-object page of the first configured bucket. A bucket that does not exist is
-   * not a ping failure: the listing reports it as a failed bucket.
+   * not a ping failure: {@link #checkConfiguredParts} reports it, naming the field.
    */
   @Override
   public void ping(ConnectorConfiguration config) throws Exception {
@@ -119,13 +122,20 @@ public final class GcsConnector implements SourceConnector {
     }
   }
 
+  /** Every bucket named in 'buckets' must exist and be listable before the sync starts. */
+  @Override
+  public void checkConfiguredParts(ConnectorConfiguration config) throws Exception {
+    ConfiguredContainers.check(new GcsStore(config), config.getList(BUCKETS),
+        "'Comma-separated list of buckets' (buckets)");
+  }
+
   @Override
   public SourceListing listing(ConnectorConfiguration config) {
-    return new GcsListing(config);
+    return ObjectStoreListing.of(new GcsStore(config));
   }
 
   @Override
   public ContentFetcher contentFetcher(ConnectorConfiguration config) {
-    return new GcsContentFetcher(config);
+    return ObjectStoreFetcher.of(new GcsStore(config));
   }
 }

@@ -4,16 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamconnectors.sources.ContentRef;
 import io.beamconnectors.sources.ObjectLocation;
-import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.SourceRecord;
+import io.beamconnectors.sources.objectstore.ObjectDocuments;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Pure functions that turn one listed GCS object into its document: id, fields, change token,
@@ -23,7 +21,7 @@ public final class GcsDocuments {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The JSON API's RFC 3339 form: UTC, always three fractional digits, 'Z' ("2024-01-15T10:30:00.123Z"). */
   private static final DateTimeFormatter RFC3339_MILLIS =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
   private GcsDocuments() {}
 
@@ -56,48 +54,17 @@ public final class GcsDocuments {
     return o.bucket() + "/" + o.name() + "/" + (o.generation() == null ? "" : o.generation());
   }
 
-  /** The change token: {@code updated} as the API returns it (RFC 3339, millisecond precision). */
+  /**
+   * The change token: {@code updated}, size and generation (GCS gives every overwrite a new
+   * generation, so an overwrite within the same millisecond with the same size is still seen).
+   */
   public static String token(GcsObject o) {
-    String t = rfc3339(o.updateTimeMillis());
-    return t == null ? "" : t;
+    return ObjectDocuments.token(instant(o.updateTimeMillis()), o.size() == null ? 0L : o.size(),
+        o.generation() == null ? null : String.valueOf(o.generation()));
   }
 
-  /** The segments of the object's parent path: everything before the last '/' of its name. */
-  public static List<String> parentSegments(String name) {
-    List<String> out = new ArrayList<>();
-    int last = name.lastIndexOf('/');
-    if (last <= 0) {
-      return out;
-    }
-    for (String s : name.substring(0, last).split("/")) {
-      if (!s.isEmpty()) {
-        out.add(s);
-      }
-    }
-    return out;
-  }
-
-  /** The record's scope: the bucket, then each segment of its parent path. */
-  public static Scope scope(String bucket, String name) {
-    List<String> segs = new ArrayList<>();
-    segs.add(bucket);
-    segs.addAll(parentSegments(name));
-    return Scope.of(segs.toArray(new String[0]));
-  }
-
-  /** The scope of a listing unit: a bucket ({@code prefix} null or empty) or a top-level prefix. */
-  public static Scope unitScope(String bucket, String prefix) {
-    if (prefix == null || prefix.isEmpty()) {
-      return Scope.of(bucket);
-    }
-    List<String> segs = new ArrayList<>();
-    segs.add(bucket);
-    for (String s : prefix.split("/")) {
-      if (!s.isEmpty()) {
-        segs.add(s);
-      }
-    }
-    return Scope.of(segs.toArray(new String[0]));
+  private static Instant instant(Long millis) {
+    return millis == null ? null : Instant.ofEpochMilli(millis);
   }
 
   /** Python's {@code urllib.parse.quote(s)}: UTF-8, everything but letters, digits, "_.-~/" escaped. */
@@ -130,13 +97,11 @@ public final class GcsDocuments {
     d.put("content_language", o.contentLanguage());
     d.put("created_at", rfc3339(o.createTimeMillis()));
     d.put("last_updated", rfc3339(o.updateTimeMillis()));
-    if (o.metadata() == null) {
+    ObjectNode metadata = ObjectDocuments.sortedObject(o.metadata());
+    if (metadata == null) {
       d.putNull("metadata");
     } else {
-      ObjectNode m = d.putObject("metadata");
-      for (Map.Entry<String, String> e : new TreeMap<>(o.metadata()).entrySet()) {
-        m.put(e.getKey(), e.getValue());
-      }
+      d.set("metadata", metadata);
     }
     d.put("name", o.name());
     d.put("size", o.size() == null ? null : String.valueOf(o.size()));
@@ -156,7 +121,9 @@ public final class GcsDocuments {
 
   public static SourceRecord record(GcsObject o, String project) {
     String id = id(o);
-    SourceRecord r = SourceRecord.of(id, token(o), scope(o.bucket(), o.name()), fields(o, project).toString());
+    SourceRecord r = SourceRecord.of(id, token(o), ObjectDocuments.scope(o.bucket(), o.name()),
+            fields(o, project).toString())
+        .withTimestamp(ObjectDocuments.timestamp(instant(o.updateTimeMillis())));
     long size = o.size() == null ? 0 : o.size();
     // The reference downloads only objects with int(size) > 0.
     if (!isFolderPlaceholder(o.name()) && size > 0) {

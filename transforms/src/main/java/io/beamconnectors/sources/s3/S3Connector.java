@@ -9,6 +9,9 @@ import io.beamconnectors.sources.ContentFetcher;
 import io.beamconnectors.sources.Secrets;
 import io.beamconnectors.sources.SourceConnector;
 import io.beamconnectors.sources.SourceListing;
+import io.beamconnectors.sources.objectstore.ConfiguredContainers;
+import io.beamconnectors.sources.objectstore.ObjectStoreFetcher;
+import io.beamconnectors.sources.objectstore.ObjectStoreListing;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,13 +129,19 @@ public final class S3Connector implements SourceConnector {
     }
   }
 
+  /** Every bucket named in 'buckets' must exist and be listable (HeadBucket) before the sync starts. */
+  @Override
+  public void checkConfiguredParts(ConnectorConfiguration config) throws Exception {
+    ConfiguredContainers.check(new S3Store(config), config.getList(BUCKETS), "'AWS Buckets' (buckets)");
+  }
+
   @Override
   public SourceListing listing(ConnectorConfiguration config) {
-    return new S3Listing(config);
+    return ObjectStoreListing.of(new S3Store(config));
   }
 
   @Override
   public ContentFetcher contentFetcher(ConnectorConfiguration config) {
-    return new S3ContentFetcher(config);
+    return ObjectStoreFetcher.of(new S3Store(config));
   }
 }

@@ -3,6 +3,7 @@ package io.beamconnectors.sources.azureblob;
 import io.beamconnectors.sources.ObjectLocation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,34 +26,41 @@ class AzureBlobDocumentsTest {
   private static final OffsetDateTime CREATED = OffsetDateTime.of(2023, 4, 30, 8, 5, 9, 0, ZoneOffset.UTC);
 
   private static AzureBlobDocuments.BlobFacts blob(String name, String tier, long size) {
-    return new AzureBlobDocuments.BlobFacts("box", name, MODIFIED, CREATED, "text/plain", size, tier,
+    return new AzureBlobDocuments.BlobFacts("box", name, MODIFIED, "\"0x8DB4A\"", CREATED, "text/plain", size, tier,
         "available", "unlocked", null, Map.of("owner", "alice"));
   }
 
   @Test
-  void isoformatMatchesPython() {
-    assertEquals("2023-05-01T12:00:00+00:00", AzureBlobDocuments.isoformat(MODIFIED));
-    assertEquals("2023-05-01T12:00:00.123456+00:00",
-        AzureBlobDocuments.isoformat(MODIFIED.withNano(123_456_789)));
-    assertEquals("2023-05-01T10:00:00+00:00",
-        AzureBlobDocuments.isoformat(OffsetDateTime.of(2023, 5, 1, 12, 0, 0, 0, ZoneOffset.ofHours(2))));
-    assertNull(AzureBlobDocuments.isoformat(null));
+  void timesAreUtcIsoformatWhateverTheOffset() {
+    AzureBlobDocuments.BlobFacts b = new AzureBlobDocuments.BlobFacts("box", "a.txt",
+        OffsetDateTime.of(2023, 5, 1, 12, 0, 0, 123_456_789, ZoneOffset.ofHours(2)), "\"e\"",
+        OffsetDateTime.of(2023, 4, 30, 8, 5, 9, 0, ZoneOffset.ofHoursMinutes(-9, -30)), null, 3, null, null, null,
+        null, null);
+    SourceRecord r = AzureBlobDocuments.record(b, null);
+    assertEquals("2023-05-01T10:00:00.123456+00:00", r.timestamp());
+    assertEquals("2023-05-01T10:00:00.123456+00:00;3;\"e\"", r.token());
+    assertTrue(r.fieldsJson().contains("\"created_at\":\"2023-04-30T17:35:09+00:00\""), r.fieldsJson());
+    assertTrue(r.fieldsJson().contains("\"metadata\":{}"), r.fieldsJson());
   }
 
   @Test
-  void scopeIsContainerPlusParentPath() {
-    assertEquals("box", AzureBlobDocuments.scope("box", "a.txt").path());
-    assertEquals("box/f1/nested", AzureBlobDocuments.scope("box", "f1/nested/a.txt").path());
-    assertEquals("box/f1", AzureBlobDocuments.prefixScope("box", "f1/").path());
-    assertTrue(AzureBlobDocuments.prefixScope("box", "f1/").covers(AzureBlobDocuments.scope("box", "f1/x/y.txt").path()));
-    assertFalse(AzureBlobDocuments.prefixScope("box", "f1/").covers(AzureBlobDocuments.scope("box", "f10/y.txt").path()));
+  void anOverwriteInTheSameSecondWithTheSameSizeChangesTheToken() {
+    AzureBlobDocuments.BlobFacts before = blob("a.txt", "Hot", 5);
+    AzureBlobDocuments.BlobFacts after = new AzureBlobDocuments.BlobFacts("box", "a.txt", MODIFIED, "\"0x8DB4B\"",
+        CREATED, "text/plain", 5, "Hot", "available", "unlocked", null, Map.of("owner", "alice"));
+    SourceRecord a = AzureBlobDocuments.record(before, null);
+    SourceRecord b = AzureBlobDocuments.record(after, null);
+    assertNotEquals(a.token(), b.token());
+    assertEquals(a.fieldsJson(), b.fieldsJson());
+    assertEquals(a.timestamp(), b.timestamp());
   }
 
   @Test
   void recordHasReferenceIdTokenAndJsonFields() throws Exception {
     SourceRecord r = AzureBlobDocuments.record(blob("f1/a.txt", "Hot", 12), "{\"team\":\"search\"}");
     assertEquals("box/f1/a.txt", r.id());
-    assertEquals("2023-05-01T12:00:00+00:00", r.token());
+    assertEquals("2023-05-01T12:00:00+00:00;12;\"0x8DB4A\"", r.token());
+    assertEquals("2023-05-01T12:00:00+00:00", r.timestamp());
     assertEquals("box/f1", r.scope());
     JsonNode f = JSON.readTree(r.fieldsJson());
     assertEquals("f1/a.txt", f.path("title").asText());
@@ -110,5 +118,13 @@ class AzureBlobDocumentsTest {
     assertFalse(m.contains("ok-one"), m);
     assertFalse(m.contains("secret-value"), m);
     assertEquals(4, e.problems().size(), m);
+  }
+
+  @Test
+  void pageSizeIsChecked() {
+    AzureBlobStore store = new AzureBlobStore(AzureBlobSettings.from(config(Map.of())));
+    assertThrows(IllegalArgumentException.class, () -> store.withPageSize(0));
+    assertThrows(IllegalArgumentException.class, () -> store.withPageSize(5001));
+    assertEquals("azure_blob_storage", store.withPageSize(2).name());
   }
 }

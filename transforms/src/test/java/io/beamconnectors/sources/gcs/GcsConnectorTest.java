@@ -3,6 +3,7 @@ package io.beamconnectors.sources.gcs;
 import io.beamconnectors.sources.ObjectLocation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.ConnectorConfiguration;
-import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.Secrets;
 import io.beamconnectors.sources.SourceRecord;
 import java.util.HashMap;
@@ -113,7 +113,8 @@ class GcsConnectorTest {
     GcsDocuments.GcsObject o = object("bkt", "folder a/sub/r\u00e9sum\u00e9 #1.txt", 42L);
     SourceRecord r = GcsDocuments.record(o, "proj");
     assertEquals("bkt/folder a/sub/r\u00e9sum\u00e9 #1.txt/1700000000123456", r.id());
-    assertEquals("2024-05-01T12:00:00.123Z", r.token());
+    assertEquals("2024-05-01T12:00:00.123000+00:00;42;1700000000123456", r.token());
+    assertEquals("2024-05-01T12:00:00.123000+00:00", r.timestamp());
     assertEquals("bkt/folder a/sub", r.scope());
     JsonNode d = JSON.readTree(r.fieldsJson());
     assertEquals("42", d.get("size").asText());
@@ -143,14 +144,21 @@ class GcsConnectorTest {
   }
 
   @Test
-  void unitScopesCoverTheirRecords() {
-    Scope unit = GcsDocuments.unitScope("bkt", "top/");
-    assertEquals("bkt/top", unit.path());
-    assertTrue(unit.covers(GcsDocuments.scope("bkt", "top/x/y/z.txt").path()));
-    assertTrue(unit.covers(GcsDocuments.scope("bkt", "top/").path()));
-    assertFalse(unit.covers(GcsDocuments.scope("bkt", "topper/z.txt").path()));
-    assertEquals("bkt", GcsDocuments.unitScope("bkt", "/").path(), "an empty segment falls back to the bucket");
-    assertTrue(GcsDocuments.unitScope("bkt", "/").covers(GcsDocuments.scope("bkt", "/x.txt").path()));
+  void anOverwriteChangesGenerationIdAndToken() {
+    GcsDocuments.GcsObject before = object("bkt", "a.txt", 3L);
+    GcsDocuments.GcsObject after = new GcsDocuments.GcsObject("bkt", "a.txt", 1700000000123457L, null, null, null,
+        null, before.createTimeMillis(), before.updateTimeMillis(), Map.of("k", "v"), 3L, "STANDARD", "text/plain");
+    assertNotEquals(GcsDocuments.token(before), GcsDocuments.token(after));
+    assertEquals("bkt/a.txt/1700000000123457", GcsDocuments.id(after), "the id is rebuilt when the API gives none");
+    GcsDocuments.GcsObject noMetadata = new GcsDocuments.GcsObject("bkt", "a.txt", 1L, null, null, null, null, null,
+        null, null, null, null, null);
+    assertEquals(";0;1", GcsDocuments.token(noMetadata));
+    assertNull(GcsDocuments.record(noMetadata, "p").timestamp());
+    assertTrue(GcsDocuments.fields(noMetadata, "p").get("metadata").isNull());
+  }
+
+  @Test
+  void bucketAndPathLocationsSplitAtTheFirstSlash() {
     ObjectLocation bn = ObjectLocation.parse("bkt/a/b/c.txt");
     assertEquals("bkt", bn.container());
     assertEquals("a/b/c.txt", bn.key());

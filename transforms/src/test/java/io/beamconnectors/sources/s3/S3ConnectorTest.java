@@ -3,6 +3,7 @@ package io.beamconnectors.sources.s3;
 import io.beamconnectors.sources.ObjectLocation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.ConnectorConfiguration;
-import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.SourceRecord;
 import java.time.Instant;
 import java.util.HashMap;
@@ -33,38 +33,42 @@ class S3ConnectorTest {
   }
 
   @Test
-  void tokenIsPythonIsoformat() {
-    assertEquals("2023-05-01T12:00:00+00:00", S3Documents.token(Instant.parse("2023-05-01T12:00:00Z")));
-    assertEquals("2023-05-01T12:00:00.123000+00:00", S3Documents.token(Instant.parse("2023-05-01T12:00:00.123Z")));
+  void tokenIsTimeSizeAndEtagAndTimeIsPythonIsoformat() {
+    Instant t = Instant.parse("2023-05-01T12:00:00.123Z");
+    SourceRecord a = S3Documents.record("b", "k", 3, t, "\"aaa\"", "", "STANDARD");
+    SourceRecord b = S3Documents.record("b", "k", 3, t, "\"bbb\"", "", "STANDARD");
+    assertEquals("2023-05-01T12:00:00.123000+00:00;3;\"aaa\"", a.token());
+    assertNotEquals(a.token(), b.token(), "a same-second, same-size overwrite changes the ETag");
+    assertEquals(a.fieldsJson(), b.fieldsJson());
+    assertEquals("2023-05-01T12:00:00.123000+00:00", a.timestamp());
     assertEquals("2023-05-01T12:00:00.000001+00:00",
-        S3Documents.token(Instant.parse("2023-05-01T12:00:00.000001999Z")));
+        S3Documents.record("b", "k", 3, Instant.parse("2023-05-01T12:00:00.000001999Z"), null, "", null).timestamp());
   }
 
   @Test
   void scopeIsBucketAndParentPath() {
-    assertEquals(Scope.of("b"), S3Documents.scope("b", "a.txt"));
-    assertEquals(Scope.of("b", "x", "y"), S3Documents.scope("b", "x/y/a.txt"));
+    assertEquals("b", S3Documents.record("b", "a.txt", 1, Instant.EPOCH, null, "", null).scope());
+    assertEquals("b/x/y", S3Documents.record("b", "x/y/a.txt", 1, Instant.EPOCH, null, "", null).scope());
     // a folder key lies under its own prefix unit, so a failed unit keeps it
-    assertEquals(Scope.of("b", "x"), S3Documents.scope("b", "x/"));
-    assertTrue(S3Documents.prefixScope("b", "x/").covers(S3Documents.scope("b", "x/").path()));
-    assertTrue(S3Documents.prefixScope("b", "x/").covers(S3Documents.scope("b", "x/y/z.txt").path()));
-    assertFalse(S3Documents.prefixScope("b", "x/").covers(S3Documents.scope("b", "xy/z.txt").path()));
+    assertEquals("b/x", S3Documents.record("b", "x/", 0, Instant.EPOCH, null, "", null).scope());
   }
 
   @Test
   void recordCarriesFieldsAndContentForFilesOnly() throws Exception {
-    SourceRecord file = S3Documents.record("b", "d/r.pdf", 12, Instant.parse("2024-01-02T03:04:05Z"), null, "STANDARD");
+    SourceRecord file = S3Documents.record("b", "d/r.pdf", 12, Instant.parse("2024-01-02T03:04:05Z"), "\"e\"", null,
+        "STANDARD");
     JsonNode f = new ObjectMapper().readTree(file.fieldsJson());
     assertEquals("d/r.pdf", f.path("filename").asText());
     assertEquals(12, f.path("size_in_bytes").asLong());
     assertEquals("b", f.path("bucket").asText());
     assertEquals("", f.path("owner").asText());
     assertEquals("STANDARD", f.path("storage_class").asText());
-    assertEquals("2024-01-02T03:04:05+00:00", file.token());
+    assertEquals("2024-01-02T03:04:05+00:00", file.timestamp());
+    assertEquals("2024-01-02T03:04:05+00:00;12;\"e\"", file.token());
     assertEquals("b/d/r.pdf", file.content().location());
     assertEquals("d/r.pdf", file.content().fileName());
     assertEquals(List.of("b", "d/r.pdf"), List.of(ObjectLocation.parse("b/d/r.pdf").container(), ObjectLocation.parse("b/d/r.pdf").key()));
-    assertNull(S3Documents.record("b", "d/", 0, Instant.EPOCH, "me", "STANDARD").content());
+    assertNull(S3Documents.record("b", "d/", 0, Instant.EPOCH, null, "me", "STANDARD").content());
   }
 
   @Test

@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * @param committed counter name to committed value (successful bundles only)
  */
 public record DataflowCounters(Map<String, Long> attempted, Map<String, Long> committed) {
-  /** The namespace of the sync counters (io.beamconnectors.sync.SyncCounters.NAMESPACE). */
+  /** The namespace of the sync counters (io.beamconnectors.metrics.SyncCounters.NAMESPACE). */
   public static final String NAMESPACE = "sync";
   public static final String INDEXED_OK = "indexed_ok";
   public static final String DELETED_OK = "deleted_ok";
