@@ -124,12 +124,12 @@ public final class SyncSummary {
 
   public String format() {
     StringBuilder sb = new StringBuilder();
-    sb.append("Sync summary (").append(String.format("%.1f", elapsedMillis / 1000.0)).append(" s)\n");
+    sb.append("Sync summary (").append(String.format(java.util.Locale.ROOT, "%.1f", elapsedMillis / 1000.0)).append(" s)\n");
     for (Map.Entry<String, Long> e : counters.entrySet()) {
-      sb.append(String.format("  %-24s %,d%n", e.getKey(), e.getValue()));
+      sb.append(String.format(java.util.Locale.ROOT, "  %-24s %,d%n", e.getKey(), e.getValue()));
     }
     if (indexDocumentCount >= 0) {
-      sb.append(String.format("  %-24s %,d%n", "documents in index", indexDocumentCount));
+      sb.append(String.format(java.util.Locale.ROOT, "  %-24s %,d%n", "documents in index", indexDocumentCount));
     }
     if (!issues.isEmpty()) {
       sb.append("  issues:\n");
