@@ -39,8 +39,10 @@ bash ftest/fixtures/elasticsearch.sh start
 set -a; source "$RUN_DIR/elasticsearch/env"; set +a
 
 echo "== building"
-mvn -B -ntp -q install -DskipTests
-mvn -B -ntp -q -pl ftest dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+# One reactor, nothing installed: the classpath points at this checkout's own module classes, never
+# at whatever snapshot another checkout last installed into ~/.m2.
+mvn -B -ntp -q -pl ftest -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 CP="$(cat "$WORK/cp.txt"):ftest/target/test-classes"
 
 es_delete() { curl -s -o /dev/null -u "$BC_ES_USERNAME:$BC_ES_PASSWORD" -X DELETE "$BC_ES_URL/$1" || true; }
