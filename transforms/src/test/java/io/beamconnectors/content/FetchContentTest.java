@@ -130,4 +130,29 @@ class FetchContentTest {
           assertEquals("x", docs.get("a.txt").path("body").asText());
         });
   }
+
+  @Test
+  void aFailureThatMayPassIsStoredForRetryAndAPermanentOneIsNot() {
+    byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
+    byte[] corrupt = "%PDF-1.7 broken".getBytes(StandardCharsets.US_ASCII);
+    SourceRecord ok = file("a.txt", hello.length);
+    SourceRecord big = file("big.txt", 2048);
+    SourceRecord broken = file("bad.pdf", corrupt.length);
+    String okToken = io.beamconnectors.elasticsearch.StoredToken.of(ok);
+    String bigToken = io.beamconnectors.elasticsearch.StoredToken.of(big);
+    String brokenToken = io.beamconnectors.elasticsearch.StoredToken.of(broken);
+    run(ContentSettings.defaults().withMaxFileSizeBytes(1024),
+        Map.of("a.txt", hello, "big.txt", new byte[2048], "bad.pdf", corrupt),
+        List.of(ok, big, broken, file("broken/flaky.txt", 5)), docs -> {
+          assertEquals(okToken, docs.get("a.txt").path("_token").asText());
+          // Too large, or bytes Tika cannot parse: the same answer next time, so the real token.
+          assertEquals(bigToken, docs.get("big.txt").path("_token").asText());
+          assertEquals(brokenToken, docs.get("bad.pdf").path("_token").asText());
+          assertTrue(docs.get("bad.pdf").path("_content_error").asText().startsWith("text extraction failed"));
+          // A download that failed may work next time: a token that matches nothing.
+          assertEquals(io.beamconnectors.elasticsearch.StoredToken.RETRY, docs.get("broken/flaky.txt").path("_token").asText());
+          assertEquals("2024-01-01T00:00:00+00:00", docs.get("broken/flaky.txt").path("_timestamp").asText(),
+              "a record without a time gets the sync's start");
+        });
+  }
 }
