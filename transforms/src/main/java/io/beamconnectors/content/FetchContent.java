@@ -64,6 +64,15 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
   }
 
   @Override
+  public void populateDisplayData(org.apache.beam.sdk.transforms.display.DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder.add(org.apache.beam.sdk.transforms.display.DisplayData.item("mode", settings.mode().name()))
+        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("maxFileSizeBytes", settings.maxFileSizeBytes()))
+        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("timeoutSeconds", settings.timeoutSeconds()))
+        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("spreadDownloads", spread));
+  }
+
+  @Override
   public PCollection<String> expand(PCollection<SourceRecord> records) {
     PCollection<SourceRecord> toFetch = spread ? records.apply("SpreadDownloads", Reshuffle.viaRandomKey()) : records;
     return toFetch

@@ -79,6 +79,15 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
   }
 
   @Override
+  public void populateDisplayData(org.apache.beam.sdk.transforms.display.DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder.add(org.apache.beam.sdk.transforms.display.DisplayData.item("index", connection.index()))
+        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("slices", slices))
+        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("pageSize", pageSize))
+        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("keepAlive", keepAlive));
+  }
+
+  @Override
   public PCollection<KV<String, IndexedState>> expand(PBegin input) {
     PCollection<KV<String, Integer>> slicesOfPit = input
         .apply("Seed", Create.of(connection.index()))

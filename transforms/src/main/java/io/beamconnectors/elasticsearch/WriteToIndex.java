@@ -70,6 +70,17 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
   }
 
   @Override
+  public void populateDisplayData(org.apache.beam.sdk.transforms.display.DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    // The index and the sizes; never the credentials of the connection.
+    builder.add(org.apache.beam.sdk.transforms.display.DisplayData.item("index", connection.index()))
+        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("maxBatchSize", settings.maxBatchSize()))
+        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("maxBatchBytes", settings.maxBatchBytes()))
+        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("maxParallelRequests", settings.maxParallelRequests()))
+        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("maxAttempts", settings.maxAttempts()));
+  }
+
+  @Override
   public PCollection<String> expand(PCollection<String> operations) {
     PCollectionTuple lanes = operations.apply("BySize", ParDo.of(new SplitBySizeFn(settings.maxBatchBytes()))
         .withOutputTags(BATCHED, TupleTagList.of(ALONE)));
