@@ -129,7 +129,12 @@ class FlexTemplateDirectRunnerFtest {
   }
 
   private static String id(String key) {
-    return DATABASE + "_public_items_" + key + "_";
+    // The PostgreSQL source's injective ids: '%' and '_' inside a component are escaped.
+    return escaped(DATABASE) + "_public_items_" + escaped(key) + "_";
+  }
+
+  private static String escaped(String component) {
+    return component.replace("%", "%25").replace("_", "%5F");
   }
 
   /** The parameters of a Dataflow launch of this sync; secret references in their local form. */
