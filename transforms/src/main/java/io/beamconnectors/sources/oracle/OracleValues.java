@@ -31,15 +31,17 @@ final class OracleValues {
 
   /**
    * A {@code NUMBER} whose column was declared with {@code precision} and {@code scale} (the
-   * driver's metadata: precision 0 for a {@code NUMBER} without precision, scale -127 for
-   * {@code FLOAT}).
+   * driver's metadata: precision 0 and scale -127 for a {@code NUMBER} without precision, scale
+   * -127 for {@code FLOAT}). {@code precision} is not needed to decide: kept for the caller's clarity.
    */
   static ColumnValue number(BigDecimal value, int precision, int scale) {
     if (value == null) {
       return ColumnValue.sqlNull();
     }
     BigDecimal stripped = value.signum() == 0 ? BigDecimal.ZERO : value.stripTrailingZeros();
-    if (precision > 0 && scale == 0) {
+    // Declared scale 0: NUMBER(p,0), and INTEGER (NUMBER(*,0), which may report precision 0). A
+    // NUMBER without precision or scale, FLOAT and computed values report scale -127.
+    if (scale == 0 && stripped.scale() <= 0) {
       BigInteger i = stripped.toBigIntegerExact();
       return ColumnValue.of(i.bitLength() < 64 ? LongNode.valueOf(i.longValue()) : BigIntegerNode.valueOf(i),
           i.toString());

@@ -171,6 +171,7 @@ class OracleDialectTest {
     ColumnValue i = OracleValues.number(new BigDecimal("42"), 10, 0);
     assertEquals("42", i.json().toString());
     assertEquals("42", i.keyText());
+    assertEquals("7", OracleValues.number(new BigDecimal("7"), 0, 0).json().toString(), "INTEGER: NUMBER(*,0)");
     ColumnValue huge = OracleValues.number(new BigDecimal("12345678901234567890123456789012345678"), 38, 0);
     assertEquals("12345678901234567890123456789012345678", huge.json().toString());
     ColumnValue scaled = OracleValues.number(new BigDecimal("12.50"), 10, 2);
