@@ -90,9 +90,23 @@ for f in "${fixtures[@]}"; do
 done
 set +a
 
+# Prints every suite with skipped tests and the first reason (skipped is not passed: say so).
+report_skipped() {
+  local r n k reason
+  for r in "$@"; do
+    [[ -f "$r" ]] || continue
+    k=$(grep -o '<testsuite [^>]*skipped="[0-9]*"' "$r" | sed 's/.*skipped="\([0-9]*\)"/\1/' | head -1)
+    (( ${k:-0} > 0 )) || continue
+    n=$(grep -o '<testsuite [^>]*tests="[0-9]*"' "$r" | sed 's/.*tests="\([0-9]*\)"/\1/' | head -1)
+    reason=$( { grep -ho 'Assumption failed: [^<]*' "$r" || true; } | head -n 1 | sed 's/^Assumption failed: //')
+    echo "[run.sh] $(basename "$r" .xml | sed 's/^TEST-//'): $k of ${n:-?} tests SKIPPED (not passed): ${reason:-no reason given}" >&2
+  done
+}
+
 MVN=(mvn -B -ntp)
 if [[ -z "$tests" ]]; then
   "${MVN[@]}" install -Pftest
+  report_skipped ftest/target/surefire-reports/TEST-*.xml
 else
   # One reactor (-am): the ftest module compiles against this checkout's modules, never against
   # whatever snapshot another checkout last installed into ~/.m2.
@@ -114,10 +128,8 @@ else
     exit 1
   fi
   if (( skipped > 0 )); then
-    # Say so loudly: skipped is not passed (oracle and mssql are skipped as a whole without their
-    # BC_* variables, since their servers cannot run here).
-    reason=$( { grep -ho 'Assumption failed: [^<]*' ftest/target/surefire-reports/TEST-*"$tests".xml || true; } \
-      | head -n 1 | sed 's/^Assumption failed: //')
-    echo "[run.sh] ftest $tests: $skipped of $ran tests SKIPPED (not passed): ${reason:-no reason given}" >&2
+    # oracle and mssql are skipped as a whole without their BC_* variables (their servers cannot
+    # run here): accepted, and printed.
+    report_skipped ftest/target/surefire-reports/TEST-*"$tests".xml
   fi
 fi
