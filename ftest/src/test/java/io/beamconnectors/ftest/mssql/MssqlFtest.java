@@ -61,6 +61,7 @@ class MssqlFtest {
   private static final int TABLES = 3;
   private static final int ROWS = 200;
   private static final int ORDERS = 3;
+  private static final int ODD = 2;
 
   private Connection admin;
   private IndexInspector inspector;
@@ -106,6 +107,9 @@ class MssqlFtest {
           + " ('eu', 7, 12.50, 1, '2024-03-01T10:15:30.1234567', '2024-03-01T10:15:30.5+05:30',"
           + " '6F9619FF-8B86-D011-B42D-00C04FC964FF', 12.5, '<a>é</a>', 0x00FF10),"
           + " ('eu', 0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL), ('us_east', 1, 99.99, NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
+      // Awkward names and keys: a ']' in the table name, an empty and an underscored key.
+      s.execute("CREATE TABLE dbo.[odd]]name] ([Key] NVARCHAR(10) PRIMARY KEY, [v a l] INT)");
+      s.execute("INSERT INTO dbo.[odd]]name] VALUES (N'', 1), (N'a_b', 2)");
     }
     inspector = new IndexInspector(IndexInspector.connection(INDEX));
     inspector.deleteIndex();
@@ -200,6 +204,11 @@ class MssqlFtest {
         out.put(idOf(DATABASE, "dbo", "orders", rs.getString(1), Integer.toString(rs.getInt(2))), null);
       }
     }
+    try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SELECT [Key] FROM dbo.[odd]]name]")) {
+      while (rs.next()) {
+        out.put(idOf(DATABASE, "dbo", "odd]name", rs.getString(1)), null);
+      }
+    }
     return out;
   }
 
@@ -225,7 +234,7 @@ class MssqlFtest {
   void initialSyncMirrorsEveryRow() throws Exception {
     SyncSummary summary = sync();
     assertMirrorsSource();
-    long total = (long) TABLES * ROWS + ORDERS;
+    long total = (long) TABLES * ROWS + ORDERS + ODD;
     assertEquals(total, summary.get(SyncCounters.LISTED));
     assertEquals(total, summary.get(SyncCounters.CREATED));
     assertEquals(0, summary.get(SyncCounters.FAILED));
@@ -239,6 +248,8 @@ class MssqlFtest {
     assertEquals("0x00FF10", order.path("dbo_orders_raw").asText());
     assertTrue(order.path("dbo_orders_rv").asText().matches("0x[0-9A-F]{16}"), order.toString());
     assertTrue(inspector.documents().containsKey(idOf(DATABASE, "dbo", "orders", "eu", "0")), "a zero key value is in the id");
+    JsonNode empty = inspector.documents().get(idOf(DATABASE, "dbo", "odd]name", ""));
+    assertEquals(1, empty.path("dbo_odd]name_v a l").asInt(), "an empty key value is in the id: " + empty);
   }
 
   @Test

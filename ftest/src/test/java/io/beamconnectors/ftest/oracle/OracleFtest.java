@@ -60,6 +60,7 @@ class OracleFtest {
   private static final int TABLES = 3;
   private static final int ROWS = 200;
   private static final int ORDERS = 3;
+  private static final int MIXED = 2;
 
   private String database;
   private Connection admin;
@@ -113,6 +114,10 @@ class OracleFtest {
           + " TIMESTAMP '2024-03-01 10:15:30.5 +05:30')");
       s.execute("INSERT INTO ORDERS VALUES ('eu', 0, 0, NULL, NULL)");
       s.execute("INSERT INTO ORDERS VALUES ('us_east', 1, 99.99, NULL, NULL)");
+      // A name that only quoting can read (the reference's unquoted SELECT could not).
+      s.execute("CREATE TABLE \"Mixed case_T\" (\"Key\" VARCHAR2(10) PRIMARY KEY, \"v a l\" NUMBER)");
+      s.execute("INSERT INTO \"Mixed case_T\" VALUES ('a_b', 1)");
+      s.execute("INSERT INTO \"Mixed case_T\" VALUES ('%', 2.5)");
     }
     inspector = new IndexInspector(IndexInspector.connection(INDEX));
     inspector.deleteIndex();
@@ -203,6 +208,11 @@ class OracleFtest {
         out.put(idOf(database, "ORDERS", rs.getString(1), Long.toString(rs.getLong(2))), null);
       }
     }
+    try (Statement s = owner.createStatement(); ResultSet rs = s.executeQuery("SELECT \"Key\" FROM \"Mixed case_T\"")) {
+      while (rs.next()) {
+        out.put(idOf(database, "Mixed case_T", rs.getString(1)), null);
+      }
+    }
     return out;
   }
 
@@ -228,7 +238,7 @@ class OracleFtest {
   void initialSyncMirrorsEveryRow() throws Exception {
     SyncSummary summary = sync();
     assertMirrorsSource();
-    long total = (long) TABLES * ROWS + ORDERS;
+    long total = (long) TABLES * ROWS + ORDERS + MIXED;
     assertEquals(total, summary.get(SyncCounters.LISTED));
     assertEquals(total, summary.get(SyncCounters.CREATED));
     assertEquals(0, summary.get(SyncCounters.FAILED));
@@ -239,6 +249,9 @@ class OracleFtest {
     assertEquals("2024-03-01T10:15:30.500000+05:30", order.path("orders_placed_tz").asText());
     assertTrue(inspector.documents().containsKey(idOf(database, "ORDERS", "eu", "0")), "a zero key value is in the id");
     assertTrue(inspector.documents().containsKey(idOf(database, "ORDERS", "us_east", "1")));
+    JsonNode mixed = inspector.documents().get(idOf(database, "Mixed case_T", "%"));
+    assertEquals(2.5, mixed.path("mixed case_t_v a l").asDouble(), 1e-9, mixed.toString());
+    assertEquals("Mixed case_T", mixed.path("Table").asText());
   }
 
   @Test
