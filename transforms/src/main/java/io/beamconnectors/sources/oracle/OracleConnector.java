@@ -32,7 +32,7 @@ public final class OracleConnector extends DatabaseConnector {
 
   private static final ConfigurationSpec SPEC = baseSpec().with(
       ConfigurableField.of(ORACLE_PROTOCOL, Type.STR).withLabel("Oracle connection protocol").withDefault(PROTOCOL_TCP)
-          .withDisplay("dropdown").withOrder(9).withTooltip("TCP, or TCPS for a TLS connection"),
+          .withOrder(9).withTooltip("TCP, or TCPS for a TLS connection"),
       ConfigurableField.of(ORACLE_HOME, Type.STR).withLabel("Path to Oracle Home").withDefault("").withOrder(10)
           .asOptional().withTooltip("Only locates the wallet (<oracle_home>/network/admin) for TCPS:"
               + " the thin driver needs no Oracle client"),
@@ -40,7 +40,7 @@ public final class OracleConnector extends DatabaseConnector {
           .withDefault("").withOrder(11).asOptional()
           .withTooltip("Directory holding the auto-login wallet (cwallet.sso) for TCPS"),
       ConfigurableField.of(CONNECT_BY, Type.STR).withLabel("Connect by").withDefault(CONNECT_BY_SID)
-          .withDisplay("dropdown").withOrder(12).asOptional().asAdvanced()
+          .withOrder(12).asOptional().asAdvanced()
           .withTooltip("SID: 'database' is the SID (as the reference); SERVICE_NAME: 'database' is a service name"));
 
   @Override
