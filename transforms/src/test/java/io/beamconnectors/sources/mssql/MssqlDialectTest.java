@@ -213,10 +213,24 @@ class MssqlDialectTest {
     assertFalse(over.keyText().equals(other.keyText()), "a change past the cap changes the value");
     String atCap = "é".repeat(LobValues.CAP_BYTES / 2);
     assertEquals(atCap, value(atCap, "ntext").keyText());
-    String emoji = "😀".repeat(5000);
+    // One ASCII character first: the 8192-character reads then end between the two halves of a pair.
+    String emoji = "x" + "😀".repeat(5000);
     assertEquals(emoji, value(emoji, "nvarchar").keyText(), "surrogate pairs across reads survive");
+    String overEmoji = "x" + "😀".repeat(LobValues.CAP_BYTES / 4);
+    ColumnValue overEmojiValue = value(overEmoji, "nvarchar");
+    assertEquals("sha256:" + sha256Hex(overEmoji) + " (" + (LobValues.CAP_BYTES + 1) + " bytes, over the "
+        + LobValues.CAP_BYTES + "-byte cap)", overEmojiValue.keyText(), "the digest is of the whole value's UTF-8");
     byte[] bytes = new byte[LobValues.CAP_BYTES + 1];
     assertTrue(value(bytes, "varbinary").keyText().startsWith("sha256:"));
+  }
+
+  private static String sha256Hex(String s) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
