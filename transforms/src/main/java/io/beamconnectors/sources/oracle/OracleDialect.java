@@ -168,6 +168,7 @@ final class OracleDialect implements DatabaseDialect {
   @Override
   public Properties connectionProperties(ConnectorConfiguration config) {
     Logon logon = logon(config.getString(DatabaseConnector.USERNAME));
+    OracleDriverLocale.initializeDriverClasses();
     Properties p = new Properties();
     p.setProperty("user", logon.user());
     String password = config.getString(DatabaseConnector.PASSWORD);

@@ -233,6 +233,30 @@ class MssqlDialectTest {
     }
   }
 
+  /** A port nothing listens on: bound, then released. */
+  private static int closedPort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /**
+   * The real driver, no server: it accepts the URL and every property the dialect sets, fails with a
+   * retried (transient) error, and neither its error nor the connector's ping message holds the password.
+   */
+  @Test
+  void theDriverAcceptsTheConnectPartsAndAnUnreachableServerIsTransient() throws Exception {
+    ConnectorConfiguration c = config("host", "127.0.0.1", "port", closedPort(), "password", "Pw_secret_77",
+        "database", "sales");
+    SQLException e = assertThrows(SQLException.class,
+        () -> java.sql.DriverManager.getConnection(dialect.jdbcUrl(c), dialect.connectionProperties(c)).close());
+    assertTrue(dialect.isTransient(e), e + " state " + e.getSQLState() + " code " + e.getErrorCode());
+    assertFalse(String.valueOf(e.getMessage()).contains("Pw_secret_77"), e.getMessage());
+    SQLException pinged = assertThrows(SQLException.class, () -> connector.ping(c));
+    assertTrue(pinged.getMessage().startsWith("Can't connect to mssql on 127.0.0.1:"), pinged.getMessage());
+    assertFalse(pinged.getMessage().contains("Pw_secret_77"), pinged.getMessage());
+  }
+
   @Test
   void transientErrorsAreRetried() {
     assertTrue(dialect.isTransient(new SQLException("connection reset", "08S01", 0)));
