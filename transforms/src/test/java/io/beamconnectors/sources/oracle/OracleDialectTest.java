@@ -248,6 +248,18 @@ class OracleDialectTest {
     assertFalse(pinged.getMessage().contains("Pw_secret_77"), pinged.getMessage());
   }
 
+  /** The thin driver loads the wallet itself: a wrong directory is a clear, permanent error naming it. */
+  @Test
+  void aMissingWalletIsNamedAndNotRetried() throws Exception {
+    ConnectorConfiguration c = config("host", "127.0.0.1", "port", closedPort(), "database", "FREE",
+        "oracle_protocol", "TCPS", "wallet_configuration_path", "/nonexistent/wallet");
+    SQLException e = assertThrows(SQLException.class,
+        () -> java.sql.DriverManager.getConnection(dialect.jdbcUrl(c), dialect.connectionProperties(c)).close());
+    assertFalse(dialect.isTransient(e), e + " code " + e.getErrorCode());
+    SQLException pinged = assertThrows(SQLException.class, () -> connector.ping(c));
+    assertTrue(pinged.getMessage().contains("/nonexistent/wallet"), pinged.getMessage());
+  }
+
   @Test
   void transientErrorsAreRetried() {
     assertTrue(dialect.isTransient(new SQLRecoverableException("IO Error")));
