@@ -17,7 +17,7 @@ unit:  ## unit tests only, no servers
 	$(MVN) install
 
 ftest:  ## one source's functional test: make ftest NAME=postgresql
-	@test -n "$(NAME)" || { echo "usage: make ftest NAME=<postgresql|network_drive|s3|google_cloud_storage|azure_blob_storage|flink_cluster>"; exit 2; }
+	@test -n "$(NAME)" || { echo "usage: make ftest NAME=<postgresql|network_drive|s3|google_cloud_storage|azure_blob_storage|oracle|mssql|flink_cluster>"; exit 2; }
 	bash ftest/run.sh $(NAME)
 
 bench:  ## benchmarks (numbers only, never fails on timing): BENCH_ROWS=1000000 make bench

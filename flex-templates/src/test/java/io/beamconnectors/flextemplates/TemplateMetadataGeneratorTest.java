@@ -88,7 +88,7 @@ class TemplateMetadataGeneratorTest {
   void stringOptionsWithAFormatHaveTheirRegex() {
     Map<String, ParameterMetadata> params = byName(TemplateMetadataGenerator.generate(FlexTemplateOptions.class));
     assertEquals("ENUM", params.get("serviceType").getParamType());
-    assertEquals(List.of("azure_blob_storage", "google_cloud_storage", "network_drive", "postgresql", "s3"),
+    assertEquals(List.of("azure_blob_storage", "google_cloud_storage", "mssql", "network_drive", "oracle", "postgresql", "s3"),
         params.get("serviceType").getEnumOptions().stream().map(o -> o.getValue()).toList());
     assertEquals("ENUM", params.get("joinStrategy").getParamType());
     assertEquals("ENUM", params.get("contentMode").getParamType());

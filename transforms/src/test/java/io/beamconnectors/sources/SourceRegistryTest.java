@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class SourceRegistryTest {
   @Test
   void builtInSourcesAreDiscoveredWithTheServiceLoader() {
-    assertEquals(List.of("azure_blob_storage", "google_cloud_storage", "network_drive", "postgresql", "s3"),
+    assertEquals(List.of("azure_blob_storage", "google_cloud_storage", "mssql", "network_drive", "oracle", "postgresql", "s3"),
         List.copyOf(SourceRegistry.builtIn().serviceTypes().keySet()));
     assertEquals("postgresql", SourceRegistry.builtIn().create("postgresql").serviceType());
   }

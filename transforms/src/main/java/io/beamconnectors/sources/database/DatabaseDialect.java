@@ -43,6 +43,15 @@ public interface DatabaseDialect extends Serializable {
   /** The query for the table's own rows (not those of tables inheriting from it). */
   String selectAll(ListedTable table);
 
+  /**
+   * The query for the table's own rows on {@code connection}: dialects that quote identifiers with
+   * the driver's {@link java.sql.Statement#enquoteIdentifier} or look at the table's columns
+   * override this; by default {@link #selectAll(ListedTable)}.
+   */
+  default String selectAll(Connection connection, ListedTable table) throws SQLException {
+    return selectAll(table);
+  }
+
   /** Prepares a connection for streaming a large result (cursor-based fetching). */
   default void prepareForStreaming(Connection connection) throws SQLException {}
 

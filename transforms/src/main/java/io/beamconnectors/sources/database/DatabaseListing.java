@@ -248,7 +248,7 @@ public final class DatabaseListing extends SourceListing {
         }
         try (Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
           s.setFetchSize(Math.max(1, config.getInt(DatabaseConnector.FETCH_SIZE)));
-          try (ResultSet rs = s.executeQuery(dialect.selectAll(table))) {
+          try (ResultSet rs = s.executeQuery(dialect.selectAll(c, table))) {
             ResultSetMetaData md = rs.getMetaData();
             int n = md.getColumnCount();
             List<String> columns = new ArrayList<>(n);
