@@ -17,7 +17,8 @@ fixture_for() {
     s3) echo "s3 S3Ftest" ;;
     google_cloud_storage) echo "gcs GcsFtest" ;;
     azure_blob_storage) echo "azurite AzureBlobFtest" ;;
-    *) echo "unknown NAME '$1': use postgresql, network_drive, s3, google_cloud_storage or azure_blob_storage" >&2; exit 2 ;;
+    launcher) echo "postgresql LauncherFtest" ;;
+    *) echo "unknown NAME '$1': use postgresql, network_drive, s3, google_cloud_storage, azure_blob_storage or launcher" >&2; exit 2 ;;
   esac
 }
 

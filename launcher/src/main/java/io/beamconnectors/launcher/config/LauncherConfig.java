@@ -96,10 +96,10 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
   }
 
   public static LauncherConfig parse(String text, Map<String, String> env, String where) {
-    String expanded = expand(text, env, where);
     Object root;
-    try (Reader r = new java.io.StringReader(expanded)) {
-      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(r);
+    try (Reader r = new java.io.StringReader(text)) {
+      // Variables are replaced in the parsed values, so a value with YAML syntax in it stays one string.
+      root = expandAll(new Yaml(new SafeConstructor(new LoaderOptions())).load(r), env);
     } catch (IOException | RuntimeException e) {
       String mark = e instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null
           ? " (line " + (m.getProblemMark().getLine() + 1) + ")" : "";
@@ -199,7 +199,24 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
     return connectors.isEmpty() ? null : connectors.stream().map(ConnectorEntry::connectorId).toList();
   }
 
-  private static String expand(String text, Map<String, String> env, String where) {
+  private static Object expandAll(Object node, Map<String, String> env) {
+    if (node instanceof String s) {
+      return expand(s, env);
+    }
+    if (node instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), expandAll(v, env)));
+      return out;
+    }
+    if (node instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      l.forEach(v -> out.add(expandAll(v, env)));
+      return out;
+    }
+    return node;
+  }
+
+  private static String expand(String text, Map<String, String> env) {
     Matcher m = VAR.matcher(text);
     StringBuilder sb = new StringBuilder();
     while (m.find()) {
@@ -207,7 +224,6 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
       if (v == null || v.isEmpty()) {
         v = m.group(2) != null ? m.group(2) : "";
       }
-      // Quoted so that values with YAML syntax in them (": ", "#") stay one string.
       m.appendReplacement(sb, Matcher.quoteReplacement(v));
     }
     m.appendTail(sb);

@@ -161,6 +161,11 @@ public final class DirectRunnerAdapter implements RunnerAdapter {
     if (done != null) {
       return done;
     }
+    if (run.started == null && run.cancelRequested) {
+      // Still preparing (plan, ping, index) and possibly blocked there: the pipeline is cancelled
+      // as soon as it exists; the job is cancelled now.
+      return RunStatus.of(RunState.CANCELLED);
+    }
     return RunStatus.of(run.started == null ? RunState.STARTING : RunState.RUNNING);
   }
 
