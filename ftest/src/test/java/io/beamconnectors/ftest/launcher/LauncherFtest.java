@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,7 +65,8 @@ class LauncherFtest {
   private static final String RACE = "bc-launcher-race";
   private static final String GONE = "bc-launcher-deleted";
   private static final String CRON = "bc-launcher-cron";
-  private static final List<String> ALL = List.of(MAIN, BAD, SIG, KILL, RACE, GONE, CRON);
+  private static final String FLINK = "bc-launcher-flink";
+  private static final List<String> ALL = List.of(MAIN, BAD, SIG, KILL, RACE, GONE, CRON, FLINK);
 
   private final Path dir = Path.of("target", "launcher-ftest");
   private final List<LauncherProcess> processes = new ArrayList<>();
@@ -177,6 +179,39 @@ class LauncherFtest {
     Path p = dir.resolve(name + ".yml");
     Files.writeString(p, y.toString(), StandardCharsets.UTF_8);
     return p;
+  }
+
+  /** A config for the flink runner: the session cluster of ftest/fixtures/flink.sh and the shaded pipelines jar. */
+  private Path flinkConfig(String name, List<String> connectors) throws Exception {
+    Path base = launcherConfig(name, connectors, 60);
+    String y = Files.readString(base, StandardCharsets.UTF_8) + "runner:\n  type: flink\n  flink:\n    master: "
+        + System.getenv("BC_FLINK_MASTER") + "\n    parallelism: 1\n    jar: " + System.getenv("BC_FLINK_PIPELINES_JAR") + "\n";
+    Files.writeString(base, y, StandardCharsets.UTF_8);
+    return base;
+  }
+
+  /** The state of the newest Flink job with this name, from the cluster's REST API, or null. */
+  private static String flinkJobState(String name) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://" + System.getenv("BC_FLINK_MASTER") + "/jobs/overview"))
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    String state = null;
+    long start = -1;
+    for (JsonNode j : JSON.readTree(r.body()).path("jobs")) {
+      if (name.equals(j.path("name").asText()) && j.path("start-time").asLong() > start) {
+        start = j.path("start-time").asLong();
+        state = j.path("state").asText();
+      }
+    }
+    return state;
+  }
+
+  private static void assumeFlink() {
+    String master = System.getenv("BC_FLINK_MASTER");
+    String jar = System.getenv("BC_FLINK_PIPELINES_JAR");
+    assumeTrue(master != null && !master.isBlank() && jar != null && Files.isRegularFile(Path.of(jar)),
+        "flink runner cases need a Flink session cluster (ftest/fixtures/flink.sh start, BC_FLINK_MASTER) and the shaded"
+            + " pipelines jar (make jar, BC_FLINK_PIPELINES_JAR); not set here");
   }
 
   private LauncherProcess launcher(String name, Path config, String action) throws Exception {
@@ -460,9 +495,12 @@ class LauncherFtest {
     // Nobody executes here: the test cancels each scheduled job once seen, so a pending job never
     // holds back the next fire time.
     while (Instant.now().isBefore(stopAt)) {
+      // Search is near real time: a job cancelled a moment ago can still be listed as pending.
       for (SyncJob j : protocol.jobs(JobQuery.withStatuses(Set.of(JobStatus.PENDING)).forConnectors(List.of(CRON)))) {
-        protocol.updateJob(j, Map.of("status", "canceled", "canceled_at", DirectProtocol.now()));
-        seen.add(j.id());
+        if (!seen.contains(j.id())) {
+          protocol.updateJob(j.id(), Map.of("status", "canceled", "canceled_at", DirectProtocol.now()));
+          seen.add(j.id());
+        }
       }
       Thread.sleep(200);
     }
@@ -500,6 +538,52 @@ class LauncherFtest {
 
   @Test
   @Order(10)
+  void flinkRunnerSyncsThenCancelsThenReattachesAfterSigkill() throws Exception {
+    assumeFlink();
+    createConnector(FLINK, pgConfig);
+    Path config = flinkConfig("launcher-flink", List.of(FLINK));
+    LauncherProcess first = launcher("launcher-flink-1", config, "poll");
+    LauncherProcess.Result r = cli(cliConfig(), "sync", FLINK, "--wait", "--json");
+    assertEquals(0, r.exitCode(), () -> r.stdout() + r.stderr() + safeLog(first));
+    SyncJob done = job(JSON.readTree(r.stdout()).path("job_id").asText());
+    assertEquals(rows, done.counter("indexed_document_count"));
+    assertEquals(rows, done.counter("total_document_count"));
+    assertEquals(rows, indexCount(FLINK));
+    assertTrue(first.log().contains("--jobName=bc-sync-"), "the Flink job is named after the sync job");
+
+    // Cancel while running: the listing is held by a table lock, so the Flink job is mid-run.
+    try (Connection lock = lockTable()) {
+      String jobId = requestSync(FLINK);
+      awaitJob(jobId, SYNC_TIMEOUT, JobStatus.IN_PROGRESS);
+      assertEquals(0, cli(cliConfig(), "job", "cancel", jobId).exitCode());
+      SyncJob canceled = awaitJob(jobId, Duration.ofMinutes(3), JobStatus.CANCELED, JobStatus.ERROR, JobStatus.COMPLETED);
+      assertEquals(JobStatus.CANCELED, canceled.status(), canceled::error);
+      lock.rollback();
+    }
+
+    // SIGKILL the launcher while its Flink job runs: the next launcher re-attaches by job name.
+    String jobId;
+    try (Connection lock = lockTable()) {
+      jobId = requestSync(FLINK);
+      awaitJob(jobId, SYNC_TIMEOUT, JobStatus.IN_PROGRESS);
+      Await.until("the Flink job to be submitted", Duration.ofMinutes(3), () -> first.log(),
+          l -> l.contains("Submitting sync job " + jobId));
+      Await.until("the Flink job to run on the cluster", Duration.ofMinutes(3), () -> flinkJobState("bc-sync-"
+          + jobId.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9-]", "-")), "RUNNING"::equals);
+      first.kill();
+      LauncherProcess second = launcher("launcher-flink-2", config, "poll");
+      Await.until("the re-attachment", Duration.ofMinutes(2), second::log, l -> l.contains("Re-attached to job " + jobId));
+      lock.rollback();
+      SyncJob after = awaitJob(jobId, SYNC_TIMEOUT, JobStatus.COMPLETED, JobStatus.ERROR);
+      assertEquals(JobStatus.COMPLETED, after.status(), after::error);
+      assertEquals(0, claims(second, jobId), "re-attached, not run again");
+      second.term(Duration.ofMinutes(1));
+    }
+    assertEquals(rows, indexCount(FLINK));
+  }
+
+  @Test
+  @Order(11)
   void plantedSecretAppearsInNoLogArgumentOrJobDocument() throws Exception {
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
@@ -537,7 +621,7 @@ class LauncherFtest {
   }
 
   @Test
-  @Order(11)
+  @Order(12)
   void wrongElasticsearchPasswordIsOneLineNamingTheFix() throws Exception {
     Path config = dir.resolve("wrong-password.yml");
     Files.writeString(config, "elasticsearch:\n  host: ${BC_ES_URL}\n  username: elastic\n  password: not-the-password\n",

@@ -40,6 +40,11 @@ final class LauncherProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(JAVA);
     cmd.add("-Xmx768m");
+    // Flink and Beam-on-Flink need Java 17's module flags (the Flink fixture exports its list).
+    String flinkOpts = System.getenv("BC_FLINK_JAVA_OPTS");
+    if (flinkOpts != null && !flinkOpts.isBlank()) {
+      cmd.addAll(List.of(flinkOpts.trim().split("\\s+")));
+    }
     cmd.add("-cp");
     cmd.add(classpath());
     cmd.add("io.beamconnectors.launcher.Launcher");

@@ -61,17 +61,17 @@ public final class LauncherService {
         loops, runner.name(), protocol.backend(), config.service().workerHostname(),
         config.service().idling().toMillis() / 1000.0, config.service().maxConcurrentContentSyncs());
     AtomicInteger n = new AtomicInteger();
-    threads = Executors.newScheduledThreadPool(4, r -> {
+    threads = Executors.newScheduledThreadPool(5, r -> {
       Thread t = new Thread(r, "launcher-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
     long idling = config.service().idling().toMillis();
     if (loops.contains(Loop.SCHEDULE)) {
-      threads.scheduleWithFixedDelay(guard("check-in and scheduling", () -> {
-        check.round();
-        scheduler.round(Instant.now());
-      }), 0, idling, TimeUnit.MILLISECONDS);
+      // Apart, so a slow source check (a ping that hangs) never delays a schedule's fire time.
+      threads.scheduleWithFixedDelay(guard("check-in", check::round), 0, idling, TimeUnit.MILLISECONDS);
+      threads.scheduleWithFixedDelay(guard("scheduling", () -> scheduler.round(Instant.now())), 0, idling,
+          TimeUnit.MILLISECONDS);
     }
     if (loops.contains(Loop.EXECUTE)) {
       executor.recover();
