@@ -377,7 +377,9 @@ class LauncherFtest {
       assertEquals(JobStatus.CANCELED, canceled.status(), () -> "job error: " + canceled.error());
       assertNotNull(canceled.text("canceled_at"));
       assertNotNull(canceled.text("cancelation_requested_at"));
-      assertEquals(JobStatus.CANCELED, connector(MAIN).lastSyncStatus());
+      // The connector is written right after the job.
+      Await.until("connector " + MAIN + " to record the cancel", Duration.ofMinutes(1), () -> connector(MAIN).lastSyncStatus(),
+          s -> s == JobStatus.CANCELED);
       lock.rollback();
     }
     // The connector is free again: the next sync completes and the mirror is exact.
@@ -633,5 +635,45 @@ class LauncherFtest {
     assertTrue(lines.get(0).contains("401") && lines.get(0).contains("elasticsearch.password"), lines.get(0));
     assertFalse(r.stderr().contains("at io.beamconnectors"), "no stack trace");
     assertFalse(r.stderr().contains("Log4j"), r.stderr());
+  }
+
+  /**
+   * Elasticsearch restarted mid-job. Only on an Elasticsearch this test may restart: set
+   * BC_LAUNCHER_ES_RUN_DIR to the BC_RUN_DIR it was started with (never the shared fixture).
+   */
+  @Test
+  @Order(13)
+  void elasticsearchRestartedMidJobEndsTheJobAndTheNextSyncConverges() throws Exception {
+    String runDir = System.getenv("BC_LAUNCHER_ES_RUN_DIR");
+    assumeTrue(runDir != null && !runDir.isBlank() && System.getenv("BC_ES_PORT") != null
+        && System.getenv("BC_ES_TRANSPORT_PORT") != null, "restarting Elasticsearch needs an instance of this test's own:"
+        + " set BC_LAUNCHER_ES_RUN_DIR to its BC_RUN_DIR and BC_ES_PORT/BC_ES_TRANSPORT_PORT to its ports (the shared"
+        + " fixture is never restarted)");
+    assertTrue(FixtureEnv.require("BC_ES_URL", "elasticsearch").endsWith(":" + System.getenv("BC_ES_PORT")),
+        "BC_ES_PORT must be the port of BC_ES_URL");
+    assertTrue(mainLauncher != null && mainLauncher.alive());
+    String jobId;
+    try (Connection lock = lockTable()) {
+      jobId = requestSync(MAIN);
+      awaitJob(jobId, SYNC_TIMEOUT, JobStatus.IN_PROGRESS);
+      fixture(runDir, "stop");
+      lock.rollback();
+      fixture(runDir, "start");
+    }
+    SyncJob ended = awaitJob(jobId, Duration.ofMinutes(10), JobStatus.COMPLETED, JobStatus.ERROR);
+    assertTrue(mainLauncher.alive(), "the launcher survives an Elasticsearch restart");
+    LauncherProcess.Result r = cli(cliConfig(), "sync", MAIN, "--wait", "--json");
+    assertEquals(0, r.exitCode(), () -> "after the restart (the interrupted job ended " + ended.status() + "): "
+        + r.stdout() + r.stderr());
+    assertEquals(rows, indexCount(MAIN));
+  }
+
+  private static void fixture(String runDir, String action) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("bash", "fixtures/elasticsearch.sh", action).inheritIO();
+    pb.environment().put("BC_RUN_DIR", runDir);
+    Process p = pb.start();
+    if (!p.waitFor(15, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new AssertionError("elasticsearch.sh " + action + " failed");
+    }
   }
 }

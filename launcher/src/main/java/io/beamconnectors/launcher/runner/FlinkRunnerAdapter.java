@@ -8,7 +8,6 @@ import io.beamconnectors.pipelines.SyncJobOptions;
 import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.Secrets;
 import io.beamconnectors.sources.SourceRegistry;
-import io.beamconnectors.sync.SyncSummary;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -150,7 +149,16 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
     String state = job.get().path("state").asText("");
     RunState mapped = map(state);
     if (mapped == RunState.DONE) {
-      run.finalStatus = new RunStatus(RunState.DONE, null, summary(run, handle));
+      Map<String, Long> c = restCounters(run.flinkJobId);
+      long listingFailures = c.getOrDefault("listing_failures", 0L);
+      long failedWrites = c.getOrDefault("failed", 0L);
+      if (listingFailures > 0 || failedWrites > 0) {
+        run.finalStatus = new RunStatus(RunState.FAILED, String.format("The sync finished but was not clean: %d listing"
+            + " failures, %d skipped parts, %d failed writes, %d deletes held back", listingFailures,
+            c.getOrDefault("skipped_parts", 0L), failedWrites, c.getOrDefault("deletes_blocked", 0L)), null);
+      } else {
+        run.finalStatus = new RunStatus(RunState.DONE, null, null);
+      }
     } else if (mapped == RunState.FAILED) {
       run.finalStatus = new RunStatus(RunState.FAILED, "the Flink job " + run.flinkJobId + " failed: see its"
           + " exceptions in the Flink UI (" + config.runner().flink().master() + ")", null);
@@ -170,34 +178,18 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
     };
   }
 
-  private SyncSummary summary(Run run, RunHandle handle) {
-    if (run.started != null) {
-      try {
-        return JobSyncPipeline.finish(run.started);
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("Reading the counters of Flink job {} failed: {}", handle.runnerJobId(), e.toString());
-      }
-    }
-    return null;
-  }
-
   @Override
   public JobCounters counters(RunHandle handle) {
     Run run = runs.get(handle.syncJobId());
     if (run == null) {
       return JobCounters.ZERO;
     }
-    if (run.finalStatus != null && run.finalStatus.summary() != null) {
-      return JobCounters.of(run.finalStatus.summary());
+    if (run.flinkJobId == null) {
+      return JobCounters.ZERO;
     }
-    if (run.started != null) {
-      try {
-        return JobCounters.of(SyncSummary.from(run.started.result(), 0));
-      } catch (RuntimeException e) {
-        LOG.debug("Flink metrics of {} not readable", handle.runnerJobId(), e);
-      }
-    }
-    return JobCounters.ZERO;
+    Map<String, Long> c = restCounters(run.flinkJobId);
+    return new JobCounters(c.getOrDefault("indexed_ok", 0L), c.getOrDefault("deleted_ok", 0L),
+        c.getOrDefault("bytes_written", 0L));
   }
 
   @Override
@@ -235,6 +227,55 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
   @Override
   public void release(RunHandle handle) {
     runs.remove(handle.syncJobId());
+  }
+
+  /**
+   * The engine's counters ({@code sync} namespace) of a Flink job, from the REST API's
+   * {@code __metricscontainers} accumulator: Beam's attempted sum_int64 metrics, each payload a
+   * base64 varint. Works for jobs this launcher did not submit (re-attached ones). Empty if unreadable.
+   */
+  Map<String, Long> restCounters(String flinkJobId) {
+    Map<String, Long> out = new HashMap<>();
+    try {
+      HttpRequest get = HttpRequest.newBuilder(base().resolve("/jobs/" + flinkJobId + "/accumulators"))
+          .timeout(Duration.ofSeconds(10)).GET().build();
+      HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        return out;
+      }
+      for (JsonNode acc : JSON.readTree(r.body()).path("user-task-accumulators")) {
+        if (!"__metricscontainers".equals(acc.path("name").asText())) {
+          continue;
+        }
+        for (JsonNode m : JSON.readTree(acc.path("value").asText()).path("metrics").path("attempted")) {
+          JsonNode labels = m.path("labels");
+          if ("sync".equals(labels.path("NAMESPACE").asText())
+              && m.path("type").asText().endsWith("sum_int64:v1")) {
+            out.merge(labels.path("NAME").asText(), varint(java.util.Base64.getDecoder().decode(m.path("payload").asText())),
+                Long::sum);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Counters of Flink job {} not readable", flinkJobId, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return out;
+  }
+
+  /** A protobuf-style unsigned varint (how Beam encodes a sum_int64 payload). */
+  static long varint(byte[] b) {
+    long v = 0;
+    int shift = 0;
+    for (byte x : b) {
+      v |= (long) (x & 0x7f) << shift;
+      if ((x & 0x80) == 0) {
+        break;
+      }
+      shift += 7;
+    }
+    return v;
   }
 
   /** The newest job of the cluster with this name. */

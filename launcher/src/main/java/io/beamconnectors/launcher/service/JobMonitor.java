@@ -1,5 +1,6 @@
 package io.beamconnectors.launcher.service;
 
+import io.beamconnectors.elasticsearch.ContentIndex;
 import io.beamconnectors.launcher.config.LauncherConfig;
 import io.beamconnectors.launcher.protocol.ConnectorDocument;
 import io.beamconnectors.launcher.protocol.ConnectorStatus;
@@ -49,6 +50,7 @@ public final class JobMonitor {
   private static final class Running {
     final RunHandle handle;
     final String connectorId;
+    final String indexName;
     final List<String> secrets;
     Instant lastReport = Instant.now();
     Instant lastCheck = Instant.now();
@@ -57,9 +59,10 @@ public final class JobMonitor {
     boolean abandoned;
     String stopReason;
 
-    Running(RunHandle handle, String connectorId, List<String> secrets) {
+    Running(RunHandle handle, String connectorId, String indexName, List<String> secrets) {
       this.handle = handle;
       this.connectorId = connectorId;
+      this.indexName = indexName;
       this.secrets = secrets;
     }
   }
@@ -72,7 +75,7 @@ public final class JobMonitor {
   }
 
   public void watch(RunHandle handle, SyncJob job) {
-    running.put(handle.syncJobId(), new Running(handle, job.connectorId(),
+    running.put(handle.syncJobId(), new Running(handle, job.connectorId(), job.indexName(),
         JobSecrets.of(job.source().path("connector").path("configuration"), launcherSecrets)));
   }
 
@@ -194,6 +197,14 @@ public final class JobMonitor {
     }
     if (summary != null && summary.indexDocumentCount() >= 0) {
       fields.put("total_document_count", summary.indexDocumentCount());
+    } else if (jobStatus == JobStatus.COMPLETED && r.indexName != null) {
+      // A run re-attached after a launcher restart has no summary here: count the index itself.
+      try (ContentIndex index = new ContentIndex(config.elasticsearch().connection().withIndex(r.indexName))) {
+        index.refresh();
+        fields.put("total_document_count", index.count());
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Counting index {} failed: {}", r.indexName, e.toString());
+      }
     }
     if (summary != null) {
       Map<String, Object> sync = new LinkedHashMap<>();

@@ -33,6 +33,9 @@ class RunStateTest {
     assertEquals(RunState.FAILED, FlinkRunnerAdapter.map("FAILED"));
     assertEquals(RunState.LOST, FlinkRunnerAdapter.map("SUSPENDED"));
     assertEquals("bc-sync-ajbo6ibx4xplt0cerg--", FlinkRunnerAdapter.jobName("AjbO6IBx4xPlT0CErG_/"));
+    assertEquals(38, FlinkRunnerAdapter.varint(java.util.Base64.getDecoder().decode("Jg==")));
+    assertEquals(300, FlinkRunnerAdapter.varint(new byte[] {(byte) 0xAC, 0x02}));
+    assertEquals(0, FlinkRunnerAdapter.varint(new byte[] {0}));
   }
 
   @Test
