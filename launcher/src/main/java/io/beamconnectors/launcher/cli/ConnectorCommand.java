@@ -221,16 +221,24 @@ public final class ConnectorCommand {
     }
   }
 
-  @Command(name = "delete", description = "Delete a connector (soft: deleted=true, as the _connector API does).")
+  @Command(name = "delete", description = "Delete a connector (soft: deleted=true, as the _connector API does;"
+      + " --hard removes the document).")
   static final class Delete implements Callable<Integer> {
     @ParentCommand ConnectorCommand group;
     @Parameters(index = "0", description = "Connector id.") String id;
+    @Option(names = "--hard", description = "Remove the document (its id can be created again).") boolean hard;
 
     @Override
     public Integer call() throws Exception {
       try (CommandContext ctx = group.parent.context()) {
-        require(ctx.protocol(), id);
-        ctx.protocol().updateConnector(id, Map.of("deleted", true));
+        if (hard) {
+          if (!ctx.protocol().deleteConnectorDocument(id)) {
+            throw new CommandFailure(ExitCodes.NOT_FOUND, "connector '" + id + "' does not exist");
+          }
+        } else {
+          require(ctx.protocol(), id);
+          ctx.protocol().updateConnector(id, Map.of("deleted", true));
+        }
         if (ctx.json()) {
           ctx.printJson(Map.of("id", id, "deleted", true));
         } else {

@@ -35,6 +35,9 @@ public interface ConnectorsProtocol extends AutoCloseable {
   /** Partial update, last writer wins (heartbeats, status after a check). */
   void updateConnector(String id, Map<String, ?> fields) throws IOException;
 
+  /** Removes a connector document for good (the soft delete is {@code deleted: true}); false if absent. */
+  boolean deleteConnectorDocument(String id) throws IOException;
+
   /** Creates a pending job with a snapshot of the connector; returns its id. */
   String createJob(ConnectorDocument connector, JobType type, TriggerMethod trigger) throws IOException;
 

@@ -158,6 +158,21 @@ public final class DirectProtocol implements ConnectorsProtocol {
   }
 
   @Override
+  public boolean deleteConnectorDocument(String id) throws IOException {
+    Request delete = new Request("DELETE", "/" + CONNECTORS + "/_doc/" + encode(id));
+    delete.addParameter("refresh", "wait_for");
+    try {
+      perform(delete);
+      return true;
+    } catch (ResponseException e) {
+      if (e.getResponse().getStatusLine().getStatusCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  @Override
   public String createJob(ConnectorDocument connector, JobType type, TriggerMethod trigger) throws IOException {
     ObjectNode job = JSON.createObjectNode();
     ObjectNode snapshot = job.putObject("connector");
