@@ -57,6 +57,8 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
     volatile RunStatus failedBeforeRunning;
     volatile boolean cancelRequested;
     volatile RunStatus finalStatus;
+    volatile Map<String, Long> finalCounters;
+    volatile long finishedSeenAt;
   }
 
   public FlinkRunnerAdapter(LauncherConfig config) {
@@ -150,6 +152,18 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
     RunState mapped = map(state);
     if (mapped == RunState.DONE) {
       Map<String, Long> c = restCounters(run.flinkJobId);
+      if (!c.containsKey("listed")) {
+        // Just finished: the accumulators may not be archived yet; ask again next time (for up to 60 s).
+        if (run.finishedSeenAt == 0) {
+          run.finishedSeenAt = System.currentTimeMillis();
+        }
+        if (System.currentTimeMillis() - run.finishedSeenAt < 60_000) {
+          return RunStatus.of(RunState.RUNNING);
+        }
+        LOG.warn("Flink job {} finished but its counters cannot be read; the job document gets zero counters",
+            run.flinkJobId);
+      }
+      run.finalCounters = c;
       long listingFailures = c.getOrDefault("listing_failures", 0L);
       long failedWrites = c.getOrDefault("failed", 0L);
       if (listingFailures > 0 || failedWrites > 0) {
@@ -187,7 +201,7 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
     if (run.flinkJobId == null) {
       return JobCounters.ZERO;
     }
-    Map<String, Long> c = restCounters(run.flinkJobId);
+    Map<String, Long> c = run.finalCounters != null ? run.finalCounters : restCounters(run.flinkJobId);
     return new JobCounters(c.getOrDefault("indexed_ok", 0L), c.getOrDefault("deleted_ok", 0L),
         c.getOrDefault("bytes_written", 0L));
   }
