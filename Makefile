@@ -27,7 +27,7 @@ jar:  ## the runnable shaded pipelines jar (large; built once)
 	$(MVN) -q install -DskipTests -Pshade -pl transforms,pipelines
 
 launcher-jar:  ## the runnable launcher jar for launcher/bin/launcher (packaged in this checkout, not installed)
-	$(MVN) -q package -DskipTests -Plauncher-jar -pl launcher -am
+	$(MVN) -q -Dstyle.color=never package -DskipTests -Plauncher-jar -pl launcher -am
 
 fixtures-stop:  ## stop every fixture server of this checkout's run dir
 	for f in gcs azurite s3 samba postgresql elasticsearch; do bash ftest/fixtures/$$f.sh stop || true; done
