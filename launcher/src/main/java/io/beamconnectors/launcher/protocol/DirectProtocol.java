@@ -370,7 +370,8 @@ public final class DirectProtocol implements ConnectorsProtocol {
       if (status == 401) {
         throw new ElasticsearchAccessException("Elasticsearch at " + String.join(",", connection.urls())
             + " rejected the credentials (HTTP 401): check elasticsearch.username and elasticsearch.password"
-            + " (or elasticsearch.api_key) in the launcher's config.yml or their environment variables", e);
+            + " (or elasticsearch.api_key) in the launcher's config.yml or their environment variables (right after"
+            + " Elasticsearch starts, this can also mean its security index is not ready yet)", e);
       }
       if (status == 403) {
         throw new ElasticsearchAccessException("Elasticsearch refused " + request.getMethod() + " "
