@@ -2,12 +2,12 @@
 SHELL := /bin/bash
 MVN := mvn -B -ntp
 
-.PHONY: install run test unit ftest bench jar clean fixtures-stop
+.PHONY: install run test unit ftest bench jar launcher-jar clean fixtures-stop
 
 install:  ## build every module (no tests)
 	$(MVN) -q install -DskipTests
 
-run:  ## local demo: start Elasticsearch + PostgreSQL, load a demo table, one full sync, a sample search
+run:  ## launcher demo: Elasticsearch + PostgreSQL, a demo table, `launcher --action poll`, a connector, sync --wait, a search
 	bash ftest/demo.sh
 
 test:  ## unit tests + functional tests against real servers (what .ci/run calls)
@@ -17,7 +17,7 @@ unit:  ## unit tests only, no servers
 	$(MVN) install
 
 ftest:  ## one source's functional test: make ftest NAME=postgresql
-	@test -n "$(NAME)" || { echo "usage: make ftest NAME=<postgresql|network_drive|s3|google_cloud_storage|azure_blob_storage|oracle|mssql|flink_cluster>"; exit 2; }
+	@test -n "$(NAME)" || { echo "usage: make ftest NAME=<postgresql|network_drive|s3|google_cloud_storage|azure_blob_storage|oracle|mssql|flink_cluster|launcher>"; exit 2; }
 	bash ftest/run.sh $(NAME)
 
 bench:  ## benchmarks (numbers only, never fails on timing): BENCH_ROWS=1000000 make bench
@@ -25,6 +25,9 @@ bench:  ## benchmarks (numbers only, never fails on timing): BENCH_ROWS=1000000 
 
 jar:  ## the runnable shaded pipelines jar (large; built once)
 	$(MVN) -q install -DskipTests -Pshade -pl transforms,pipelines
+
+launcher-jar:  ## the runnable launcher jar for launcher/bin/launcher (packaged in this checkout, not installed)
+	$(MVN) -q -Dstyle.color=never package -DskipTests -Plauncher-jar -pl launcher -am
 
 fixtures-stop:  ## stop every fixture server of this checkout's run dir
 	for f in flink gcs azurite s3 samba postgresql elasticsearch; do bash ftest/fixtures/$$f.sh stop || true; done

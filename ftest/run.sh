@@ -28,7 +28,8 @@ fixture_for() {
     oracle) echo "- OracleFtest" ;;
     mssql) echo "- MssqlFtest" ;;
     flink_cluster) echo "postgresql,s3,flink FlinkClusterFtest" ;;
-    *) echo "unknown NAME '$1': use postgresql, network_drive, s3, google_cloud_storage, azure_blob_storage, oracle, mssql or flink_cluster" >&2; exit 2 ;;
+    launcher) echo "postgresql LauncherFtest" ;;
+    *) echo "unknown NAME '$1': use postgresql, network_drive, s3, google_cloud_storage, azure_blob_storage, oracle, mssql, flink_cluster or launcher" >&2; exit 2 ;;
   esac
 }
 

@@ -84,7 +84,6 @@ public final class FullSyncPipeline {
 
   /** Builds the plan: configuration read and validated, connections resolved. No I/O besides the config file. */
   public static Plan plan(FullSyncOptions options, Map<String, String> env) throws IOException {
-    SourceConnector connector = SourceRegistry.builtIn().create(options.getServiceType());
     Map<String, Object> values = Map.of();
     if (options.getConnectorConfig() != null && !options.getConnectorConfig().isBlank()) {
       Path file = Path.of(options.getConnectorConfig());
@@ -101,6 +100,16 @@ public final class FullSyncPipeline {
             + ": fix the JSON syntax there");
       }
     }
+    return plan(options, env, values, SourceRegistry.builtIn());
+  }
+
+  /**
+   * Builds the plan from configuration values already read (the launcher's job-driven sync reads
+   * them from the sync-job document) and a source registry (config.yml's {@code sources}).
+   */
+  public static Plan plan(FullSyncOptions options, Map<String, String> env, Map<String, ?> values,
+      SourceRegistry registry) {
+    SourceConnector connector = registry.create(options.getServiceType());
     ConnectorConfiguration configuration = connector.configuration(values);
     connector.validate(configuration);
 

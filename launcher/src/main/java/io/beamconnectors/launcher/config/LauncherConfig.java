@@ -1,0 +1,284 @@
+package io.beamconnectors.launcher.config;
+
+import io.beamconnectors.elasticsearch.ElasticsearchConnection;
+import io.beamconnectors.sources.ConfigurationException;
+import io.beamconnectors.sources.SourceRegistry;
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * The launcher's config.yml: Elasticsearch, service timings, served connectors, extra sources and
+ * the runner. Key names follow the reference's config.yml where they still mean the same; every
+ * key, default and meaning is in {@code launcher/config.yml.example}. {@code ${VAR}} and
+ * {@code ${VAR:-default}} are replaced from the environment; an unknown key is an error naming it.
+ * Defaults live here and only here.
+ */
+public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<ConnectorEntry> connectors,
+    Map<String, String> sources, Runner runner) {
+
+  /** How to reach Elasticsearch; the password or API key may come from BC_ES_PASSWORD / BC_ES_API_KEY. */
+  public record Elasticsearch(List<String> hosts, String username, String password, String apiKey,
+      String caCerts, String protocol) {
+
+    /** The protocol connection (content index set per job). */
+    public ElasticsearchConnection connection() {
+      ElasticsearchConnection c = ElasticsearchConnection.of(String.join(",", hosts), null);
+      if (apiKey != null && !apiKey.isEmpty()) {
+        c = c.withApiKey(apiKey);
+      } else if (username != null && !username.isEmpty()) {
+        c = c.withBasicAuth(username, password == null ? "" : password);
+      }
+      if (caCerts != null && !caCerts.isEmpty()) {
+        c = c.withCaCertificate(caCerts);
+      }
+      return c;
+    }
+
+    /** The secret the pipeline needs, handed over by reference (env var or file), never as an option. */
+    public String credential() {
+      if (apiKey != null && !apiKey.isEmpty()) {
+        return apiKey;
+      }
+      return password;
+    }
+
+    @Override
+    public String toString() {
+      return "Elasticsearch{hosts=" + hosts + ", username=" + username + ", protocol=" + protocol + "}";
+    }
+  }
+
+  /** Loop timings and limits, in seconds. */
+  public record Service(Duration idling, Duration heartbeat, int maxConcurrentContentSyncs,
+      Duration jobCleanupInterval, Duration idleJobThreshold, Duration jobReportingInterval,
+      Duration jobCheckInterval, String logLevel, String workerHostname) {}
+
+  /** A connector this launcher serves (the reference's {@code connectors:} list). */
+  public record ConnectorEntry(String connectorId, String serviceType, String apiKey) {
+    @Override
+    public String toString() {
+      return "ConnectorEntry{" + connectorId + ", " + serviceType + (apiKey == null ? "" : ", api_key=********") + "}";
+    }
+  }
+
+  /** Which runner executes syncs, and each runner's settings. */
+  public record Runner(String type, Map<String, Object> direct, Flink flink, Map<String, Object> dataflow) {}
+
+  /** A Flink session cluster (REST address), the shaded pipelines jar to stage, the parallelism. */
+  public record Flink(String master, int parallelism, String jar) {}
+
+  private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+
+  public static LauncherConfig load(Path file, Map<String, String> env) throws IOException {
+    if (!Files.isReadable(file)) {
+      throw new ConfigurationException("config file '" + file + "' cannot be read: pass --config with the path"
+          + " of a config.yml (launcher/config.yml.example lists every key)");
+    }
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    return parse(text, env, file.toString());
+  }
+
+  public static LauncherConfig parse(String text, Map<String, String> env, String where) {
+    Object root;
+    try (Reader r = new java.io.StringReader(text)) {
+      // Variables are replaced in the parsed values, so a value with YAML syntax in it stays one string.
+      root = expandAll(new Yaml(new SafeConstructor(new LoaderOptions())).load(r), env);
+    } catch (IOException | RuntimeException e) {
+      String mark = e instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null
+          ? " (line " + (m.getProblemMark().getLine() + 1) + ")" : "";
+      throw new ConfigurationException(where + " is not valid YAML" + mark + ": fix the syntax there");
+    }
+    Map<String, Object> top = root == null ? Map.of() : map(root, "", where);
+    known(top, "", Set.of("elasticsearch", "service", "connectors", "sources", "runner"), where);
+
+    Map<String, Object> es = map(top.get("elasticsearch"), "elasticsearch", where);
+    known(es, "elasticsearch.", Set.of("host", "hosts", "username", "password", "api_key", "ca_certs", "protocol"), where);
+    List<String> hosts = new ArrayList<>();
+    if (es.get("hosts") instanceof List<?> l) {
+      l.forEach(h -> hosts.add(String.valueOf(h)));
+    } else {
+      hosts.add(str(es.getOrDefault("host", "http://127.0.0.1:9200")));
+    }
+    String password = str(es.get("password"));
+    if (password == null || password.isEmpty()) {
+      password = env.get("BC_ES_PASSWORD");
+    }
+    String apiKey = str(es.get("api_key"));
+    if ((apiKey == null || apiKey.isEmpty()) && es.get("username") == null) {
+      apiKey = env.get("BC_ES_API_KEY");
+    }
+    String protocol = str(es.getOrDefault("protocol", "direct")).toLowerCase(Locale.ROOT);
+    if (!Set.of("direct", "api", "auto").contains(protocol)) {
+      throw new ConfigurationException(where + ": elasticsearch.protocol '" + protocol + "' is not one of direct, api, auto");
+    }
+    Elasticsearch elasticsearch = new Elasticsearch(hosts, str(es.get("username")), password, apiKey,
+        str(es.get("ca_certs")), protocol);
+
+    Map<String, Object> sv = map(top.get("service"), "service", where);
+    known(sv, "service.", Set.of("idling", "heartbeat", "max_concurrent_content_syncs", "job_cleanup_interval",
+        "idle_job_threshold", "job_reporting_interval", "job_check_interval", "log_level", "worker_hostname"), where);
+    Service service = new Service(
+        seconds(sv, "idling", 30, where), seconds(sv, "heartbeat", 300, where),
+        (int) number(sv, "max_concurrent_content_syncs", 1, where),
+        seconds(sv, "job_cleanup_interval", 300, where), seconds(sv, "idle_job_threshold", 300, where),
+        seconds(sv, "job_reporting_interval", 10, where), seconds(sv, "job_check_interval", 5, where),
+        str(sv.getOrDefault("log_level", "INFO")).toUpperCase(Locale.ROOT),
+        str(sv.getOrDefault("worker_hostname", hostname())));
+    if (service.maxConcurrentContentSyncs() < 1) {
+      throw new ConfigurationException(where + ": service.max_concurrent_content_syncs must be at least 1");
+    }
+
+    List<ConnectorEntry> connectors = new ArrayList<>();
+    Object cl = top.get("connectors");
+    if (cl instanceof List<?> list) {
+      int i = 0;
+      for (Object o : list) {
+        Map<String, Object> c = map(o, "connectors[" + i + "]", where);
+        known(c, "connectors[" + i + "].", Set.of("connector_id", "service_type", "api_key"), where);
+        String id = str(c.get("connector_id"));
+        if (id == null || id.isEmpty()) {
+          throw new ConfigurationException(where + ": connectors[" + i + "].connector_id is missing: give the id of"
+              + " the connector document");
+        }
+        connectors.add(new ConnectorEntry(id, str(c.get("service_type")), str(c.get("api_key"))));
+        i++;
+      }
+    } else if (cl != null) {
+      throw new ConfigurationException(where + ": connectors must be a list of {connector_id, service_type, api_key}");
+    }
+
+    Map<String, String> sources = new LinkedHashMap<>();
+    map(top.get("sources"), "sources", where).forEach((k, v) -> sources.put(k, str(v)));
+
+    Map<String, Object> rn = map(top.get("runner"), "runner", where);
+    known(rn, "runner.", Set.of("type", "direct", "flink", "dataflow"), where);
+    String type = str(rn.getOrDefault("type", "direct")).toLowerCase(Locale.ROOT);
+    if (!Set.of("direct", "flink", "dataflow").contains(type)) {
+      throw new ConfigurationException(where + ": runner.type '" + type + "' is not one of direct, flink, dataflow");
+    }
+    Map<String, Object> fl = map(rn.get("flink"), "runner.flink", where);
+    known(fl, "runner.flink.", Set.of("master", "parallelism", "jar"), where);
+    Flink flink = new Flink(str(fl.get("master")), (int) number(fl, "parallelism", 1, where), str(fl.get("jar")));
+    if (type.equals("flink") && (flink.master() == null || flink.jar() == null)) {
+      throw new ConfigurationException(where + ": runner.type is flink but runner.flink.master or runner.flink.jar"
+          + " is missing: set the session cluster's REST address (host:port) and the shaded pipelines jar");
+    }
+    if (type.equals("dataflow")) {
+      throw new ConfigurationException(where + ": runner.type dataflow is not available in this launcher yet:"
+          + " use direct or flink (docs/launcher.md, Runners)");
+    }
+    Runner runner = new Runner(type, map(rn.get("direct"), "runner.direct", where), flink,
+        map(rn.get("dataflow"), "runner.dataflow", where));
+    return new LauncherConfig(elasticsearch, service, List.copyOf(connectors), Map.copyOf(sources), runner);
+  }
+
+  /** The source registry: built-in sources plus config.yml's {@code sources}. */
+  public SourceRegistry sourceRegistry() {
+    return SourceRegistry.withSources(sources);
+  }
+
+  /** Connector ids this launcher serves, or null when it serves every connector of a known service type. */
+  public List<String> servedConnectorIds() {
+    return connectors.isEmpty() ? null : connectors.stream().map(ConnectorEntry::connectorId).toList();
+  }
+
+  private static Object expandAll(Object node, Map<String, String> env) {
+    if (node instanceof String s) {
+      return expand(s, env);
+    }
+    if (node instanceof Map<?, ?> m) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      m.forEach((k, v) -> out.put(String.valueOf(k), expandAll(v, env)));
+      return out;
+    }
+    if (node instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      l.forEach(v -> out.add(expandAll(v, env)));
+      return out;
+    }
+    return node;
+  }
+
+  private static String expand(String text, Map<String, String> env) {
+    Matcher m = VAR.matcher(text);
+    StringBuilder sb = new StringBuilder();
+    while (m.find()) {
+      String v = env.get(m.group(1));
+      if (v == null || v.isEmpty()) {
+        v = m.group(2) != null ? m.group(2) : "";
+      }
+      m.appendReplacement(sb, Matcher.quoteReplacement(v));
+    }
+    m.appendTail(sb);
+    return sb.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object o, String key, String where) {
+    if (o == null) {
+      return Map.of();
+    }
+    if (o instanceof Map<?, ?> m) {
+      return (Map<String, Object>) m;
+    }
+    throw new ConfigurationException(where + ": " + key + " must be a mapping of keys to values");
+  }
+
+  private static void known(Map<String, Object> m, String prefix, Set<String> keys, String where) {
+    for (String k : m.keySet()) {
+      if (!keys.contains(k)) {
+        throw new ConfigurationException(where + ": unknown key '" + prefix + k + "': use one of " + new java.util.TreeSet<>(keys)
+            + " (launcher/config.yml.example lists every key)");
+      }
+    }
+  }
+
+  private static String str(Object o) {
+    return o == null ? null : String.valueOf(o);
+  }
+
+  private static double number(Map<String, Object> m, String key, double dflt, String where) {
+    Object o = m.get(key);
+    if (o == null || (o instanceof String s && s.isBlank())) {
+      return dflt;
+    }
+    try {
+      return o instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(o).trim());
+    } catch (NumberFormatException e) {
+      throw new ConfigurationException(where + ": " + key + " '" + o + "' is not a number");
+    }
+  }
+
+  private static Duration seconds(Map<String, Object> m, String key, double dflt, String where) {
+    double s = number(m, key, dflt, where);
+    if (s <= 0) {
+      throw new ConfigurationException(where + ": service." + key + " must be more than 0 seconds, was " + s);
+    }
+    return Duration.ofMillis(Math.round(s * 1000));
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "unknown-host";
+    }
+  }
+}

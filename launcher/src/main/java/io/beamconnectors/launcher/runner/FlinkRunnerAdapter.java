@@ -1,0 +1,322 @@
+package io.beamconnectors.launcher.runner;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beamconnectors.launcher.config.LauncherConfig;
+import io.beamconnectors.pipelines.JobSyncPipeline;
+import io.beamconnectors.pipelines.SyncJobOptions;
+import io.beamconnectors.sources.ConfigurationException;
+import io.beamconnectors.sources.Secrets;
+import io.beamconnectors.sources.SourceRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The {@code flink} runner: a Flink session cluster at {@code runner.flink.master} (its REST
+ * address). The pipeline is built in the launcher and submitted detached
+ * ({@code --attachedMode=false}) with the shaded pipelines jar staged and {@code --jobName}
+ * {@code bc-sync-<sync job id>}; state, cancel and re-attachment after a launcher restart go
+ * through Flink's REST API ({@code /jobs/overview}, {@code PATCH /jobs/<jid>}). Flink states map
+ * to {@link RunState}: CREATED, INITIALIZING, RUNNING, RESTARTING, FAILING, CANCELLING,
+ * RECONCILING are RUNNING; FINISHED is DONE; CANCELED is CANCELLED; FAILED is FAILED; SUSPENDED
+ * (or a job the cluster no longer lists) is LOST.
+ */
+public final class FlinkRunnerAdapter implements RunnerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(FlinkRunnerAdapter.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final LauncherConfig config;
+  private final SourceRegistry registry;
+  private final List<String> secrets;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final ExecutorService submitter;
+  private final Map<String, Run> runs = new ConcurrentHashMap<>();
+
+  private static final class Run {
+    volatile JobSyncPipeline.Started started;
+    volatile String flinkJobId;
+    volatile RunStatus failedBeforeRunning;
+    volatile boolean cancelRequested;
+    volatile RunStatus finalStatus;
+    volatile Map<String, Long> finalCounters;
+    volatile long finishedSeenAt;
+  }
+
+  public FlinkRunnerAdapter(LauncherConfig config) {
+    this.config = config;
+    this.registry = config.sourceRegistry();
+    this.secrets = config.elasticsearch().connection().secrets();
+    this.submitter = Executors.newFixedThreadPool(Math.max(1, config.service().maxConcurrentContentSyncs()), r -> {
+      Thread t = new Thread(r, "flink-submit");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** The Flink job name of a sync job: the key a restarted launcher finds it by. */
+  public static String jobName(String syncJobId) {
+    return "bc-sync-" + syncJobId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+  }
+
+  @Override
+  public String name() {
+    return "flink";
+  }
+
+  @Override
+  public boolean runsInLauncherProcess() {
+    return false;
+  }
+
+  @Override
+  public RunHandle submit(String syncJobId) {
+    LauncherConfig.Flink flink = config.runner().flink();
+    List<String> args = new ArrayList<>(PipelineArguments.of(syncJobId, config.elasticsearch()));
+    args.add("--runner=FlinkRunner");
+    args.add("--flinkMaster=" + flink.master());
+    args.add("--attachedMode=false");
+    args.add("--parallelism=" + flink.parallelism());
+    args.add("--filesToStage=" + flink.jar());
+    args.add("--jobName=" + jobName(syncJobId));
+    LOG.info("Submitting sync job {} to Flink at {} with arguments {}", syncJobId, flink.master(), args);
+    Map<String, String> env = new HashMap<>(System.getenv());
+    if (config.elasticsearch().credential() != null) {
+      env.put(PipelineArguments.CREDENTIAL_ENV, config.elasticsearch().credential());
+    }
+    Run run = new Run();
+    runs.put(syncJobId, run);
+    Map<String, String> mdc = MDC.getCopyOfContextMap();
+    submitter.submit(() -> {
+      if (mdc != null) {
+        MDC.setContextMap(mdc);
+      }
+      try {
+        SyncJobOptions options = PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(SyncJobOptions.class);
+        options.setRunner(FlinkRunner.class);
+        options.as(FlinkPipelineOptions.class).setAttachedMode(false);
+        run.started = JobSyncPipeline.start(options, env, registry);
+      } catch (ConfigurationException e) {
+        run.failedBeforeRunning = new RunStatus(RunState.FAILED, Secrets.redact(e.getMessage(), secrets), null);
+      } catch (Throwable e) {
+        LOG.debug("Submitting job {} to Flink failed", syncJobId, e);
+        run.failedBeforeRunning = new RunStatus(RunState.FAILED, e instanceof RuntimeException
+            && e.getClass().getSimpleName().equals("SourceUnreachableException") ? Secrets.redact(e.getMessage(), secrets)
+            : "Submitting to Flink failed: " + Secrets.describe(e, secrets), null);
+      } finally {
+        MDC.clear();
+      }
+    });
+    return new RunHandle(syncJobId, jobName(syncJobId));
+  }
+
+  @Override
+  public RunStatus status(RunHandle handle) {
+    Run run = runs.computeIfAbsent(handle.syncJobId(), k -> new Run());
+    if (run.finalStatus != null) {
+      return run.finalStatus;
+    }
+    if (run.failedBeforeRunning != null) {
+      return run.failedBeforeRunning;
+    }
+    Optional<JsonNode> job;
+    try {
+      job = findJob(handle.runnerJobId());
+    } catch (IOException | InterruptedException e) {
+      LOG.debug("Flink REST not reachable", e);
+      return RunStatus.of(RunState.RUNNING); // unknown for now: the heartbeat stops if this lasts
+    }
+    if (job.isEmpty()) {
+      return RunStatus.of(run.started == null ? RunState.STARTING : RunState.LOST);
+    }
+    run.flinkJobId = job.get().path("jid").asText();
+    String state = job.get().path("state").asText("");
+    RunState mapped = map(state);
+    if (mapped == RunState.DONE) {
+      Map<String, Long> c = restCounters(run.flinkJobId);
+      if (!c.containsKey("listed")) {
+        // Just finished: the accumulators may not be archived yet; ask again next time (for up to 60 s).
+        if (run.finishedSeenAt == 0) {
+          run.finishedSeenAt = System.currentTimeMillis();
+        }
+        if (System.currentTimeMillis() - run.finishedSeenAt < 60_000) {
+          return RunStatus.of(RunState.RUNNING);
+        }
+        LOG.warn("Flink job {} finished but its counters cannot be read; the job document gets zero counters",
+            run.flinkJobId);
+      }
+      run.finalCounters = c;
+      long listingFailures = c.getOrDefault("listing_failures", 0L);
+      long failedWrites = c.getOrDefault("failed", 0L);
+      if (listingFailures > 0 || failedWrites > 0) {
+        run.finalStatus = new RunStatus(RunState.FAILED, String.format("The sync finished but was not clean: %d listing"
+            + " failures, %d skipped parts, %d failed writes, %d deletes held back", listingFailures,
+            c.getOrDefault("skipped_parts", 0L), failedWrites, c.getOrDefault("deletes_blocked", 0L)), null);
+      } else {
+        run.finalStatus = new RunStatus(RunState.DONE, null, null);
+      }
+    } else if (mapped == RunState.FAILED) {
+      run.finalStatus = new RunStatus(RunState.FAILED, "the Flink job " + run.flinkJobId + " failed: see its"
+          + " exceptions in the Flink UI (" + config.runner().flink().master() + ")", null);
+    } else if (mapped.terminal()) {
+      run.finalStatus = RunStatus.of(mapped);
+    }
+    return run.finalStatus != null ? run.finalStatus : RunStatus.of(mapped);
+  }
+
+  static RunState map(String flinkState) {
+    return switch (flinkState) {
+      case "FINISHED" -> RunState.DONE;
+      case "CANCELED" -> RunState.CANCELLED;
+      case "FAILED" -> RunState.FAILED;
+      case "SUSPENDED" -> RunState.LOST;
+      default -> RunState.RUNNING;
+    };
+  }
+
+  @Override
+  public JobCounters counters(RunHandle handle) {
+    Run run = runs.get(handle.syncJobId());
+    if (run == null) {
+      return JobCounters.ZERO;
+    }
+    if (run.flinkJobId == null) {
+      return JobCounters.ZERO;
+    }
+    Map<String, Long> c = run.finalCounters != null ? run.finalCounters : restCounters(run.flinkJobId);
+    return new JobCounters(c.getOrDefault("indexed_ok", 0L), c.getOrDefault("deleted_ok", 0L),
+        c.getOrDefault("bytes_written", 0L));
+  }
+
+  @Override
+  public void cancel(RunHandle handle) {
+    Run run = runs.computeIfAbsent(handle.syncJobId(), k -> new Run());
+    run.cancelRequested = true;
+    try {
+      Optional<JsonNode> job = findJob(handle.runnerJobId());
+      if (job.isPresent()) {
+        HttpRequest patch = HttpRequest.newBuilder(base().resolve("/jobs/" + job.get().path("jid").asText() + "?mode=cancel"))
+            .method("PATCH", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build();
+        http.send(patch, HttpResponse.BodyHandlers.discarding());
+      }
+    } catch (IOException | InterruptedException e) {
+      LOG.warn("Cancelling Flink job {} failed (retried at the next check): {}", handle.runnerJobId(), e.toString());
+    }
+  }
+
+  @Override
+  public Optional<RunHandle> recover(String syncJobId) {
+    try {
+      Optional<JsonNode> job = findJob(jobName(syncJobId));
+      if (job.isPresent() && map(job.get().path("state").asText("")) == RunState.RUNNING) {
+        Run run = new Run();
+        run.flinkJobId = job.get().path("jid").asText();
+        runs.put(syncJobId, run);
+        return Optional.of(new RunHandle(syncJobId, jobName(syncJobId)));
+      }
+    } catch (IOException | InterruptedException e) {
+      LOG.warn("Looking for Flink job {} failed: {}", jobName(syncJobId), e.toString());
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public void release(RunHandle handle) {
+    runs.remove(handle.syncJobId());
+  }
+
+  /**
+   * The engine's counters ({@code sync} namespace) of a Flink job, from the REST API's
+   * {@code __metricscontainers} accumulator: Beam's attempted sum_int64 metrics, each payload a
+   * base64 varint. Works for jobs this launcher did not submit (re-attached ones). Empty if unreadable.
+   */
+  Map<String, Long> restCounters(String flinkJobId) {
+    Map<String, Long> out = new HashMap<>();
+    try {
+      HttpRequest get = HttpRequest.newBuilder(base().resolve("/jobs/" + flinkJobId + "/accumulators"))
+          .timeout(Duration.ofSeconds(10)).GET().build();
+      HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        return out;
+      }
+      for (JsonNode acc : JSON.readTree(r.body()).path("user-task-accumulators")) {
+        if (!"__metricscontainers".equals(acc.path("name").asText())) {
+          continue;
+        }
+        for (JsonNode m : JSON.readTree(acc.path("value").asText()).path("metrics").path("attempted")) {
+          JsonNode labels = m.path("labels");
+          if ("sync".equals(labels.path("NAMESPACE").asText())
+              && m.path("type").asText().endsWith("sum_int64:v1")) {
+            out.merge(labels.path("NAME").asText(), varint(java.util.Base64.getDecoder().decode(m.path("payload").asText())),
+                Long::sum);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Counters of Flink job {} not readable", flinkJobId, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return out;
+  }
+
+  /** A protobuf-style unsigned varint (how Beam encodes a sum_int64 payload). */
+  static long varint(byte[] b) {
+    long v = 0;
+    int shift = 0;
+    for (byte x : b) {
+      v |= (long) (x & 0x7f) << shift;
+      if ((x & 0x80) == 0) {
+        break;
+      }
+      shift += 7;
+    }
+    return v;
+  }
+
+  /** The newest job of the cluster with this name. */
+  private Optional<JsonNode> findJob(String name) throws IOException, InterruptedException {
+    HttpRequest get = HttpRequest.newBuilder(base().resolve("/jobs/overview")).timeout(Duration.ofSeconds(10)).GET().build();
+    HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("Flink REST /jobs/overview answered HTTP " + r.statusCode());
+    }
+    JsonNode best = null;
+    for (JsonNode j : JSON.readTree(r.body()).path("jobs")) {
+      if (name.equals(j.path("name").asText()) && (best == null
+          || j.path("start-time").asLong() > best.path("start-time").asLong())) {
+        best = j;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  private URI base() {
+    String m = config.runner().flink().master();
+    return URI.create(m.startsWith("http") ? m : "http://" + m);
+  }
+
+
+  @Override
+  public void close() {
+    submitter.shutdownNow();
+  }
+}

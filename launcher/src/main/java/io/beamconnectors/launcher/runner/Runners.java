@@ -1,0 +1,16 @@
+package io.beamconnectors.launcher.runner;
+
+import io.beamconnectors.launcher.config.LauncherConfig;
+
+/** The runner adapter config.yml's {@code runner.type} names. */
+public final class Runners {
+  private Runners() {}
+
+  public static RunnerAdapter create(LauncherConfig config) {
+    return switch (config.runner().type()) {
+      case "direct" -> new DirectRunnerAdapter(config);
+      case "flink" -> new FlinkRunnerAdapter(config);
+      default -> throw new IllegalArgumentException("runner.type '" + config.runner().type() + "' is not available");
+    };
+  }
+}

@@ -1,0 +1,93 @@
+package io.beamconnectors.launcher.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beamconnectors.sources.ConfigurationException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LauncherConfigTest {
+
+  @Test
+  void defaultsAreTheReferenceOnes() {
+    LauncherConfig c = LauncherConfig.parse("", Map.of(), "config.yml");
+    assertEquals(Duration.ofSeconds(30), c.service().idling());
+    assertEquals(Duration.ofSeconds(300), c.service().heartbeat());
+    assertEquals(1, c.service().maxConcurrentContentSyncs());
+    assertEquals(Duration.ofSeconds(300), c.service().jobCleanupInterval());
+    assertEquals(Duration.ofSeconds(300), c.service().idleJobThreshold());
+    assertEquals(Duration.ofSeconds(10), c.service().jobReportingInterval());
+    assertEquals(Duration.ofSeconds(5), c.service().jobCheckInterval());
+    assertEquals(List.of("http://127.0.0.1:9200"), c.elasticsearch().hosts());
+    assertEquals("direct", c.runner().type());
+    assertNull(c.servedConnectorIds(), "no connectors: every connector of a known type");
+  }
+
+  @Test
+  void environmentVariablesFillSecretsAndFractionsOfSecondsWork() {
+    String yaml = "elasticsearch:\n  host: ${ES:-http://x:1}\n  username: elastic\n  password: ${PW}\n"
+        + "service:\n  idling: 0.5\nconnectors:\n  - connector_id: 'a: b # c'\n    service_type: postgresql\n";
+    LauncherConfig c = LauncherConfig.parse(yaml, Map.of("PW", "s3cr#t: x"), "config.yml");
+    assertEquals("s3cr#t: x", c.elasticsearch().password());
+    assertEquals(List.of("http://x:1"), c.elasticsearch().hosts());
+    assertEquals(Duration.ofMillis(500), c.service().idling());
+    assertEquals(List.of("a: b # c"), c.servedConnectorIds());
+    assertTrue(!c.elasticsearch().toString().contains("s3cr#t"), "toString shows no password");
+  }
+
+  @Test
+  void passwordFallsBackToBcEsPassword() {
+    LauncherConfig c = LauncherConfig.parse("elasticsearch:\n  username: elastic\n", Map.of("BC_ES_PASSWORD", "pw"), "f");
+    assertEquals("pw", c.elasticsearch().credential());
+  }
+
+  @Test
+  void unknownKeyIsNamed() {
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> LauncherConfig.parse("service:\n  idlng: 3\n", Map.of(), "config.yml"));
+    assertTrue(e.getMessage().contains("service.idlng"), e.getMessage());
+  }
+
+  @Test
+  void badValuesAreNamed() {
+    assertTrue(assertThrows(ConfigurationException.class,
+        () -> LauncherConfig.parse("service:\n  idling: soon\n", Map.of(), "f")).getMessage().contains("idling"));
+    assertTrue(assertThrows(ConfigurationException.class,
+        () -> LauncherConfig.parse("service:\n  heartbeat: 0\n", Map.of(), "f")).getMessage().contains("heartbeat"));
+    assertTrue(assertThrows(ConfigurationException.class,
+        () -> LauncherConfig.parse("runner:\n  type: flink\n", Map.of(), "f")).getMessage().contains("runner.flink.master"));
+    assertTrue(assertThrows(ConfigurationException.class,
+        () -> LauncherConfig.parse("connectors:\n  - service_type: s3\n", Map.of(), "f")).getMessage()
+        .contains("connectors[0].connector_id"));
+    assertTrue(assertThrows(ConfigurationException.class,
+        () -> LauncherConfig.parse("service: [1,\n", Map.of(), "f")).getMessage().contains("not valid YAML"));
+  }
+
+  @Test
+  void exampleFileParsesWithEveryKey() throws Exception {
+    Path example = Path.of("config.yml.example");
+    LauncherConfig c = LauncherConfig.load(example, Map.of("BC_ES_PASSWORD", "x"));
+    assertEquals(Duration.ofSeconds(30), c.service().idling());
+    String text = Files.readString(example);
+    for (String key : List.of("host:", "username:", "password:", "api_key:", "ca_certs:", "protocol:", "idling:",
+        "heartbeat:", "max_concurrent_content_syncs:", "job_cleanup_interval:", "idle_job_threshold:",
+        "job_reporting_interval:", "job_check_interval:", "log_level:", "worker_hostname:", "connectors:", "sources:",
+        "runner:", "master:", "parallelism:", "jar:", "dataflow:")) {
+      assertTrue(text.contains(key), key + " is documented in config.yml.example");
+    }
+  }
+
+  @Test
+  void extraSourcesJoinTheRegistry() {
+    LauncherConfig c = LauncherConfig.parse("sources:\n  my_type: com.example.Mine\n", Map.of(), "f");
+    assertEquals("com.example.Mine", c.sourceRegistry().serviceTypes().get("my_type"));
+    assertTrue(c.sourceRegistry().serviceTypes().containsKey("postgresql"));
+  }
+}

@@ -1,0 +1,163 @@
+package io.beamconnectors.pipelines;
+
+import io.beamconnectors.elasticsearch.ContentIndex;
+import io.beamconnectors.elasticsearch.ElasticsearchConnection;
+import io.beamconnectors.sources.ConfigurationException;
+import io.beamconnectors.sources.Secrets;
+import io.beamconnectors.sources.SourceRegistry;
+import io.beamconnectors.sync.SyncSummary;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A job-driven full sync: reads the connector snapshot from a sync-job document and runs
+ * {@link FullSyncPipeline}'s plan with it. The launcher calls {@link #start} (which returns as soon
+ * as the runner accepted the pipeline when the runner does not block) and {@link #finish}; as a
+ * main class (Flink, Dataflow templates) it runs to the end and exits with FullSyncPipeline's codes.
+ * The credential comes from the environment variable or file the options name, never from options.
+ */
+public final class JobSyncPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(JobSyncPipeline.class);
+
+  /** A pipeline handed to its runner, with what {@link #finish} needs. */
+  public record Started(SyncJobDocument job, FullSyncPipeline.Plan plan, PipelineResult result, long startMillis,
+      String issuesPrefix) {}
+
+  private JobSyncPipeline() {}
+
+  public static void main(String[] args) {
+    SyncJobOptions options = PipelineOptionsFactory.fromArgs(args).as(SyncJobOptions.class);
+    FullSyncPipeline.relaxDirectRunnerChecks(options, args);
+    int code;
+    try {
+      Started started = start(options, System.getenv(), SourceRegistry.builtIn());
+      PipelineResult.State state = started.result().waitUntilFinish();
+      if (state != PipelineResult.State.DONE) {
+        throw new IllegalStateException("Pipeline ended in state " + state);
+      }
+      SyncSummary summary = finish(started);
+      System.out.println(summary.format());
+      code = summary.clean() ? 0 : 1;
+    } catch (ConfigurationException e) {
+      System.err.println(e.getMessage());
+      code = 2;
+    } catch (FullSyncPipeline.SourceUnreachableException e) {
+      System.err.println(e.getMessage());
+      code = 3;
+    } catch (RuntimeException | IOException e) {
+      LOG.debug("Sync failed", e);
+      System.err.println("Sync failed: " + e);
+      code = 4;
+    }
+    System.exit(code);
+  }
+
+  /**
+   * The environment the plan reads its Elasticsearch credential from: {@code BC_ES_PASSWORD} (with
+   * {@code --esUsername}) or {@code BC_ES_API_KEY}, taken from the referenced variable or file.
+   */
+  public static Map<String, String> credentialEnvironment(SyncJobOptions options, Map<String, String> env)
+      throws IOException {
+    String credential = null;
+    if (options.getEsCredentialEnv() != null && !options.getEsCredentialEnv().isBlank()) {
+      credential = env.get(options.getEsCredentialEnv());
+      if (credential == null || credential.isEmpty()) {
+        throw new ConfigurationException("--esCredentialEnv names the environment variable '"
+            + options.getEsCredentialEnv() + "', which is not set: export it where the pipeline runs");
+      }
+    } else if (options.getEsCredentialFile() != null && !options.getEsCredentialFile().isBlank()) {
+      Path file = Path.of(options.getEsCredentialFile());
+      if (!Files.isReadable(file)) {
+        throw new ConfigurationException("--esCredentialFile '" + file + "' cannot be read: check the path and its permissions");
+      }
+      credential = Files.readString(file, StandardCharsets.UTF_8).strip();
+    }
+    Map<String, String> out = new HashMap<>(env);
+    if (credential != null) {
+      out.remove("BC_ES_API_KEY");
+      out.remove("BC_ES_BEARER_TOKEN");
+      if (options.getEsUsername() != null && !options.getEsUsername().isBlank()) {
+        out.put("BC_ES_PASSWORD", credential);
+      } else {
+        out.put("BC_ES_API_KEY", credential);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads the job, builds the plan, pings the source, checks its configured parts, makes sure the
+   * content index exists and hands the pipeline to the runner.
+   */
+  public static Started start(SyncJobOptions options, Map<String, String> env, SourceRegistry registry)
+      throws IOException {
+    Map<String, String> planEnv = credentialEnvironment(options, env);
+    ElasticsearchConnection protocolConnection = protocolConnection(options, planEnv);
+    SyncJobDocument job = SyncJobDocument.read(protocolConnection, options.getSyncJobId());
+    options.setServiceType(job.serviceType());
+    options.setEsIndex(job.indexName());
+    FullSyncPipeline.Plan plan = FullSyncPipeline.plan(options, planEnv, job.configuration(), registry);
+    List<String> secrets = new ArrayList<>(Secrets.of(plan.configuration()));
+    if (options.getPing()) {
+      try {
+        plan.connector().ping(plan.configuration());
+      } catch (Exception e) {
+        throw new FullSyncPipeline.SourceUnreachableException("Source check failed, nothing was synced: "
+            + Secrets.describe(e, secrets));
+      }
+    }
+    try {
+      plan.connector().checkConfiguredParts(plan.configuration());
+    } catch (ConfigurationException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new FullSyncPipeline.SourceUnreachableException(
+          "Checking the configured parts of the source failed, nothing was synced: " + Secrets.describe(e, secrets));
+    }
+    try (ContentIndex index = new ContentIndex(plan.elasticsearch())) {
+      if (index.ensureExists(plan.connector().indexPropertiesJson())) {
+        LOG.info("Created content index {} with explicit mappings", plan.elasticsearch().index());
+      }
+    }
+    String issuesPrefix = java.nio.file.Files.createTempDirectory("beam-connectors-issues-").resolve("sync").toString();
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline.apply("FullSync " + plan.connector().serviceType(), plan.sync().withIssuesOutput(issuesPrefix));
+    long start = System.currentTimeMillis();
+    PipelineResult result = pipeline.run();
+    return new Started(job, plan, result, start, issuesPrefix);
+  }
+
+  /** After the pipeline finished DONE: its summary with the content index refreshed and counted. */
+  public static SyncSummary finish(Started started) throws IOException {
+    SyncSummary summary = SyncSummary.from(started.result(), System.currentTimeMillis() - started.startMillis())
+        .withIssues(io.beamconnectors.sync.IssueFiles.read(started.issuesPrefix()));
+    try (ContentIndex index = new ContentIndex(started.plan().elasticsearch())) {
+      index.refresh();
+      return summary.withIndexDocumentCount(index.count());
+    }
+  }
+
+  private static ElasticsearchConnection protocolConnection(SyncJobOptions options, Map<String, String> env) {
+    ElasticsearchConnection es = ElasticsearchConnection.of(options.getEsUrl(), SyncJobDocument.JOBS_INDEX);
+    if (env.get("BC_ES_API_KEY") != null && !env.get("BC_ES_API_KEY").isEmpty()) {
+      es = es.withApiKey(env.get("BC_ES_API_KEY"));
+    } else if (options.getEsUsername() != null) {
+      es = es.withBasicAuth(options.getEsUsername(), env.getOrDefault("BC_ES_PASSWORD", ""));
+    }
+    if (options.getEsCaCertificate() != null) {
+      es = es.withCaCertificate(options.getEsCaCertificate());
+    }
+    return es;
+  }
+}
