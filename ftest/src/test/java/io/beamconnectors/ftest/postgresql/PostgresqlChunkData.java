@@ -32,7 +32,7 @@ final class PostgresqlChunkData {
           CREATE TABLE composite (region TEXT COLLATE "en-x-icu", n INT, qty INT, PRIMARY KEY (region, n));
           CREATE TABLE texts (k TEXT COLLATE "en-x-icu" PRIMARY KEY, v INT);
           CREATE TABLE sparse (id BIGINT PRIMARY KEY, v TEXT);
-          INSERT INTO sparse SELECT i * i * i * 1000003, 'v' || i FROM generate_series(-20, 20) i;
+          INSERT INTO sparse SELECT i::bigint * i * i * 1000003, 'v' || i FROM generate_series(-20, 20) i;
           INSERT INTO sparse VALUES (9223372036854775807, 'max'), (-9223372036854775808, 'min');
           CREATE TABLE small (id INT PRIMARY KEY, v TEXT);
           INSERT INTO small VALUES (0, 'zero'), (1, 'one'), (2, 'two');
