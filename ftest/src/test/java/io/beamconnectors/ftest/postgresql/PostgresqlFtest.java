@@ -57,6 +57,12 @@ class PostgresqlFtest {
   private static final String AWKWARD_INDEX = "search-ftest-postgresql-awkward";
   private Connection awkward;
   private IndexInspector awkwardIndex;
+  /** The chunked-read database and its indices (PostgresqlChunkData). */
+  private static final String CHUNKS_DB = "bc_chunks";
+  private static final String CHUNKS_INDEX = "search-ftest-postgresql-chunks";
+  private static final String CHUNKS_FLINK_INDEX = "search-ftest-postgresql-chunks-flink";
+  private Connection chunks;
+  private IndexInspector chunksIndex;
   private Connection admin;
   private IndexInspector inspector;
 
@@ -72,6 +78,8 @@ class PostgresqlFtest {
       s.execute("CREATE DATABASE " + database);
       s.execute("DROP DATABASE IF EXISTS " + AWKWARD_DB + " WITH (FORCE)");
       s.execute("CREATE DATABASE " + AWKWARD_DB);
+      s.execute("DROP DATABASE IF EXISTS " + CHUNKS_DB + " WITH (FORCE)");
+      s.execute("CREATE DATABASE " + CHUNKS_DB);
     }
     admin = DriverManager.getConnection(server + database, user, password);
     PostgresqlData.create(admin, tables, rowsPerTable, descriptionBytes, SYNC_USER, SYNC_PASSWORD);
@@ -79,6 +87,13 @@ class PostgresqlFtest {
     PostgresqlAwkwardData.create(awkward, SYNC_USER);
     awkwardIndex = new IndexInspector(IndexInspector.connection(AWKWARD_INDEX));
     awkwardIndex.deleteIndex();
+    chunks = DriverManager.getConnection(server + CHUNKS_DB, user, password);
+    PostgresqlChunkData.create(chunks, SYNC_USER);
+    chunksIndex = new IndexInspector(IndexInspector.connection(CHUNKS_INDEX));
+    chunksIndex.deleteIndex();
+    try (IndexInspector flink = new IndexInspector(IndexInspector.connection(CHUNKS_FLINK_INDEX))) {
+      flink.deleteIndex();
+    }
     inspector = new IndexInspector(IndexInspector.connection(INDEX));
     inspector.deleteIndex();
     try (IndexInspector flink = new IndexInspector(IndexInspector.connection(FLINK_INDEX))) {
@@ -99,6 +114,12 @@ class PostgresqlFtest {
     }
     if (awkward != null) {
       awkward.close();
+    }
+    if (chunksIndex != null) {
+      chunksIndex.close();
+    }
+    if (chunks != null) {
+      chunks.close();
     }
   }
 
@@ -480,5 +501,89 @@ class PostgresqlFtest {
     awkwardSync();
     assertFalse(awkwardIndex.documents().containsKey(awkwardId("public", "pairs", "é_ü", "ß", "False")),
         "readable again: the deleted row's document goes");
+  }
+  // ---- Chunked reads (PostgresqlChunkData): every row exactly once, on both Flink workers. ----
+
+  private Map<String, Object> chunksConfig() {
+    Map<String, Object> c = config();
+    c.put("database", CHUNKS_DB);
+    c.put("chunk_size", Integer.toString(PostgresqlChunkData.CHUNK_SIZE));
+    c.put("fetch_size", "3");
+    return c;
+  }
+
+  /** The ids the chunks database must give, one per row, from the rows themselves. */
+  private java.util.Set<String> chunkIds() throws SQLException {
+    java.util.Set<String> ids = new java.util.TreeSet<>();
+    long rows = 0;
+    for (String table : PostgresqlChunkData.TABLES) {
+      for (String[] key : PostgresqlChunkData.keys(chunks, table)) {
+        String[] parts = new String[key.length + 3];
+        parts[0] = CHUNKS_DB;
+        parts[1] = "public";
+        parts[2] = table;
+        System.arraycopy(key, 0, parts, 3, key.length);
+        ids.add(idOf(parts));
+        rows++;
+      }
+    }
+    assertEquals(rows, ids.size(), "the expected ids are distinct");
+    return ids;
+  }
+
+  @Test
+  @Order(20)
+  void chunkedReadListsEveryRowExactlyOnce() throws Exception {
+    SyncSummary summary = SyncRunner.of("postgresql", CHUNKS_INDEX, chunksConfig()).run();
+    java.util.Set<String> expected = chunkIds();
+    assertEquals(expected, chunksIndex.documents().keySet(), "documents in the index == rows");
+    assertEquals(expected.size(), chunksIndex.count());
+    assertEquals(expected.size(), summary.get(SyncCounters.LISTED), "each row listed once");
+    assertEquals(0, summary.get(SyncCounters.DUPLICATE_IDS));
+    assertTrue(summary.clean(), summary.issues().toString());
+    JsonNode texts = chunksIndex.documents().get(idOf(CHUNKS_DB, "public", "texts", "\uD83D\uDE00"));
+    assertEquals(PostgresqlChunkData.TEXTS.indexOf("\uD83D\uDE00"), texts.path("public_texts_v").asInt());
+  }
+
+  @Test
+  @Order(21)
+  void chunksAreReadByBothFlinkWorkersIntoTheSameIndex() throws Exception {
+    ch.qos.logback.classic.Logger chunkLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        "io.beamconnectors.sources.database.DatabaseListing$ReadChunkFn");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    chunkLog.addAppender(lines);
+    SyncSummary flink;
+    try {
+      flink = SyncRunner.of("postgresql", CHUNKS_FLINK_INDEX, chunksConfig()).onFlink().run();
+    } finally {
+      chunkLog.detachAppender(lines);
+    }
+    assertTrue(flink.clean(), flink.issues().toString());
+    java.util.List<String> messages = new java.util.ArrayList<>();
+    java.util.Set<String> subtasks = new java.util.TreeSet<>();
+    java.util.regex.Pattern subtask = java.util.regex.Pattern.compile("\\((\\d+)/2\\)");
+    for (ch.qos.logback.classic.spi.ILoggingEvent e : lines.list) {
+      messages.add(e.getFormattedMessage());
+      java.util.regex.Matcher m = subtask.matcher(e.getThreadName());
+      if (m.find()) {
+        subtasks.add(m.group(1));
+      }
+    }
+    System.out.println("CHUNKS ON FLINK: " + messages.size() + " chunk lines, subtasks " + subtasks);
+    long exactChunks = messages.stream()
+        .filter(m -> m.matches("chunk [123]/3 of public\\.exact: " + PostgresqlChunkData.CHUNK_SIZE + " rows read by .*"))
+        .count();
+    assertEquals(3, exactChunks, "a table of exactly 3 chunks is read as 3 chunks of chunk_size rows: " + messages);
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("chunk 1/1 of public.empty: 0 rows")), messages.toString());
+    assertTrue(messages.stream().anyMatch(m -> m.startsWith("chunk 1/1 of public.small: 3 rows")), messages.toString());
+    long manyChunks = (PostgresqlChunkData.MANY_ROWS + PostgresqlChunkData.CHUNK_SIZE - 1) / PostgresqlChunkData.CHUNK_SIZE;
+    assertEquals(manyChunks, messages.stream().filter(m -> m.contains(" of public.many: ")).count());
+    assertEquals(java.util.Set.of("1", "2"), subtasks, "both Flink workers read chunks: " + messages.size() + " lines");
+    try (IndexInspector other = new IndexInspector(IndexInspector.connection(CHUNKS_FLINK_INDEX))) {
+      assertEquals(withoutTimestamps(chunksIndex.documents()), withoutTimestamps(other.documents()),
+          "DirectRunner and FlinkRunner must build the same index from chunks");
+    }
   }
 }

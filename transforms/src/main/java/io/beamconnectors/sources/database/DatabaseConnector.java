@@ -34,6 +34,14 @@ public abstract class DatabaseConnector implements SourceConnector {
   public static final String TABLES = "tables";
   public static final String FETCH_SIZE = "fetch_size";
   public static final String RETRY_COUNT = "retry_count";
+  public static final String CHUNK_SIZE = "chunk_size";
+
+  /**
+   * Default rows per chunk: small enough that a chunk's documents (about 1.5 KB each in the bench
+   * table) stay a few tens of MB when a runner buffers a chunk's output (the DirectRunner does), big
+   * enough that a million rows make only a hundred chunks.
+   */
+  public static final long DEFAULT_CHUNK_SIZE = 10_000;
 
   /** Upper bound of {@code retry_count}: with backoff capped at 60 s, ten retries wait about five minutes. */
   public static final long MAX_RETRY_COUNT = 10;
@@ -57,7 +65,11 @@ public abstract class DatabaseConnector implements SourceConnector {
         ConfigurableField.of(FETCH_SIZE, Type.INT).withLabel("Rows fetched per request").withDefault(50L)
             .withOrder(7).asOptional().asAdvanced().withBounds(0L, null),
         ConfigurableField.of(RETRY_COUNT, Type.INT).withLabel("Retries per request").withDefault(3L)
-            .withOrder(8).asOptional().asAdvanced().withBounds(-1L, MAX_RETRY_COUNT + 1));
+            .withOrder(8).asOptional().asAdvanced().withBounds(-1L, MAX_RETRY_COUNT + 1),
+        ConfigurableField.of(CHUNK_SIZE, Type.INT).withLabel("Rows per chunk").withDefault(DEFAULT_CHUNK_SIZE)
+            .withOrder(20).asOptional().asAdvanced().withBounds(-1L, null)
+            .withTooltip("A keyed table is read in chunks of about this many rows, in parallel on the"
+                + " runner's workers; 0 reads every table as one chunk"));
   }
 
   @Override

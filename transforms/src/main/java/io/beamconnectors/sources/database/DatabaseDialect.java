@@ -52,6 +52,34 @@ public interface DatabaseDialect extends Serializable {
     return selectAll(table);
   }
 
+  /**
+   * Where to cut a keyed table into chunks of about {@code rowsPerChunk} rows, found with one cheap
+   * query over the primary key (never OFFSET). The default, for dialects that do not split: none,
+   * the table is read as one chunk. The starts must come from the database's own ordering of the
+   * key, the one {@link #selectChunk} compares with.
+   *
+   * @param table a table with a primary key (its columns in key order)
+   */
+  default KeyBoundaries chunkBoundaries(Connection connection, ListedTable table, long rowsPerChunk)
+      throws SQLException {
+    return KeyBoundaries.none();
+  }
+
+  /**
+   * The query for one chunk's rows: {@link #selectAll} for a whole table; otherwise the rows whose
+   * key is at or after {@code chunk.lower()} and before {@code chunk.upper()} in the database's own
+   * ordering, with one {@code ?} per bound value, lower bound values first, each bound as text
+   * ({@link java.sql.PreparedStatement#setString}). Dialects that return chunk boundaries must
+   * override this.
+   */
+  default String selectChunk(TableChunk chunk) {
+    if (chunk.isWholeTable()) {
+      return selectAll(chunk.table());
+    }
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " finds chunk boundaries but"
+        + " does not say how to select " + chunk);
+  }
+
   /** Prepares a connection for streaming a large result (cursor-based fetching). */
   default void prepareForStreaming(Connection connection) throws SQLException {}
 

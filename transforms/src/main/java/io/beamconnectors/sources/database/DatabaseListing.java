@@ -9,10 +9,10 @@ import io.beamconnectors.sources.SourceListing;
 import io.beamconnectors.sources.SourceRecord;
 import io.beamconnectors.sources.database.SqlRetries.NotRetriedException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -24,6 +24,7 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PBegin;
@@ -32,18 +33,26 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Lists a database: enumerates the tables (every schema except the system ones, or the configured
- * table names) with their primary keys, spreads them over workers, and streams each table with a
- * server-side cursor of {@code fetch_size} rows, never a whole table in memory.
+ * table names) with their primary keys, spreads them over workers, cuts each keyed table into
+ * chunks of about {@code chunk_size} rows by primary-key ranges (boundaries from one cheap query of
+ * the dialect), spreads the chunks over workers, and streams each chunk with a server-side cursor
+ * of {@code fetch_size} rows and a keyset predicate, never a whole table in memory. A table without
+ * a primary key, a dialect without chunk boundaries, or {@code chunk_size} 0 gives one chunk.
  *
  * <p>Issues, each for the scope {@code <schema>/<table>}: a table without a primary key is
- * SKIPPED; a table that cannot be read, disappears, or loses its primary key between listing and
- * reading is FAILED, as is one whose columns collide on a field name. A configured table that is
- * missing at listing time (the configuration check found it before) is FAILED in every schema;
- * a failure to enumerate the tables fails the whole source. Every issue keeps the documents of its
- * scope.
+ * SKIPPED; a table (or one chunk of it) that cannot be read, disappears, or loses its primary key
+ * between listing and reading is FAILED, as is one whose columns collide on a field name. A
+ * configured table that is missing at listing time (the configuration check found it before) is
+ * FAILED in every schema; a failure to enumerate the tables fails the whole source. Every issue
+ * keeps the documents of its scope.
+ *
+ * <p>Counters (namespace {@code database}): {@code tables_split}, {@code chunks_read},
+ * {@code rows_read}; every chunk read also logs one line naming the worker thread that read it.
  */
 public final class DatabaseListing extends SourceListing {
   private static final long serialVersionUID = 1L;
@@ -73,18 +82,53 @@ public final class DatabaseListing extends SourceListing {
 
     PCollectionTuple rows = tables.get(TABLES)
         .apply("SpreadTables", Reshuffle.viaRandomKey())
-        .apply("ReadTable", readTables(dialect, config));
-    rows.get(ISSUES).setCoder(ListingIssueCoder.of());
+        .apply("ReadTables", readTables(dialect, config));
 
     PCollection<ListingIssue> issues = PCollectionList.of(tables.get(ISSUES)).and(rows.get(ISSUES))
         .apply("AllIssues", Flatten.pCollections());
     return PCollectionTuple.of(RECORDS, rows.get(RECORDS)).and(ISSUES, issues);
   }
 
-  /** The second step on its own: reads listed tables into {@link #RECORDS} and {@link #ISSUES}. */
-  public static ParDo.MultiOutput<ListedTable, SourceRecord> readTables(DatabaseDialect dialect,
+  /**
+   * The second step on its own: cuts listed tables into chunks, spreads the chunks over workers and
+   * reads them into {@link #RECORDS} and {@link #ISSUES}.
+   */
+  public static PTransform<PCollection<ListedTable>, PCollectionTuple> readTables(DatabaseDialect dialect,
       ConnectorConfiguration config) {
-    return ParDo.of(new ReadTableFn(dialect, config)).withOutputTags(RECORDS, TupleTagList.of(ISSUES));
+    return new ReadTables(dialect, config);
+  }
+
+  /** The last step on its own: reads chunks into {@link #RECORDS} and {@link #ISSUES}. */
+  public static ParDo.MultiOutput<TableChunk, SourceRecord> readChunks(DatabaseDialect dialect,
+      ConnectorConfiguration config) {
+    return ParDo.of(new ReadChunkFn(dialect, config)).withOutputTags(RECORDS, TupleTagList.of(ISSUES));
+  }
+
+  /** Rows per chunk as configured; 0 (or no such field) reads every table as one chunk. */
+  static long rowsPerChunk(ConnectorConfiguration config) {
+    return config.getLong(DatabaseConnector.CHUNK_SIZE);
+  }
+
+  static final class ReadTables extends PTransform<PCollection<ListedTable>, PCollectionTuple> {
+    private static final long serialVersionUID = 1L;
+    private final DatabaseDialect dialect;
+    private final ConnectorConfiguration config;
+
+    ReadTables(DatabaseDialect dialect, ConnectorConfiguration config) {
+      this.dialect = dialect;
+      this.config = config;
+    }
+
+    @Override
+    public PCollectionTuple expand(PCollection<ListedTable> tables) {
+      PCollection<TableChunk> chunks = tables
+          .apply("SplitTable", ParDo.of(new SplitTableFn(dialect, config)))
+          .setCoder(TableChunk.Coder.of())
+          .apply("SpreadChunks", Reshuffle.viaRandomKey());
+      PCollectionTuple rows = chunks.apply("ReadChunk", readChunks(dialect, config));
+      rows.get(ISSUES).setCoder(ListingIssueCoder.of());
+      return rows;
+    }
   }
 
   /** Whether {@code tables} selects every table ({@code *} or empty). */
@@ -163,15 +207,84 @@ public final class DatabaseListing extends SourceListing {
     }
   }
 
-  static final class ReadTableFn extends DoFn<ListedTable, SourceRecord> {
+  /**
+   * A listed table to its chunks. A keyless table is one chunk (the reader reports it as skipped).
+   * When the boundaries cannot be found the table is one chunk too: its read then succeeds or fails
+   * for the whole table, as it would have without chunks.
+   */
+  static final class SplitTableFn extends DoFn<ListedTable, TableChunk> {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SplitTableFn.class);
+    private final DatabaseDialect dialect;
+    private final ConnectorConfiguration config;
+    private final Counter tablesSplit = Metrics.counter("database", "tables_split");
+    private transient Connection connection;
+
+    SplitTableFn(DatabaseDialect dialect, ConnectorConfiguration config) {
+      this.dialect = dialect;
+      this.config = config;
+    }
+
+    @ProcessElement
+    public void process(@Element ListedTable table, OutputReceiver<TableChunk> out) {
+      long rowsPerChunk = rowsPerChunk(config);
+      if (table.primaryKey().isEmpty() || rowsPerChunk <= 0) {
+        out.output(TableChunk.whole(table));
+        return;
+      }
+      KeyBoundaries boundaries;
+      try {
+        boundaries = SqlRetries.of(dialect, config.getInt(DatabaseConnector.RETRY_COUNT)).run(() -> {
+          try {
+            if (connection == null || connection.isClosed()) {
+              connection = JdbcConnections.open(dialect, config);
+            }
+            return dialect.chunkBoundaries(connection, table, rowsPerChunk);
+          } catch (SQLException e) {
+            dropConnection();
+            throw e;
+          }
+        });
+      } catch (SQLException | RuntimeException e) {
+        LOG.warn("table {}: no chunk boundaries ({}), read as one chunk", table,
+            Secrets.describe(e, Secrets.of(config)));
+        boundaries = KeyBoundaries.none();
+      }
+      List<TableChunk> chunks = TableChunk.split(table, boundaries);
+      tablesSplit.inc();
+      LOG.info("table {}: {} chunk(s) of up to {} rows", table, chunks.size(), rowsPerChunk);
+      for (TableChunk chunk : chunks) {
+        out.output(chunk);
+      }
+    }
+
+    private void dropConnection() {
+      if (connection != null) {
+        try {
+          connection.close();
+        } catch (SQLException ignored) {
+          // already broken
+        }
+        connection = null;
+      }
+    }
+
+    @Teardown
+    public void teardown() {
+      dropConnection();
+    }
+  }
+
+  static final class ReadChunkFn extends DoFn<TableChunk, SourceRecord> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ReadChunkFn.class);
     private final DatabaseDialect dialect;
     private final ConnectorConfiguration config;
     private final Counter rowsRead = Metrics.counter("database", "rows_read");
-    private final Counter tablesRead = Metrics.counter("database", "tables_read");
+    private final Counter chunksRead = Metrics.counter("database", "chunks_read");
     private transient Connection connection;
 
-    ReadTableFn(DatabaseDialect dialect, ConnectorConfiguration config) {
+    ReadChunkFn(DatabaseDialect dialect, ConnectorConfiguration config) {
       this.dialect = dialect;
       this.config = config;
     }
@@ -196,7 +309,8 @@ public final class DatabaseListing extends SourceListing {
     }
 
     @ProcessElement
-    public void process(@Element ListedTable table, MultiOutputReceiver out) {
+    public void process(@Element TableChunk chunk, MultiOutputReceiver out) {
+      ListedTable table = chunk.table();
       Scope scope = table.table().scope();
       if (table.primaryKey().isEmpty()) {
         out.get(ISSUES).output(ListingIssue.skipped(scope,
@@ -205,11 +319,12 @@ public final class DatabaseListing extends SourceListing {
         return;
       }
       long[] emitted = {0};
+      String part = chunk.isWholeTable() ? "" : " (chunk " + (chunk.index() + 1) + " of " + chunk.count() + ")";
       try {
         // Retried only until the first row is out: a retry after that would list rows twice.
         SqlRetries.of(dialect, config.getInt(DatabaseConnector.RETRY_COUNT)).run(() -> {
           try {
-            stream(table, out, emitted);
+            stream(chunk, out, emitted);
             return null;
           } catch (SQLException e) {
             dropConnection();
@@ -219,7 +334,8 @@ public final class DatabaseListing extends SourceListing {
             throw e;
           }
         });
-        tablesRead.inc();
+        chunksRead.inc();
+        LOG.info("{}: {} rows read by worker thread '{}'", chunk, emitted[0], Thread.currentThread().getName());
       } catch (SQLException | RuntimeException e) {
         String after = emitted[0] > 0 ? " after " + emitted[0] + " rows" : "";
         String why;
@@ -230,13 +346,14 @@ public final class DatabaseListing extends SourceListing {
           why = Secrets.describe(cause, Secrets.of(config));
         }
         out.get(ISSUES).output(ListingIssue.failed(scope,
-            "reading table " + table + " failed" + after + " (its documents are kept): " + why));
+            "reading table " + table + part + " failed" + after + " (its documents are kept): " + why));
       }
     }
 
-    private void stream(ListedTable table, MultiOutputReceiver out, long[] emitted) throws SQLException {
+    private void stream(TableChunk chunk, MultiOutputReceiver out, long[] emitted) throws SQLException {
       Connection c = connection();
       String database = config.getString(DatabaseConnector.DATABASE);
+      ListedTable table = chunk.table();
       TableRef ref = table.table();
       try {
         // In the reading transaction: a table dropped or stripped of its key since it was listed
@@ -246,9 +363,24 @@ public final class DatabaseListing extends SourceListing {
           throw new NotRetriedException("table " + table + " lost its primary key " + table.primaryKey()
               + " after it was listed (or was dropped)");
         }
-        try (Statement s = c.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+        if (!chunk.isWholeTable() && !pk.equals(table.primaryKey())) {
+          throw new NotRetriedException("the primary key of table " + table + " changed from " + table.primaryKey()
+              + " to " + pk + " after it was split into chunks");
+        }
+        // A whole table goes through selectAll(connection, ...): dialects that quote with the
+        // driver's enquoteIdentifier need the connection.
+        String sql = chunk.isWholeTable() ? dialect.selectAll(c, table) : dialect.selectChunk(chunk);
+        try (PreparedStatement s = c.prepareStatement(sql,
+            ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
           s.setFetchSize(Math.max(1, config.getInt(DatabaseConnector.FETCH_SIZE)));
-          try (ResultSet rs = s.executeQuery(dialect.selectAll(c, table))) {
+          int parameter = 1;
+          for (String bound : chunk.lower()) {
+            s.setString(parameter++, bound);
+          }
+          for (String bound : chunk.upper()) {
+            s.setString(parameter++, bound);
+          }
+          try (ResultSet rs = s.executeQuery()) {
             ResultSetMetaData md = rs.getMetaData();
             int n = md.getColumnCount();
             List<String> columns = new ArrayList<>(n);

@@ -5,7 +5,9 @@ import io.beamconnectors.sources.ConnectorConfiguration;
 import io.beamconnectors.sources.database.ColumnValue;
 import io.beamconnectors.sources.database.DatabaseConnector;
 import io.beamconnectors.sources.database.DatabaseDialect;
+import io.beamconnectors.sources.database.KeyBoundaries;
 import io.beamconnectors.sources.database.ListedTable;
+import io.beamconnectors.sources.database.TableChunk;
 import io.beamconnectors.sources.database.TableRef;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -189,10 +191,127 @@ final class PostgresqlDialect implements DatabaseDialect {
 
   @Override
   public String selectAll(ListedTable table) {
-    // ONLY: a table's own rows; the tables inheriting from it are listed and read on their own.
-    // A partitioned table ('p') holds no rows itself: it is read whole (its partitions are not listed).
+    return "SELECT * FROM " + from(table);
+  }
+
+  /**
+   * The table in a FROM clause. ONLY: a table's own rows; the tables inheriting from it are listed
+   * and read on their own. A partitioned table ('p') holds no rows itself: it is read whole (its
+   * partitions are not listed).
+   */
+  static String from(ListedTable table) {
     String only = table.kind().equals("r") || table.kind().equals("f") ? "ONLY " : "";
-    return "SELECT * FROM " + only + quote(table.table().schema()) + "." + quote(table.table().name());
+    return only + quote(table.table().schema()) + "." + quote(table.table().name());
+  }
+
+  /**
+   * Every {@code rowsPerChunk}-th key in the key's own order (row_number over the primary key,
+   * which PostgreSQL answers from the key's index without sorting or reading the rows), each key
+   * value as PostgreSQL prints it in this pinned session, and the key columns' types with
+   * {@code format_type}, so the bounds can be cast back exactly.
+   */
+  @Override
+  public KeyBoundaries chunkBoundaries(Connection c, ListedTable table, long rowsPerChunk) throws SQLException {
+    if (rowsPerChunk < 1) {
+      throw new IllegalArgumentException("rowsPerChunk must be 1 or more: got " + rowsPerChunk);
+    }
+    List<String> key = table.primaryKey();
+    List<String> types = keyTypes(c, table);
+    List<List<String>> starts = new ArrayList<>();
+    try (PreparedStatement s = c.prepareStatement(boundariesQuery(table))) {
+      s.setLong(1, rowsPerChunk);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          List<String> start = new ArrayList<>(key.size());
+          for (int i = 1; i <= key.size(); i++) {
+            start.add(rs.getString(i));
+          }
+          starts.add(start);
+        }
+      }
+    }
+    return new KeyBoundaries(types, starts);
+  }
+
+  /** The starts of every chunk but the first: keys number 1 + n, 1 + 2n, ... in key order. */
+  static String boundariesQuery(ListedTable table) {
+    List<String> key = table.primaryKey();
+    StringBuilder columns = new StringBuilder();
+    StringBuilder aliases = new StringBuilder();
+    StringBuilder bounds = new StringBuilder();
+    for (int i = 0; i < key.size(); i++) {
+      String sep = i == 0 ? "" : ", ";
+      columns.append(sep).append(quote(key.get(i)));
+      aliases.append(sep).append("k").append(i + 1);
+      bounds.append(sep).append("k").append(i + 1);
+    }
+    // The subquery's columns are renamed by the alias list, so no key column name can collide with ours.
+    return "SELECT " + bounds + " FROM (SELECT " + columns + ", row_number() OVER (ORDER BY " + columns + ")"
+        + " FROM " + from(table) + ") AS numbered(" + aliases + ", bc_row)"
+        + " WHERE bc_row > 1 AND (bc_row - 1) % ? = 0 ORDER BY bc_row";
+  }
+
+  /** The SQL types of the key columns, in key order; fails when a key column is gone. */
+  static List<String> keyTypes(Connection c, ListedTable table) throws SQLException {
+    java.util.Map<String, String> byColumn = new java.util.HashMap<>();
+    try (PreparedStatement s = c.prepareStatement(
+        "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a"
+            + " JOIN pg_catalog.pg_class t ON t.oid = a.attrelid"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
+            + " WHERE n.nspname = ? AND t.relname = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
+      s.setString(1, table.table().schema());
+      s.setString(2, table.table().name());
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          byColumn.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    List<String> types = new ArrayList<>();
+    for (String column : table.primaryKey()) {
+      String type = byColumn.get(column);
+      if (type == null) {
+        throw new SQLException("primary-key column " + column + " of table " + table + " no longer exists");
+      }
+      types.add(type);
+    }
+    return types;
+  }
+
+  /**
+   * {@code WHERE (k1, k2) >= (CAST(? AS t1), CAST(? AS t2)) AND (k1, k2) < (...)}: a row comparison,
+   * ordered exactly as the ORDER BY of {@link #boundariesQuery} (the key columns' own collations and
+   * operator classes), each bound cast from PostgreSQL's own text of the value.
+   */
+  @Override
+  public String selectChunk(TableChunk chunk) {
+    if (chunk.isWholeTable()) {
+      return selectAll(chunk.table());
+    }
+    List<String> conditions = new ArrayList<>();
+    if (!chunk.lower().isEmpty()) {
+      conditions.add(keyRow(chunk.table()) + " >= " + boundRow(chunk.keyTypes()));
+    }
+    if (!chunk.upper().isEmpty()) {
+      conditions.add(keyRow(chunk.table()) + " < " + boundRow(chunk.keyTypes()));
+    }
+    return selectAll(chunk.table()) + " WHERE " + String.join(" AND ", conditions);
+  }
+
+  private static String keyRow(ListedTable table) {
+    List<String> quoted = new ArrayList<>();
+    for (String column : table.primaryKey()) {
+      quoted.add(quote(column));
+    }
+    return "(" + String.join(", ", quoted) + ")";
+  }
+
+  private static String boundRow(List<String> types) {
+    List<String> casts = new ArrayList<>();
+    for (String type : types) {
+      casts.add("CAST(? AS " + type + ")");
+    }
+    return "(" + String.join(", ", casts) + ")";
   }
 
   @Override
