@@ -182,9 +182,8 @@ public final class FullSyncPipeline {
         LOG.info("Created content index {} with explicit mappings", plan.elasticsearch().index());
       }
     }
-    String issuesPrefix = options.getIssuesOutput() != null && !options.getIssuesOutput().isBlank()
-        ? options.getIssuesOutput()
-        : Files.createTempDirectory("beam-connectors-issues-").resolve("sync").toString();
+    boolean ownIssuesDir = options.getIssuesOutput() == null || options.getIssuesOutput().isBlank();
+    String issuesPrefix = ownIssuesDir ? io.beamconnectors.sync.IssueFiles.newLocalPrefix() : options.getIssuesOutput();
     Pipeline pipeline = Pipeline.create(options);
     pipeline.apply("FullSync " + plan.connector().serviceType(), plan.sync().withIssuesOutput(issuesPrefix));
     long start = System.currentTimeMillis();
@@ -195,6 +194,9 @@ public final class FullSyncPipeline {
     }
     SyncSummary summary = SyncSummary.from(result, System.currentTimeMillis() - start)
         .withIssues(io.beamconnectors.sync.IssueFiles.read(issuesPrefix));
+    if (ownIssuesDir) {
+      io.beamconnectors.sync.IssueFiles.deleteLocal(issuesPrefix);
+    }
     try (ContentIndex index = new ContentIndex(plan.elasticsearch())) {
       // Makes the sync's writes searchable now and counts the mirror (the reference's total_document_count).
       index.refresh();

@@ -130,7 +130,7 @@ public final class JobSyncPipeline {
         LOG.info("Created content index {} with explicit mappings", plan.elasticsearch().index());
       }
     }
-    String issuesPrefix = java.nio.file.Files.createTempDirectory("beam-connectors-issues-").resolve("sync").toString();
+    String issuesPrefix = io.beamconnectors.sync.IssueFiles.newLocalPrefix();
     Pipeline pipeline = Pipeline.create(options);
     pipeline.apply("FullSync " + plan.connector().serviceType(), plan.sync().withIssuesOutput(issuesPrefix));
     long start = System.currentTimeMillis();
@@ -142,6 +142,7 @@ public final class JobSyncPipeline {
   public static SyncSummary finish(Started started) throws IOException {
     SyncSummary summary = SyncSummary.from(started.result(), System.currentTimeMillis() - started.startMillis())
         .withIssues(io.beamconnectors.sync.IssueFiles.read(started.issuesPrefix()));
+    io.beamconnectors.sync.IssueFiles.deleteLocal(started.issuesPrefix());
     try (ContentIndex index = new ContentIndex(started.plan().elasticsearch())) {
       index.refresh();
       return summary.withIndexDocumentCount(index.count());

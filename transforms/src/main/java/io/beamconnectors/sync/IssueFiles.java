@@ -55,6 +55,24 @@ public final class IssueFiles {
         .toString();
   }
 
+  /** A new local directory for one run's issues (a prefix inside it); remove it with {@link #deleteLocal}. */
+  public static String newLocalPrefix() throws IOException {
+    return java.nio.file.Files.createTempDirectory("beam-connectors-issues-").resolve("sync").toString();
+  }
+
+  /** Removes the local directory {@link #newLocalPrefix} made for {@code prefix}, once it was read. */
+  public static void deleteLocal(String prefix) throws IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of(prefix).getParent();
+    if (dir == null || !dir.getFileName().toString().startsWith("beam-connectors-issues-")) {
+      return;
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+      for (java.nio.file.Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.deleteIfExists(p);
+      }
+    }
+  }
+
   /** The issues written under {@code prefix}, one line each: "KIND scope: message", sorted. */
   public static List<String> read(String prefix) throws IOException {
     List<String> lines = new ArrayList<>();
