@@ -3,15 +3,10 @@ package io.beamconnectors.flextemplates;
 import io.beamconnectors.elasticsearch.ContentIndex;
 import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.sources.ConfigurationException;
-import io.beamconnectors.sources.Secrets;
 import io.beamconnectors.sync.SyncSummary;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.dataflow.DataflowPipelineJob;
 import org.apache.beam.sdk.Pipeline;
@@ -32,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * with listing failures or failed writes, 2 bad configuration, 3 source unreachable, 4 failure.
  */
 public final class FlexTemplateMain {
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   private static final Logger LOG = LoggerFactory.getLogger(FlexTemplateMain.class);
   static final String ENV_PASSWORD = "BC_ES_PASSWORD";
   static final String ENV_API_KEY = "BC_ES_API_KEY";
@@ -51,7 +47,7 @@ public final class FlexTemplateMain {
       // IllegalArgumentException: Beam's own option validation (a missing required option, a bad number).
       System.err.println(e.getMessage());
       code = 2;
-    } catch (SourceUnreachableException e) {
+    } catch (FullSyncPipeline.SourceUnreachableException e) {
       System.err.println(e.getMessage());
       code = 3;
     } catch (RuntimeException | IOException e) {
@@ -82,32 +78,12 @@ public final class FlexTemplateMain {
       }
       String json = SecretReference.parse("connectorConfigSecret", options.getConnectorConfigSecret())
           .resolve(env, secretManager);
-      plan = planWithConfigurationFile(options, resolved, json);
+      plan = planFromSecret(options, resolved, json);
     } else {
       plan = FullSyncPipeline.plan(options, resolved);
     }
 
-    List<String> secrets = Secrets.of(plan.configuration());
-    if (options.getPing()) {
-      try {
-        plan.connector().ping(plan.configuration());
-      } catch (Exception e) {
-        throw new SourceUnreachableException("Source check failed, nothing was synced: " + Secrets.describe(e, secrets));
-      }
-    }
-    try {
-      plan.connector().checkConfiguredParts(plan.configuration());
-    } catch (ConfigurationException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new SourceUnreachableException("Checking the configured parts of the source failed, nothing was synced: "
-          + Secrets.describe(e, secrets));
-    }
-    try (ContentIndex index = new ContentIndex(plan.elasticsearch())) {
-      if (index.ensureExists(plan.connector().indexPropertiesJson())) {
-        LOG.info("Created content index {} with explicit mappings", plan.elasticsearch().index());
-      }
-    }
+    FullSyncPipeline.prepare(plan, options.getPing());
 
     Pipeline pipeline = Pipeline.create(options);
     pipeline.apply("FullSync " + plan.connector().serviceType(), plan.sync());
@@ -117,33 +93,22 @@ public final class FlexTemplateMain {
   }
 
   /**
-   * The connector configuration from a secret goes through {@link FullSyncPipeline#plan} as the file
-   * it expects: written owner-only to a temporary file, read, and deleted before the pipeline is
-   * built, and the option is cleared again so the job's options show no local path.
+   * The connector configuration from a secret, handed to {@link FullSyncPipeline#plan} as values:
+   * it never touches the disk. A JSON error names the option and the position, never the text
+   * (it holds the source's secrets).
    */
-  private static FullSyncPipeline.Plan planWithConfigurationFile(FlexTemplateOptions options,
-      Map<String, String> env, String json) throws IOException {
-    Path file;
+  private static FullSyncPipeline.Plan planFromSecret(FlexTemplateOptions options,
+      Map<String, String> env, String json) {
+    Map<String, Object> values;
     try {
-      file = Files.createTempFile("bc-connector-config-", ".json",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      file = Files.createTempFile("bc-connector-config-", ".json");
+      values = JSON.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      com.fasterxml.jackson.core.JsonLocation at = e.getLocation();
+      throw new ConfigurationException("--connectorConfigSecret's value is not a valid JSON object"
+          + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+          + ": fix the JSON syntax in the secret");
     }
-    try {
-      Files.writeString(file, json, StandardCharsets.UTF_8);
-      options.setConnectorConfig(file.toString());
-      try {
-        return FullSyncPipeline.plan(options, env);
-      } catch (ConfigurationException e) {
-        // The message names the temporary file; name the option the user set instead.
-        throw new ConfigurationException(e.getMessage().replace("--connectorConfig file '" + file + "'",
-            "--connectorConfigSecret's value"));
-      }
-    } finally {
-      options.setConnectorConfig(null);
-      Files.deleteIfExists(file);
-    }
+    return FullSyncPipeline.plan(options, env, values, io.beamconnectors.sources.SourceRegistry.builtIn());
   }
 
   private static void putSecret(Map<String, String> target, String variable, String option, String reference,
@@ -180,14 +145,5 @@ public final class FlexTemplateMain {
           .writeValue(Path.of(launched.options().getSummaryJson()).toFile(), summary.toMap());
     }
     return summary.clean() ? 0 : 1;
-  }
-
-  /** The source did not answer its check. */
-  static final class SourceUnreachableException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    SourceUnreachableException(String message) {
-      super(message);
-    }
   }
 }

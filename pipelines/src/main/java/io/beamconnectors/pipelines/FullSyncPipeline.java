@@ -157,14 +157,17 @@ public final class FullSyncPipeline {
     return new Plan(connector, configuration, es, sync);
   }
 
-  /** Runs one full sync and returns its summary. */
-  public static SyncSummary run(FullSyncOptions options, Map<String, String> env) throws IOException {
-    Plan plan = plan(options, env);
-    if (options.getPing()) {
+  /**
+   * Everything before the pipeline runs, for every way of starting a sync: pings the source (when
+   * asked), checks its configured parts (a missing table or bucket is a {@link ConfigurationException},
+   * never an emptied source) and creates the content index with its mappings when missing.
+   */
+  public static void prepare(Plan plan, boolean ping) throws IOException {
+    List<String> secrets = new ArrayList<>(Secrets.of(plan.configuration()));
+    if (ping) {
       try {
         plan.connector().ping(plan.configuration());
       } catch (Exception e) {
-        List<String> secrets = new ArrayList<>(Secrets.of(plan.configuration()));
         throw new SourceUnreachableException("Source check failed, nothing was synced: " + Secrets.describe(e, secrets));
       }
     }
@@ -173,7 +176,6 @@ public final class FullSyncPipeline {
     } catch (ConfigurationException e) {
       throw e;
     } catch (Exception e) {
-      List<String> secrets = new ArrayList<>(Secrets.of(plan.configuration()));
       throw new SourceUnreachableException("Checking the configured parts of the source failed, nothing was synced: "
           + Secrets.describe(e, secrets));
     }
@@ -182,6 +184,12 @@ public final class FullSyncPipeline {
         LOG.info("Created content index {} with explicit mappings", plan.elasticsearch().index());
       }
     }
+  }
+
+  /** Runs one full sync and returns its summary. */
+  public static SyncSummary run(FullSyncOptions options, Map<String, String> env) throws IOException {
+    Plan plan = plan(options, env);
+    prepare(plan, options.getPing());
     boolean ownIssuesDir = options.getIssuesOutput() == null || options.getIssuesOutput().isBlank();
     String issuesPrefix = ownIssuesDir ? io.beamconnectors.sync.IssueFiles.newLocalPrefix() : options.getIssuesOutput();
     Pipeline pipeline = Pipeline.create(options);

@@ -3,16 +3,13 @@ package io.beamconnectors.pipelines;
 import io.beamconnectors.elasticsearch.ContentIndex;
 import io.beamconnectors.elasticsearch.ElasticsearchConnection;
 import io.beamconnectors.sources.ConfigurationException;
-import io.beamconnectors.sources.Secrets;
 import io.beamconnectors.sources.SourceRegistry;
 import io.beamconnectors.sync.SyncSummary;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -108,28 +105,7 @@ public final class JobSyncPipeline {
     options.setServiceType(job.serviceType());
     options.setEsIndex(job.indexName());
     FullSyncPipeline.Plan plan = FullSyncPipeline.plan(options, planEnv, job.configuration(), registry);
-    List<String> secrets = new ArrayList<>(Secrets.of(plan.configuration()));
-    if (options.getPing()) {
-      try {
-        plan.connector().ping(plan.configuration());
-      } catch (Exception e) {
-        throw new FullSyncPipeline.SourceUnreachableException("Source check failed, nothing was synced: "
-            + Secrets.describe(e, secrets));
-      }
-    }
-    try {
-      plan.connector().checkConfiguredParts(plan.configuration());
-    } catch (ConfigurationException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new FullSyncPipeline.SourceUnreachableException(
-          "Checking the configured parts of the source failed, nothing was synced: " + Secrets.describe(e, secrets));
-    }
-    try (ContentIndex index = new ContentIndex(plan.elasticsearch())) {
-      if (index.ensureExists(plan.connector().indexPropertiesJson())) {
-        LOG.info("Created content index {} with explicit mappings", plan.elasticsearch().index());
-      }
-    }
+    FullSyncPipeline.prepare(plan, options.getPing());
     String issuesPrefix = io.beamconnectors.sync.IssueFiles.newLocalPrefix();
     Pipeline pipeline = Pipeline.create(options);
     pipeline.apply("FullSync " + plan.connector().serviceType(), plan.sync().withIssuesOutput(issuesPrefix));
