@@ -2,6 +2,7 @@ package io.beamconnectors.sources.mssql;
 
 import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.ConnectorConfiguration;
+import io.beamconnectors.sources.database.CatalogQueries;
 import io.beamconnectors.sources.database.ColumnValue;
 import io.beamconnectors.sources.database.DatabaseConnector;
 import io.beamconnectors.sources.database.DatabaseDialect;
@@ -176,17 +177,7 @@ final class MssqlDialect implements DatabaseDialect {
 
   @Override
   public List<String> primaryKey(Connection c, TableRef table) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(PRIMARY_KEY_SQL)) {
-      s.setString(1, table.schema());
-      s.setString(2, table.name());
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-    }
-    return out;
+    return CatalogQueries.firstColumn(c, PRIMARY_KEY_SQL, table.schema(), table.name());
   }
 
   /**

@@ -2,6 +2,7 @@ package io.beamconnectors.sources.postgresql;
 
 import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.ConnectorConfiguration;
+import io.beamconnectors.sources.database.CatalogQueries;
 import io.beamconnectors.sources.database.ColumnValue;
 import io.beamconnectors.sources.database.DatabaseConnector;
 import io.beamconnectors.sources.database.DatabaseDialect;
@@ -167,26 +168,17 @@ final class PostgresqlDialect implements DatabaseDialect {
 
   @Override
   public List<String> primaryKey(Connection c, TableRef table) throws SQLException {
-    List<String> out = new ArrayList<>();
     // By name through the catalog (no regclass cast): needs no privilege on the schema, so a table
     // the user cannot read is still listed, and then fails when it is read. A table that does not
     // exist has no key (the reader reports it as failed).
-    try (PreparedStatement s = c.prepareStatement(
+    return CatalogQueries.firstColumn(c,
         "SELECT a.attname FROM pg_catalog.pg_index i"
             + " JOIN pg_catalog.pg_class t ON t.oid = i.indrelid"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
             + " JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
             + " WHERE n.nspname = ? AND t.relname = ? AND i.indisprimary"
-            + " ORDER BY array_position(i.indkey, a.attnum)")) {
-      s.setString(1, table.schema());
-      s.setString(2, table.name());
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          out.add(rs.getString(1));
-        }
-      }
-    }
-    return out;
+            + " ORDER BY array_position(i.indkey, a.attnum)",
+        table.schema(), table.name());
   }
 
   @Override
