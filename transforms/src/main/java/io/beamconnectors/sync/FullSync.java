@@ -133,7 +133,8 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
 
     PCollectionTuple decided = records.apply("Reconcile", Reconcile.against(state, listingIssues).withStrategy(spec.joinStrategy())
         .withIdsSurvivingMoves(spec.connector().idsSurviveMoves())
-        .withIdsListedOnce(spec.connector().listsEachIdOnce()));
+        .withIdsListedOnce(spec.connector().listsEachIdOnce())
+        .withLookups(spec.elasticsearch()));
     PCollection<ListingIssue> issues = PCollectionList.of(listingIssues).and(decided.get(Reconcile.DUPLICATES))
         .apply("Issues", Flatten.pCollections())
         .setCoder(io.beamconnectors.sources.ListingIssueCoder.of());

@@ -2,6 +2,8 @@ package io.beamconnectors.sync;
 
 import io.beamconnectors.metrics.SyncCounters;
 import io.beamconnectors.elasticsearch.StoredToken;
+import io.beamconnectors.elasticsearch.ElasticsearchConnection;
+import io.beamconnectors.elasticsearch.IndexLookup;
 import io.beamconnectors.elasticsearch.IndexedState;
 import io.beamconnectors.sources.ListingIssue;
 import io.beamconnectors.sources.ListingIssueCoder;
@@ -70,30 +72,32 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   private final JoinStrategy strategy;
   private final boolean idsSurviveMoves;
   private final boolean idsListedOnce;
+  private final ElasticsearchConnection lookups;
 
   private Reconcile(PCollection<KV<String, IndexedState>> indexState, PCollection<ListingIssue> issues, JoinStrategy strategy,
-      boolean idsSurviveMoves, boolean idsListedOnce) {
+      boolean idsSurviveMoves, boolean idsListedOnce, ElasticsearchConnection lookups) {
     this.indexState = indexState;
     this.issues = issues;
     this.strategy = strategy;
     this.idsSurviveMoves = idsSurviveMoves;
     this.idsListedOnce = idsListedOnce;
+    this.lookups = lookups;
   }
 
   public static Reconcile against(PCollection<KV<String, IndexedState>> indexState, PCollection<ListingIssue> issues) {
-    return new Reconcile(indexState, issues, JoinStrategy.AUTO, false, false);
+    return new Reconcile(indexState, issues, JoinStrategy.AUTO, false, false, null);
   }
 
   public Reconcile withStrategy(JoinStrategy v) {
     if (v == null) {
       throw new IllegalArgumentException("join strategy must not be null");
     }
-    return new Reconcile(indexState, issues, v, idsSurviveMoves, idsListedOnce);
+    return new Reconcile(indexState, issues, v, idsSurviveMoves, idsListedOnce, lookups);
   }
 
   /** The source's ids follow moved items: any issue then holds back every delete (see {@link DeleteGate}). */
   public Reconcile withIdsSurvivingMoves(boolean v) {
-    return new Reconcile(indexState, issues, strategy, v, idsListedOnce);
+    return new Reconcile(indexState, issues, strategy, v, idsListedOnce, lookups);
   }
 
   /**
@@ -101,7 +105,18 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
    * in-memory join then decides records as they arrive and checks the promise on ids alone.
    */
   public Reconcile withIdsListedOnce(boolean v) {
-    return new Reconcile(indexState, issues, strategy, idsSurviveMoves, v);
+    return new Reconcile(indexState, issues, strategy, idsSurviveMoves, v, lookups);
+  }
+
+  /**
+   * With {@link #withIdsListedOnce} on the in-memory join: records are decided against the index
+   * itself, a batch of ids per search ({@link IndexLookup}), instead of against the index-state
+   * side input. The DirectRunner never waits for a side input then, so it holds no listed record:
+   * it would otherwise push every record back until the whole index state was read (and, busy
+   * retrying them, read it late), holding the listing in memory. Null (the default): side input.
+   */
+  public Reconcile withLookups(ElasticsearchConnection v) {
+    return new Reconcile(indexState, issues, strategy, idsSurviveMoves, idsListedOnce, v);
   }
 
   @Override
@@ -176,8 +191,9 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   private PCollectionTuple joinAsListed(PCollection<KV<String, SourceRecord>> byId) {
     PCollectionView<Iterable<KV<String, IndexedState>>> indexView = indexState.apply("IndexStateView", View.asIterable());
     PCollectionView<Iterable<String>> listedIds = byId.apply("ListedIds", Keys.create()).apply("ListedIdsView", View.asIterable());
-    PCollection<SourceRecord> upserts = byId
-        .apply("DecideAsListed", ParDo.of(new DecideAsListedFn(indexView)).withSideInputs(indexView))
+    PCollection<SourceRecord> upserts = (lookups != null
+        ? byId.apply("DecideByLookup", ParDo.of(new DecideByLookupFn(lookups)))
+        : byId.apply("DecideAsListed", ParDo.of(new DecideAsListedFn(indexView)).withSideInputs(indexView)))
         .setCoder(SourceRecordCoder.of());
     PCollection<ListingIssue> duplicates = byId.getPipeline()
         .apply("CheckIdsListedOnce", org.apache.beam.sdk.transforms.Impulse.create())
@@ -308,6 +324,78 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
       IndexedState indexed = state.get(window, () -> indexMap(c.sideInput(indexView))).get(c.element().getKey());
       if (shouldWrite(c.element().getValue(), indexed)) {
         c.output(c.element().getValue());
+      }
+    }
+  }
+
+  /**
+   * {@link #joinAsListed} with {@link #withLookups}: records are buffered per window up to a
+   * batch, their ids looked up in the index in one search, and each decided as usual.
+   */
+  static final class DecideByLookupFn extends Decider<KV<String, SourceRecord>, SourceRecord> {
+    private static final long serialVersionUID = 1L;
+    static final int BATCH = 500;
+    private final ElasticsearchConnection connection;
+    private transient org.elasticsearch.client.RestClient client;
+    private transient Map<BoundedWindow, List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>>> buffers;
+
+    DecideByLookupFn(ElasticsearchConnection connection) {
+      this.connection = connection;
+    }
+
+    @Setup
+    public void setup() throws java.io.IOException {
+      client = connection.createClient();
+      IndexLookup.refresh(client, connection.index());
+    }
+
+    @StartBundle
+    public void start() {
+      buffers = new HashMap<>();
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, SourceRecord> element, @Timestamp org.joda.time.Instant timestamp,
+        BoundedWindow window, OutputReceiver<SourceRecord> out) throws java.io.IOException {
+      listed.inc();
+      List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> buffer =
+          buffers.computeIfAbsent(window, w -> new ArrayList<>(BATCH));
+      buffer.add(org.apache.beam.sdk.values.TimestampedValue.of(element.getValue(), timestamp));
+      if (buffer.size() >= BATCH) {
+        // Same window; the records leave with this element's timestamp (a batch sync's are all equal).
+        decide(buffer, r -> out.output(r.getValue()));
+        buffer.clear();
+      }
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext c) throws java.io.IOException {
+      for (Map.Entry<BoundedWindow, List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>>> e : buffers.entrySet()) {
+        BoundedWindow w = e.getKey();
+        decide(e.getValue(), r -> c.output(r.getValue(), r.getTimestamp(), w));
+      }
+      buffers = null;
+    }
+
+    private void decide(List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> batch,
+        java.util.function.Consumer<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> out) throws java.io.IOException {
+      if (batch.isEmpty()) {
+        return;
+      }
+      List<String> ids = new ArrayList<>(batch.size());
+      batch.forEach(r -> ids.add(r.getValue().id()));
+      Map<String, IndexedState> state = IndexLookup.lookup(client, connection.index(), ids);
+      for (org.apache.beam.sdk.values.TimestampedValue<SourceRecord> r : batch) {
+        if (shouldWrite(r.getValue(), state.get(r.getValue().id()))) {
+          out.accept(r);
+        }
+      }
+    }
+
+    @Teardown
+    public void teardown() throws java.io.IOException {
+      if (client != null) {
+        client.close();
       }
     }
   }
