@@ -77,11 +77,42 @@ public abstract class GivenServerDatabaseFtest {
   /** Closes what {@link #createData} opened. */
   protected abstract void close() throws Exception;
 
-  /** The source configuration of the sync user (fetch_size, retry_count 1). */
-  protected abstract Map<String, Object> config();
+  /** The server's host and port, and the user the syncs connect as (its password: {@link #SYNC_PASSWORD}). */
+  protected abstract String host();
 
-  /** The configuration that reads the chunked tables with {@link ChunkedTables#CHUNK_SIZE} rows per chunk. */
-  protected abstract Map<String, Object> chunksConfig();
+  protected abstract String port();
+
+  protected abstract String syncUser();
+
+  /** Adds the dialect's own fields to the configuration (Oracle: how to connect; SQL Server: the schema). */
+  protected abstract void addDialectFields(Map<String, Object> config);
+
+  /** Changes the configuration to read the chunked tables (another user or database). */
+  protected abstract void pointAtChunkedTables(Map<String, Object> config);
+
+  /** The source configuration of the sync user: every table, 37 rows per fetch, one retry. */
+  protected Map<String, Object> config() {
+    Map<String, Object> c = new java.util.HashMap<>();
+    c.put("host", host());
+    c.put("port", port());
+    c.put("username", syncUser());
+    c.put("password", SYNC_PASSWORD);
+    c.put("database", database());
+    c.put("tables", "*");
+    c.put("fetch_size", "37");
+    c.put("retry_count", "1");
+    addDialectFields(c);
+    return c;
+  }
+
+  /** The configuration that reads the chunked tables with {@link ChunkedTables#CHUNK_SIZE} rows per chunk, 3 per fetch. */
+  protected Map<String, Object> chunksConfig() {
+    Map<String, Object> c = config();
+    pointAtChunkedTables(c);
+    c.put("chunk_size", Integer.toString(ChunkedTables.CHUNK_SIZE));
+    c.put("fetch_size", "3");
+    return c;
+  }
 
   /** The database as ids and documents name it. */
   protected abstract String database();

@@ -12,7 +12,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -135,27 +134,28 @@ class MssqlFtest extends GivenServerDatabaseFtest {
   }
 
   @Override
-  protected Map<String, Object> config() {
-    Map<String, Object> c = new HashMap<>();
-    c.put("host", System.getenv("BC_MSSQL_HOST"));
-    c.put("port", FixtureEnv.get("BC_MSSQL_PORT", "1433"));
-    c.put("username", SYNC_USER);
-    c.put("password", SYNC_PASSWORD);
-    c.put("database", DATABASE);
-    c.put("schema", "dbo");
-    c.put("tables", "*");
-    c.put("fetch_size", "37");
-    c.put("retry_count", "1");
-    return c;
+  protected String host() {
+    return System.getenv("BC_MSSQL_HOST");
   }
 
   @Override
-  protected Map<String, Object> chunksConfig() {
-    Map<String, Object> c = config();
-    c.put("database", CHUNKS_DATABASE);
-    c.put("chunk_size", Integer.toString(ChunkedTables.CHUNK_SIZE));
-    c.put("fetch_size", "3");
-    return c;
+  protected String port() {
+    return FixtureEnv.get("BC_MSSQL_PORT", "1433");
+  }
+
+  @Override
+  protected String syncUser() {
+    return SYNC_USER;
+  }
+
+  @Override
+  protected void addDialectFields(Map<String, Object> config) {
+    config.put("schema", "dbo");
+  }
+
+  @Override
+  protected void pointAtChunkedTables(Map<String, Object> config) {
+    config.put("database", CHUNKS_DATABASE);
   }
 
   @Override

@@ -13,7 +13,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -132,27 +131,29 @@ class OracleFtest extends GivenServerDatabaseFtest {
   }
 
   @Override
-  protected Map<String, Object> config() {
-    Map<String, Object> c = new HashMap<>();
-    c.put("host", System.getenv("BC_ORACLE_HOST"));
-    c.put("port", FixtureEnv.get("BC_ORACLE_PORT", "1521"));
-    c.put("username", SYNC_USER);
-    c.put("password", SYNC_PASSWORD);
-    c.put("database", database());
-    c.put("oracle_connect_by", FixtureEnv.get("BC_ORACLE_CONNECT_BY", "SERVICE_NAME"));
-    c.put("tables", "*");
-    c.put("fetch_size", "37");
-    c.put("retry_count", "1");
-    return c;
+  protected String host() {
+    return System.getenv("BC_ORACLE_HOST");
   }
 
   @Override
-  protected Map<String, Object> chunksConfig() {
-    Map<String, Object> c = config();
-    c.put("username", CHUNKS_USER);
-    c.put("chunk_size", Integer.toString(ChunkedTables.CHUNK_SIZE));
-    c.put("fetch_size", "3");
-    return c;
+  protected String port() {
+    return FixtureEnv.get("BC_ORACLE_PORT", "1521");
+  }
+
+  @Override
+  protected String syncUser() {
+    return SYNC_USER;
+  }
+
+  @Override
+  protected void addDialectFields(Map<String, Object> config) {
+    config.put("oracle_connect_by", FixtureEnv.get("BC_ORACLE_CONNECT_BY", "SERVICE_NAME"));
+  }
+
+  /** The chunked tables are the second user's: its schema is the one read. */
+  @Override
+  protected void pointAtChunkedTables(Map<String, Object> config) {
+    config.put("username", CHUNKS_USER);
   }
 
   @Override
