@@ -6,7 +6,10 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 
-/** Opens JDBC connections for a dialect, session pinned; the only place that puts the password into driver properties. */
+/**
+ * Opens JDBC connections for a dialect, session pinned; the only place that puts the password into
+ * driver properties.
+ */
 public final class JdbcConnections {
   private JdbcConnections() {}
 
