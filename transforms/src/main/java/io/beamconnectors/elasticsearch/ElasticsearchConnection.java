@@ -1,5 +1,7 @@
 package io.beamconnectors.elasticsearch;
 
+import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
+
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,10 +14,12 @@ import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Objects;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.beam.sdk.io.elasticsearch.ElasticsearchIO;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.display.HasDisplayData;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.message.BasicHeader;
@@ -23,88 +27,151 @@ import org.elasticsearch.client.RestClient;
 import org.elasticsearch.client.RestClientBuilder;
 
 /**
- * Where and how to reach Elasticsearch, and which content index to mirror into. Immutable and
- * serializable (it travels to workers); {@link #toString()} never shows credentials. Auth: basic,
- * API key or bearer token; TLS trust from a PEM CA file.
+ * Where and how to reach Elasticsearch, and which content index to mirror into. An immutable,
+ * serializable spec (it travels to workers) built from {@link #of} with checked {@code with*}
+ * methods whose messages name the option; the defaults are the constants below. Auth: basic, API
+ * key or bearer token (the first set of API key, bearer token, basic wins); TLS trust from a PEM
+ * CA file. {@link #toString()} and {@link #populateDisplayData} never show the password, API key
+ * or token.
+ *
+ * @param urls base URLs, e.g. {@code https://127.0.0.1:9200}, without trailing slashes
+ * @param index the content index, or null for a connection whose index is set per job
+ * @param username basic auth user, or null
+ * @param password basic auth password, or null
+ * @param apiKey the encoded API key, or null
+ * @param bearerToken a bearer token, or null
+ * @param caCertificatePath a PEM file of the CAs to trust, or null for the JVM's trust store
+ * @param socketTimeoutMs how long one response may take
  */
-public final class ElasticsearchConnection implements Serializable {
-  private static final long serialVersionUID = 1L;
-  private static final int DEFAULT_SOCKET_TIMEOUT_MS = 120_000;
-  private static final int DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+public record ElasticsearchConnection(List<String> urls, String index, String username, String password,
+    String apiKey, String bearerToken, String caCertificatePath, int socketTimeoutMs)
+    implements Serializable, HasDisplayData {
+  private static final long serialVersionUID = 2L;
+  /** Default of {@link #socketTimeoutMs}: a bulk request of large documents may take a while. */
+  public static final int DEFAULT_SOCKET_TIMEOUT_MS = 120_000;
+  /** How long connecting may take. */
+  public static final int CONNECT_TIMEOUT_MS = 10_000;
 
-  private final List<String> urls;
-  private final String index;
-  private final String username;
-  private final String password;
-  private final String apiKey;
-  private final String bearerToken;
-  private final String caCertificatePath;
-  private final int socketTimeoutMs;
+  public ElasticsearchConnection {
+    checkArgument(urls != null && !urls.isEmpty(), "Elasticsearch URL is empty: set --esUrl, e.g. http://127.0.0.1:9200");
+    urls = List.copyOf(urls);
+    for (String u : urls) {
+      checkArgument(isHostUrl(u), "Elasticsearch URL (--esUrl) must be http(s)://host[:port], without user or"
+          + " password: got '%s'", u.contains("@") ? "<hidden: it holds a user part>" : u);
+    }
+    checkArgument(index == null || !index.isBlank(), "Elasticsearch index (--esIndex) cannot be blank: set the"
+        + " content index name, e.g. search-postgresql");
+    checkArgument(username == null || !username.isBlank(), "Elasticsearch username (--esUsername) cannot be blank");
+    checkArgument(username == null || password != null, "Elasticsearch password (BC_ES_PASSWORD) cannot be null with"
+        + " username '%s': use \"\" for none", username);
+    checkArgument(apiKey == null || !apiKey.isBlank(), "Elasticsearch API key (BC_ES_API_KEY) cannot be blank");
+    checkArgument(bearerToken == null || !bearerToken.isBlank(),
+        "Elasticsearch bearer token (BC_ES_BEARER_TOKEN) cannot be blank");
+    checkArgument(caCertificatePath == null || !caCertificatePath.isBlank(),
+        "Elasticsearch CA certificate (--esCaCertificate) cannot be blank: give a PEM file's path");
+    checkArgument(socketTimeoutMs > 0, "Elasticsearch socket timeout must be positive, got %s ms", socketTimeoutMs);
+  }
 
-  private ElasticsearchConnection(
-      List<String> urls,
-      String index,
-      String username,
-      String password,
-      String apiKey,
-      String bearerToken,
-      String caCertificatePath,
-      int socketTimeoutMs) {
-    this.urls = List.copyOf(urls);
-    this.index = index;
-    this.username = username;
-    this.password = password;
-    this.apiKey = apiKey;
-    this.bearerToken = bearerToken;
-    this.caCertificatePath = caCertificatePath;
-    this.socketTimeoutMs = socketTimeoutMs;
+  private static boolean isHostUrl(String url) {
+    if (url == null || url.isBlank() || url.contains("@")) {
+      return false;
+    }
+    try {
+      HttpHost host = HttpHost.create(url);
+      return host.getHostName() != null && !host.getHostName().isEmpty()
+          && (host.getSchemeName().equals("http") || host.getSchemeName().equals("https"));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** @param urls comma-separated or single base URLs, e.g. {@code http://127.0.0.1:9200} */
   public static ElasticsearchConnection of(String urls, String index) {
+    checkArgument(urls != null, "Elasticsearch URL is empty: set --esUrl, e.g. http://127.0.0.1:9200");
     List<String> list = new ArrayList<>();
-    for (String u : Objects.requireNonNull(urls, "urls").split(",")) {
+    for (String u : urls.split(",")) {
       if (!u.isBlank()) {
         list.add(u.trim().replaceAll("/+$", ""));
       }
-    }
-    if (list.isEmpty()) {
-      throw new IllegalArgumentException("Elasticsearch URL is empty: set --esUrl, e.g. http://127.0.0.1:9200");
     }
     return new ElasticsearchConnection(list, index, null, null, null, null, null, DEFAULT_SOCKET_TIMEOUT_MS);
   }
 
   public ElasticsearchConnection withIndex(String v) {
-    return new ElasticsearchConnection(urls, v, username, password, apiKey, bearerToken, caCertificatePath, socketTimeoutMs);
+    checkArgument(v != null, "Elasticsearch index (--esIndex) cannot be null");
+    return with(c -> c.index = v);
   }
 
   public ElasticsearchConnection withBasicAuth(String user, String pass) {
-    return new ElasticsearchConnection(urls, index, user, pass, apiKey, bearerToken, caCertificatePath, socketTimeoutMs);
+    checkArgument(user != null, "Elasticsearch username (--esUsername) cannot be null");
+    return with(c -> {
+      c.username = user;
+      c.password = pass;
+    });
   }
 
   /** The encoded API key (the base64 {@code id:api_key} form Elasticsearch returns as "encoded"). */
   public ElasticsearchConnection withApiKey(String v) {
-    return new ElasticsearchConnection(urls, index, username, password, v, bearerToken, caCertificatePath, socketTimeoutMs);
+    checkArgument(v != null, "Elasticsearch API key (BC_ES_API_KEY) cannot be null");
+    return with(c -> c.apiKey = v);
   }
 
   public ElasticsearchConnection withBearerToken(String v) {
-    return new ElasticsearchConnection(urls, index, username, password, apiKey, v, caCertificatePath, socketTimeoutMs);
+    checkArgument(v != null, "Elasticsearch bearer token (BC_ES_BEARER_TOKEN) cannot be null");
+    return with(c -> c.bearerToken = v);
   }
 
   public ElasticsearchConnection withCaCertificate(String pemPath) {
-    return new ElasticsearchConnection(urls, index, username, password, apiKey, bearerToken, pemPath, socketTimeoutMs);
+    checkArgument(pemPath != null, "Elasticsearch CA certificate (--esCaCertificate) cannot be null");
+    return with(c -> c.caCertificatePath = pemPath);
   }
 
   public ElasticsearchConnection withSocketTimeoutMs(int v) {
-    return new ElasticsearchConnection(urls, index, username, password, apiKey, bearerToken, caCertificatePath, v);
+    return with(c -> c.socketTimeoutMs = v);
   }
 
-  public List<String> urls() {
-    return urls;
+  /** A copy with {@code change} applied, checked by the canonical constructor. */
+  private ElasticsearchConnection with(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return new ElasticsearchConnection(urls, c.index, c.username, c.password, c.apiKey, c.bearerToken,
+        c.caCertificatePath, c.socketTimeoutMs);
   }
 
-  public String index() {
-    return index;
+  /** The changeable components while one {@code with*} changes them. */
+  private static final class Copy {
+    String index;
+    String username;
+    String password;
+    String apiKey;
+    String bearerToken;
+    String caCertificatePath;
+    int socketTimeoutMs;
+
+    Copy(ElasticsearchConnection e) {
+      index = e.index;
+      username = e.username;
+      password = e.password;
+      apiKey = e.apiKey;
+      bearerToken = e.bearerToken;
+      caCertificatePath = e.caCertificatePath;
+      socketTimeoutMs = e.socketTimeoutMs;
+    }
+  }
+
+  /** Which kind of auth is used, without its secret: api-key, bearer, basic(user) or none. */
+  public String authKind() {
+    return apiKey != null ? "api-key" : bearerToken != null ? "bearer" : username != null ? "basic(" + username + ")" : "none";
+  }
+
+  /** The URLs, index, auth kind (no secret), CA path and timeout. */
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    builder.add(DisplayData.item("esUrls", String.join(",", urls)).withLabel("Elasticsearch URLs"))
+        .addIfNotNull(DisplayData.item("esIndex", index).withLabel("Content index"))
+        .add(DisplayData.item("esAuth", authKind()).withLabel("Elasticsearch auth"))
+        .addIfNotNull(DisplayData.item("esCaCertificate", caCertificatePath).withLabel("CA certificate"))
+        .add(DisplayData.item("esSocketTimeoutMs", socketTimeoutMs).withLabel("Socket timeout (ms)"));
   }
 
   /** Secret values of this connection, for redaction of messages. */
@@ -137,7 +204,7 @@ public final class ElasticsearchConnection implements Serializable {
     HttpHost[] hosts = urls.stream().map(HttpHost::create).toArray(HttpHost[]::new);
     RestClientBuilder b = RestClient.builder(hosts)
         .setDefaultHeaders(authHeaders())
-        .setRequestConfigCallback(rc -> rc.setConnectTimeout(DEFAULT_CONNECT_TIMEOUT_MS).setSocketTimeout(socketTimeoutMs));
+        .setRequestConfigCallback(rc -> rc.setConnectTimeout(CONNECT_TIMEOUT_MS).setSocketTimeout(socketTimeoutMs));
     if (caCertificatePath != null && !caCertificatePath.isEmpty()) {
       SSLContext ssl = sslContext();
       b.setHttpClientConfigCallback(h -> h.setSSLContext(ssl));
@@ -171,7 +238,7 @@ public final class ElasticsearchConnection implements Serializable {
     ElasticsearchIO.ConnectionConfiguration c =
         ElasticsearchIO.ConnectionConfiguration.create(urls.toArray(new String[0]), index)
             .withSocketTimeout(socketTimeoutMs)
-            .withConnectTimeout(DEFAULT_CONNECT_TIMEOUT_MS);
+            .withConnectTimeout(CONNECT_TIMEOUT_MS);
     if (apiKey != null && !apiKey.isEmpty()) {
       c = c.withApiKey(apiKey);
     } else if (bearerToken != null && !bearerToken.isEmpty()) {
@@ -186,7 +253,6 @@ public final class ElasticsearchConnection implements Serializable {
 
   @Override
   public String toString() {
-    String auth = apiKey != null ? "api-key" : bearerToken != null ? "bearer" : username != null ? "basic(" + username + ")" : "none";
-    return "ElasticsearchConnection{" + urls + ", index=" + index + ", auth=" + auth + "}";
+    return "ElasticsearchConnection{" + urls + ", index=" + index + ", auth=" + authKind() + "}";
   }
 }

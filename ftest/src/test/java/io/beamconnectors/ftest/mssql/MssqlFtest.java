@@ -1,102 +1,97 @@
 package io.beamconnectors.ftest.mssql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.beamconnectors.elasticsearch.ContentIndex;
+import io.beamconnectors.ftest.database.ChunkedTables;
+import io.beamconnectors.ftest.database.GivenServerDatabaseFtest;
 import io.beamconnectors.ftest.support.FixtureEnv;
-import io.beamconnectors.ftest.support.IndexInspector;
-import io.beamconnectors.ftest.support.RunnerParity;
-import io.beamconnectors.ftest.support.SyncAssertions;
-import io.beamconnectors.ftest.support.SyncRunner;
-import io.beamconnectors.metrics.SyncCounters;
-import io.beamconnectors.pipelines.FullSyncPipeline;
-import io.beamconnectors.sync.SyncSummary;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * `ftest/run.sh mssql`: a real SQL Server (e.g. mcr.microsoft.com/mssql/server) synced into the real
- * Elasticsearch fixture, with the PostgreSQL test's shape: exact mirror, no-op re-sync, 10
- * updates/deletes/inserts, a table whose SELECT is denied keeps its documents, an unreachable source
- * deletes nothing, and Direct and Flink build the same index.
+ * `ftest/run.sh mssql`: a real SQL Server (e.g. mcr.microsoft.com/mssql/server), the suite of
+ * {@link GivenServerDatabaseFtest}. SQL Server's own cases: {@code datetime2(7)},
+ * {@code datetimeoffset}, {@code uniqueidentifier}, {@code money}, {@code rowversion}, {@code xml},
+ * {@code varbinary} values, a ']' in a table name and an empty key; the unreadable table is made so
+ * with {@code DENY SELECT}; the chunked tables live in a database of their own, the composite key's
+ * text a {@code varchar} under a SQL collation (whose order differs from nvarchar's: the bounds
+ * must be cast to the column's type) and the text keys {@code nvarchar} under a binary collation.
  *
  * <p>The server is given by environment variables: {@code BC_MSSQL_HOST}, {@code BC_MSSQL_PORT}
  * (1433), {@code BC_MSSQL_ADMIN_USER} (sa), {@code BC_MSSQL_ADMIN_PASSWORD}. Without them every test
  * is reported as SKIPPED with the reason (no SQL Server can run on the build machines: no Docker,
  * no vendor packages), never as passed.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class MssqlFtest {
+class MssqlFtest extends GivenServerDatabaseFtest {
   static final String SKIP_REASON = "no SQL Server: set BC_MSSQL_HOST and BC_MSSQL_ADMIN_PASSWORD (and BC_MSSQL_PORT,"
       + " BC_MSSQL_ADMIN_USER) to run it, e.g. against mcr.microsoft.com/mssql/server";
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String INDEX = "search-ftest-mssql";
   private static final String DATABASE = "bc_ftest";
+  private static final String CHUNKS_DATABASE = "bc_ftest_chunks";
   private static final String SYNC_USER = "bc_syncer";
-  private static final String SYNC_PASSWORD = "Syncer_secret_42";
-  private static final int TABLES = 3;
-  private static final int ROWS = 200;
-  private static final int ORDERS = 3;
-  private static final int ODD = 2;
 
   private Connection admin;
-  private IndexInspector inspector;
-  private int nextInsert = 1_000_000;
+  private Connection chunks;
 
-  @BeforeAll
-  void setUp() throws Exception {
-    if (!serverGiven()) {
-      return; // every test reports itself as skipped (requireServer)
-    }
+  @Override
+  protected String serviceType() {
+    return "mssql";
+  }
+
+  @Override
+  protected boolean serverGiven() {
+    return System.getenv("BC_MSSQL_HOST") != null && System.getenv("BC_MSSQL_ADMIN_PASSWORD") != null;
+  }
+
+  @Override
+  protected String skipReason() {
+    return SKIP_REASON;
+  }
+
+  private static Connection connect(String database) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("serverName", System.getenv("BC_MSSQL_HOST"));
+    p.setProperty("portNumber", FixtureEnv.get("BC_MSSQL_PORT", "1433"));
+    p.setProperty("databaseName", database);
+    p.setProperty("user", FixtureEnv.get("BC_MSSQL_ADMIN_USER", "sa"));
+    p.setProperty("password", System.getenv("BC_MSSQL_ADMIN_PASSWORD"));
+    p.setProperty("encrypt", "false");
+    return DriverManager.getConnection("jdbc:sqlserver://", p);
+  }
+
+  /** A fresh database in which the sync user reads every table (db_datareader). */
+  private static Connection freshDatabase(String database) throws SQLException {
     try (Connection master = connect("master"); Statement s = master.createStatement()) {
-      s.execute("IF DB_ID('" + DATABASE + "') IS NOT NULL BEGIN ALTER DATABASE " + DATABASE
-          + " SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE " + DATABASE + "; END");
-      s.execute("CREATE DATABASE " + DATABASE);
+      s.execute("IF DB_ID('" + database + "') IS NOT NULL BEGIN ALTER DATABASE " + database
+          + " SET SINGLE_USER WITH ROLLBACK IMMEDIATE; DROP DATABASE " + database + "; END");
+      s.execute("CREATE DATABASE " + database);
       s.execute("IF SUSER_ID('" + SYNC_USER + "') IS NULL CREATE LOGIN " + SYNC_USER + " WITH PASSWORD = '"
           + SYNC_PASSWORD + "', CHECK_POLICY = OFF");
     }
-    admin = connect(DATABASE);
-    try (Statement s = admin.createStatement()) {
+    Connection c = connect(database);
+    try (Statement s = c.createStatement()) {
       s.execute("CREATE USER " + SYNC_USER + " FOR LOGIN " + SYNC_USER);
       s.execute("ALTER ROLE db_datareader ADD MEMBER " + SYNC_USER);
+    }
+    return c;
+  }
+
+  @Override
+  protected void createData() throws Exception {
+    admin = freshDatabase(DATABASE);
+    try (Statement s = admin.createStatement()) {
       for (int t = 0; t < TABLES; t++) {
         s.execute("CREATE TABLE dbo.customers_" + t + " (id NVARCHAR(40) PRIMARY KEY, name NVARCHAR(100),"
             + " age INT, score DECIMAL(9,2), description NVARCHAR(MAX))");
-        try (PreparedStatement p = admin.prepareStatement("INSERT INTO dbo.customers_" + t + " VALUES (?, ?, ?, ?, ?)")) {
-          for (int r = 0; r < ROWS; r++) {
-            p.setString(1, r == 0 ? "0" : "user_" + r);
-            p.setString(2, "Ünïcode näme " + r);
-            p.setInt(3, r % 100);
-            p.setBigDecimal(4, new java.math.BigDecimal(r + ".25"));
-            p.setString(5, "description " + r + " ".repeat(r % 7));
-            p.addBatch();
-          }
-          p.executeBatch();
-        }
+        insertCustomers(admin, "dbo.customers_" + t);
       }
       s.execute("CREATE TABLE dbo.audit_log (msg NVARCHAR(100))");
       s.execute("INSERT INTO dbo.audit_log VALUES ('keyless')");
@@ -111,135 +106,107 @@ class MssqlFtest {
       s.execute("CREATE TABLE dbo.[odd]]name] ([Key] NVARCHAR(10) PRIMARY KEY, [v a l] INT)");
       s.execute("INSERT INTO dbo.[odd]]name] VALUES (N'', 1), (N'a_b', 2)");
     }
-    inspector = new IndexInspector(IndexInspector.connection(INDEX));
-    inspector.deleteIndex();
+    chunks = freshDatabase(CHUNKS_DATABASE);
+    try (Statement s = chunks.createStatement()) {
+      s.execute("CREATE TABLE dbo.composite (region VARCHAR(20) COLLATE SQL_Latin1_General_CP1_CS_AS, n INT, qty INT,"
+          + " PRIMARY KEY (region, n))");
+      s.execute("CREATE TABLE dbo.texts (k NVARCHAR(20) COLLATE Latin1_General_100_BIN2 PRIMARY KEY, v INT)");
+      s.execute("CREATE TABLE dbo.sparse (id BIGINT PRIMARY KEY, v NVARCHAR(40))");
+      for (String t : new String[] {"small", "empty", "exact", "many"}) {
+        s.execute("CREATE TABLE dbo." + t + " (id INT PRIMARY KEY, v NVARCHAR(40))");
+      }
+    }
+    ChunkedTables.fill(chunks, table -> "dbo." + table, false);
   }
 
-  private static Connection connect(String database) throws SQLException {
-    Properties p = new Properties();
-    p.setProperty("serverName", System.getenv("BC_MSSQL_HOST"));
-    p.setProperty("portNumber", FixtureEnv.get("BC_MSSQL_PORT", "1433"));
-    p.setProperty("databaseName", database);
-    p.setProperty("user", FixtureEnv.get("BC_MSSQL_ADMIN_USER", "sa"));
-    p.setProperty("password", System.getenv("BC_MSSQL_ADMIN_PASSWORD"));
-    p.setProperty("encrypt", "false");
-    return DriverManager.getConnection("jdbc:sqlserver://", p);
+  @Override
+  protected Connection data() {
+    return admin;
   }
 
-  static boolean serverGiven() {
-    return System.getenv("BC_MSSQL_HOST") != null && System.getenv("BC_MSSQL_ADMIN_PASSWORD") != null;
-  }
-
-  /**
-   * Per test, not in {@code @BeforeAll}: surefire counts an assumption that fails there as no test
-   * at all, and a skipped test must show as skipped, with its reason.
-   */
-  @BeforeEach
-  void requireServer() {
-    Assumptions.assumeTrue(serverGiven(), SKIP_REASON);
-  }
-
-  @AfterAll
-  void tearDown() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {inspector, admin}) {
+  @Override
+  protected void close() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {chunks, admin}) {
       if (c != null) {
         c.close();
       }
     }
   }
 
-  private Map<String, Object> config() {
-    Map<String, Object> c = new HashMap<>();
-    c.put("host", System.getenv("BC_MSSQL_HOST"));
-    c.put("port", FixtureEnv.get("BC_MSSQL_PORT", "1433"));
-    c.put("username", SYNC_USER);
-    c.put("password", SYNC_PASSWORD);
-    c.put("database", DATABASE);
-    c.put("schema", "dbo");
-    c.put("tables", "*");
-    c.put("fetch_size", "37");
-    c.put("retry_count", "1");
-    return c;
+  @Override
+  protected String host() {
+    return System.getenv("BC_MSSQL_HOST");
   }
 
-  private SyncSummary sync() throws Exception {
-    return SyncRunner.of("mssql", INDEX, config()).run();
+  @Override
+  protected String port() {
+    return FixtureEnv.get("BC_MSSQL_PORT", "1433");
   }
 
-  /** The documented id: each component with '%' as %25 and '_' as %5F, then '_'. */
-  static String idOf(String... components) {
-    StringBuilder sb = new StringBuilder();
-    for (String c : components) {
-      sb.append(c.replace("%", "%25").replace("_", "%5F")).append('_');
-    }
-    return sb.toString();
+  @Override
+  protected String syncUser() {
+    return SYNC_USER;
   }
 
-  private Map<String, JsonNode> expectedDocuments() throws SQLException {
+  @Override
+  protected void addDialectFields(Map<String, Object> config) {
+    config.put("schema", "dbo");
+  }
+
+  @Override
+  protected void pointAtChunkedTables(Map<String, Object> config) {
+    config.put("database", CHUNKS_DATABASE);
+  }
+
+  @Override
+  protected String database() {
+    return DATABASE;
+  }
+
+  @Override
+  protected String schema() {
+    return "dbo";
+  }
+
+  @Override
+  protected String stored(String table) {
+    return table;
+  }
+
+  @Override
+  protected String qualified(String table) {
+    return "dbo.[" + table.replace("]", "]]") + "]";
+  }
+
+  @Override
+  protected Set<String> chunkIds() throws SQLException {
+    return ChunkedTables.ids(chunks, this::qualified, this::stored, CHUNKS_DATABASE, "dbo");
+  }
+
+  @Override
+  protected String firstTenUserIds(String table) {
+    return "SELECT TOP 10 id FROM " + table + " WHERE id LIKE 'user%' ORDER BY id";
+  }
+
+  @Override
+  protected Map<String, JsonNode> dialectDocuments() throws SQLException {
     Map<String, JsonNode> out = new TreeMap<>();
-    for (int t = 0; t < TABLES; t++) {
-      String table = "customers_" + t;
-      String prefix = "dbo_" + table + "_";
-      try (Statement s = admin.createStatement();
-          ResultSet rs = s.executeQuery("SELECT id, name, age, score, description FROM dbo." + table)) {
-        while (rs.next()) {
-          ObjectNode d = JSON.createObjectNode();
-          d.put(prefix + "id", rs.getString(1));
-          d.put(prefix + "name", rs.getString(2));
-          d.put(prefix + "age", rs.getInt(3));
-          d.put(prefix + "score", rs.getBigDecimal(4).doubleValue());
-          d.put(prefix + "description", rs.getString(5));
-          d.put("Database", DATABASE);
-          d.put("Table", table);
-          d.put("schema", "dbo");
-          String id = idOf(DATABASE, "dbo", table, rs.getString(1));
-          d.put("id", id);
-          d.put("_scope", "dbo/" + table);
-          out.put(id, d);
-        }
-      }
-    }
     try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SELECT region, order_no FROM dbo.orders")) {
       while (rs.next()) {
-        out.put(idOf(DATABASE, "dbo", "orders", rs.getString(1), Integer.toString(rs.getInt(2))), null);
+        out.put(id("orders", rs.getString(1), Integer.toString(rs.getInt(2))), null);
       }
     }
     try (Statement s = admin.createStatement(); ResultSet rs = s.executeQuery("SELECT [Key] FROM dbo.[odd]]name]")) {
       while (rs.next()) {
-        out.put(idOf(DATABASE, "dbo", "odd]name", rs.getString(1)), null);
+        out.put(id("odd]name", rs.getString(1)), null);
       }
     }
     return out;
   }
 
-  private void assertMirrorsSource() throws Exception {
-    Map<String, JsonNode> expected = expectedDocuments();
-    Map<String, JsonNode> actual = inspector.documents();
-    assertEquals(expected.keySet(), actual.keySet(), "document ids in the index");
-    for (Map.Entry<String, JsonNode> e : expected.entrySet()) {
-      JsonNode doc = actual.get(e.getKey());
-      assertTrue(doc.path("_timestamp").asText().matches("\\d{4}-\\d{2}-\\d{2}T.*"), "_timestamp of " + e.getKey());
-      assertFalse(doc.path("_token").asText().isEmpty(), "_token of " + e.getKey());
-      if (e.getValue() != null) {
-        ObjectNode copy = (ObjectNode) doc.deepCopy();
-        copy.remove("_timestamp");
-        copy.remove("_token");
-        assertEquals(e.getValue(), copy, "document " + e.getKey());
-      }
-    }
-  }
-
-  @Test
-  @Order(1)
-  void initialSyncMirrorsEveryRow() throws Exception {
-    SyncSummary summary = sync();
-    assertMirrorsSource();
-    long total = (long) TABLES * ROWS + ORDERS + ODD;
-    assertEquals(total, summary.get(SyncCounters.LISTED));
-    assertEquals(total, summary.get(SyncCounters.CREATED));
-    assertEquals(0, summary.get(SyncCounters.FAILED));
-    assertTrue(summary.issues().contains("SKIPPED dbo/audit_log"), summary.issues().toString());
-    JsonNode order = inspector.documents().get(idOf(DATABASE, "dbo", "orders", "eu", "7"));
+  @Override
+  protected void assertDialectDocuments(Map<String, JsonNode> docs) {
+    JsonNode order = docs.get(id("orders", "eu", "7"));
     assertEquals(12.5, order.path("dbo_orders_amount").asDouble(), 1e-9);
     assertTrue(order.path("dbo_orders_paid").asBoolean());
     assertEquals("2024-03-01T10:15:30.123456700", order.path("dbo_orders_placed_at").asText());
@@ -247,92 +214,22 @@ class MssqlFtest {
     assertEquals("6f9619ff-8b86-d011-b42d-00c04fc964ff", order.path("dbo_orders_ref").asText());
     assertEquals("0x00FF10", order.path("dbo_orders_raw").asText());
     assertTrue(order.path("dbo_orders_rv").asText().matches("0x[0-9A-F]{16}"), order.toString());
-    assertTrue(inspector.documents().containsKey(idOf(DATABASE, "dbo", "orders", "eu", "0")), "a zero key value is in the id");
-    JsonNode empty = inspector.documents().get(idOf(DATABASE, "dbo", "odd]name", ""));
+    assertTrue(docs.containsKey(id("orders", "eu", "0")), "a zero key value is in the id");
+    JsonNode empty = docs.get(id("odd]name", ""));
     assertEquals(1, empty.path("dbo_odd]name_v a l").asInt(), "an empty key value is in the id: " + empty);
   }
 
-  @Test
-  @Order(2)
-  void noOpResyncWritesNothing() throws Exception {
-    SyncAssertions.assertNoOpSync(inspector, this::sync);
-    assertMirrorsSource();
-  }
-
-  @Test
-  @Order(3)
-  void changesAreMirroredExactly() throws Exception {
-    ContentIndex.OperationTotals before = inspector.totals();
+  @Override
+  protected void makeUnreadable(String table) throws SQLException {
     try (Statement s = admin.createStatement()) {
-      assertEquals(10, s.executeUpdate("UPDATE dbo.customers_0 SET age = age + 1 WHERE id IN"
-          + " (SELECT TOP 10 id FROM dbo.customers_0 WHERE id LIKE 'user%' ORDER BY id)"));
-      assertEquals(10, s.executeUpdate("DELETE FROM dbo.customers_1 WHERE id IN"
-          + " (SELECT TOP 10 id FROM dbo.customers_1 WHERE id LIKE 'user%' ORDER BY id)"));
+      s.execute("DENY SELECT ON " + qualified(table) + " TO " + SYNC_USER);
     }
-    try (PreparedStatement p = admin.prepareStatement("INSERT INTO dbo.customers_2 VALUES (?, ?, 1, 1, 'new')")) {
-      for (int i = 0; i < 10; i++) {
-        p.setString(1, "new_" + nextInsert++);
-        p.setString(2, "inserted");
-        p.executeUpdate();
-      }
-    }
-    SyncSummary summary = sync();
-    assertMirrorsSource();
-    assertEquals(10, summary.get(SyncCounters.UPDATED));
-    assertEquals(10, summary.get(SyncCounters.DELETED));
-    assertEquals(10, summary.get(SyncCounters.CREATED));
-    ContentIndex.OperationTotals after = inspector.totals();
-    assertEquals(20, after.indexTotal() - before.indexTotal());
-    assertEquals(10, after.deleteTotal() - before.deleteTotal());
   }
 
-  @Test
-  @Order(4)
-  void deniedTableKeepsItsDocuments() throws Exception {
-    Map<String, JsonNode> before = inspector.documents();
+  @Override
+  protected void makeReadable(String table) throws SQLException {
     try (Statement s = admin.createStatement()) {
-      s.executeUpdate("DELETE FROM dbo.customers_1 WHERE id IN ('user_50', 'user_51')");
-      s.executeUpdate("DELETE FROM dbo.customers_2 WHERE id IN ('user_50', 'user_51')");
-      s.execute("DENY SELECT ON dbo.customers_1 TO " + SYNC_USER);
+      s.execute("REVOKE SELECT ON " + qualified(table) + " FROM " + SYNC_USER);
     }
-    try {
-      SyncSummary summary = sync();
-      assertFalse(summary.clean());
-      assertTrue(summary.issues().contains("FAILED dbo/customers_1"), summary.issues().toString());
-      assertEquals(2, summary.get(SyncCounters.DELETED), "only customers_2's deletes go through");
-      Map<String, JsonNode> after = inspector.documents();
-      assertEquals(before.keySet().stream().filter(id -> id.contains("_customers%5F1_")).count(),
-          after.keySet().stream().filter(id -> id.contains("_customers%5F1_")).count(),
-          "no document of the unreadable table may be deleted");
-    } finally {
-      try (Statement s = admin.createStatement()) {
-        s.execute("REVOKE SELECT ON dbo.customers_1 FROM " + SYNC_USER);
-      }
-    }
-    assertTrue(sync().clean());
-    assertMirrorsSource();
-  }
-
-  @Test
-  @Order(5)
-  void unreachableSourceDeletesNothingAndLeaksNoSecret() throws Exception {
-    Map<String, JsonNode> before = inspector.documents();
-    try (Statement s = admin.createStatement()) {
-      s.executeUpdate("DELETE FROM dbo.customers_0 WHERE id = 'user_60'");
-    }
-    Map<String, Object> wrong = config();
-    wrong.put("password", "Wrong_secret_99");
-    FullSyncPipeline.SourceUnreachableException pinged = assertThrows(FullSyncPipeline.SourceUnreachableException.class,
-        () -> SyncRunner.of("mssql", INDEX, wrong).run());
-    assertFalse(pinged.getMessage().contains("Wrong_secret_99"), pinged.getMessage());
-    SyncSummary summary = SyncRunner.of("mssql", INDEX, wrong).arg("--ping=false").run();
-    assertEquals(0, summary.get(SyncCounters.DELETED));
-    assertEquals(before, inspector.documents(), "the index is untouched");
-  }
-
-  @Test
-  @Order(6)
-  void flinkRunnerBuildsTheSameIndex() throws Exception {
-    RunnerParity.assertFlinkMatchesDirect("mssql", config(), INDEX);
   }
 }

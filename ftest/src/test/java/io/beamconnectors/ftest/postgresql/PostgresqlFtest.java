@@ -1,5 +1,7 @@
 package io.beamconnectors.ftest.postgresql;
 
+import static io.beamconnectors.ftest.database.MirrorAssertions.idOf;
+import static io.beamconnectors.ftest.database.MirrorAssertions.withoutTimestamps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamconnectors.elasticsearch.ContentIndex;
+import io.beamconnectors.ftest.database.ChunkedTables;
+import io.beamconnectors.ftest.database.MirrorAssertions;
 import io.beamconnectors.ftest.support.FixtureEnv;
 import io.beamconnectors.ftest.support.IndexInspector;
 import io.beamconnectors.ftest.support.SyncAssertions;
@@ -18,7 +22,6 @@ import io.beamconnectors.metrics.SyncCounters;
 import io.beamconnectors.sync.SyncSummary;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -172,51 +175,9 @@ class PostgresqlFtest {
     return out;
   }
 
-  /**
-   * The documented id: every component with '%' as %25 and '_' as %5F, each followed by '_' (the
-   * reference's format, made injective; docs/connectors/postgresql.md).
-   */
-  static String idOf(String... components) {
-    StringBuilder sb = new StringBuilder();
-    for (String c : components) {
-      sb.append(c.replace("%", "%25").replace("_", "%5F")).append('_');
-    }
-    return sb.toString();
-  }
-
-  /** The engine's fields: _timestamp a time (when the row's change was first seen), _token a change token. */
-  static ObjectNode withoutEngineTimes(String id, JsonNode doc) {
-    assertTrue(doc.path("_timestamp").asText().matches("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}.*"),
-        "_timestamp of " + id + " is a time: " + doc.path("_timestamp"));
-    assertFalse(doc.path("_token").asText().isEmpty(), "_token of " + id);
-    ObjectNode copy = (ObjectNode) doc.deepCopy();
-    copy.remove("_timestamp");
-    copy.remove("_token");
-    return copy;
-  }
-
-  private static Map<String, JsonNode> withoutTimestamps(Map<String, JsonNode> docs) {
-    Map<String, JsonNode> out = new TreeMap<>();
-    docs.forEach((id, doc) -> {
-      ObjectNode copy = (ObjectNode) doc.deepCopy();
-      copy.remove("_timestamp");
-      out.put(id, copy);
-    });
-    return out;
-  }
-
   /** The index holds exactly the source: same ids, and every field of every customers row. */
   private void assertMirrorsSource() throws Exception {
-    Map<String, JsonNode> expected = expectedDocuments();
-    Map<String, JsonNode> actual = inspector.documents();
-    assertEquals(expected.keySet(), actual.keySet(), "document ids in the index");
-    for (Map.Entry<String, JsonNode> e : expected.entrySet()) {
-      ObjectNode doc = withoutEngineTimes(e.getKey(), actual.get(e.getKey()));
-      if (e.getValue() != null) {
-        assertEquals(e.getValue(), doc, "document " + e.getKey());
-      }
-    }
-    assertEquals(expected.size(), inspector.count(), "_count");
+    MirrorAssertions.assertMirrors(expectedDocuments(), inspector);
   }
 
   @Test
@@ -507,80 +468,26 @@ class PostgresqlFtest {
   private Map<String, Object> chunksConfig() {
     Map<String, Object> c = config();
     c.put("database", CHUNKS_DB);
-    c.put("chunk_size", Integer.toString(PostgresqlChunkData.CHUNK_SIZE));
+    c.put("chunk_size", Integer.toString(ChunkedTables.CHUNK_SIZE));
     c.put("fetch_size", "3");
     return c;
-  }
-
-  /** The ids the chunks database must give, one per row, from the rows themselves. */
-  private java.util.Set<String> chunkIds() throws SQLException {
-    java.util.Set<String> ids = new java.util.TreeSet<>();
-    long rows = 0;
-    for (String table : PostgresqlChunkData.TABLES) {
-      for (String[] key : PostgresqlChunkData.keys(chunks, table)) {
-        String[] parts = new String[key.length + 3];
-        parts[0] = CHUNKS_DB;
-        parts[1] = "public";
-        parts[2] = table;
-        System.arraycopy(key, 0, parts, 3, key.length);
-        ids.add(idOf(parts));
-        rows++;
-      }
-    }
-    assertEquals(rows, ids.size(), "the expected ids are distinct");
-    return ids;
   }
 
   @Test
   @Order(20)
   void chunkedReadListsEveryRowExactlyOnce() throws Exception {
     SyncSummary summary = SyncRunner.of("postgresql", CHUNKS_INDEX, chunksConfig()).run();
-    java.util.Set<String> expected = chunkIds();
-    assertEquals(expected, chunksIndex.documents().keySet(), "documents in the index == rows");
-    assertEquals(expected.size(), chunksIndex.count());
-    assertEquals(expected.size(), summary.get(SyncCounters.LISTED), "each row listed once");
-    assertEquals(0, summary.get(SyncCounters.DUPLICATE_IDS));
-    assertTrue(summary.clean(), summary.issues().toString());
+    ChunkedTables.assertEveryRowOnce(summary, chunksIndex,
+        ChunkedTables.ids(chunks, table -> table, table -> table, CHUNKS_DB, "public"));
     JsonNode texts = chunksIndex.documents().get(idOf(CHUNKS_DB, "public", "texts", "\uD83D\uDE00"));
-    assertEquals(PostgresqlChunkData.TEXTS.indexOf("\uD83D\uDE00"), texts.path("public_texts_v").asInt());
+    assertEquals(ChunkedTables.texts(false).indexOf("\uD83D\uDE00"), texts.path("public_texts_v").asInt());
   }
 
   @Test
   @Order(21)
   void chunksAreReadByBothFlinkWorkersIntoTheSameIndex() throws Exception {
-    ch.qos.logback.classic.Logger chunkLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
-        "io.beamconnectors.sources.database.DatabaseListing$ReadChunkFn");
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-        new ch.qos.logback.core.read.ListAppender<>();
-    lines.start();
-    chunkLog.addAppender(lines);
-    SyncSummary flink;
-    try {
-      flink = SyncRunner.of("postgresql", CHUNKS_FLINK_INDEX, chunksConfig()).onFlink().run();
-    } finally {
-      chunkLog.detachAppender(lines);
-    }
-    assertTrue(flink.clean(), flink.issues().toString());
-    java.util.List<String> messages = new java.util.ArrayList<>();
-    java.util.Set<String> subtasks = new java.util.TreeSet<>();
-    java.util.regex.Pattern subtask = java.util.regex.Pattern.compile("\\((\\d+)/2\\)");
-    for (ch.qos.logback.classic.spi.ILoggingEvent e : lines.list) {
-      messages.add(e.getFormattedMessage());
-      java.util.regex.Matcher m = subtask.matcher(e.getThreadName());
-      if (m.find()) {
-        subtasks.add(m.group(1));
-      }
-    }
-    System.out.println("CHUNKS ON FLINK: " + messages.size() + " chunk lines, subtasks " + subtasks);
-    long exactChunks = messages.stream()
-        .filter(m -> m.matches("chunk [123]/3 of public\\.exact: " + PostgresqlChunkData.CHUNK_SIZE + " rows read by .*"))
-        .count();
-    assertEquals(3, exactChunks, "a table of exactly 3 chunks is read as 3 chunks of chunk_size rows: " + messages);
-    assertTrue(messages.stream().anyMatch(m -> m.startsWith("chunk 1/1 of public.empty: 0 rows")), messages.toString());
-    assertTrue(messages.stream().anyMatch(m -> m.startsWith("chunk 1/1 of public.small: 3 rows")), messages.toString());
-    long manyChunks = (PostgresqlChunkData.MANY_ROWS + PostgresqlChunkData.CHUNK_SIZE - 1) / PostgresqlChunkData.CHUNK_SIZE;
-    assertEquals(manyChunks, messages.stream().filter(m -> m.contains(" of public.many: ")).count());
-    assertEquals(java.util.Set.of("1", "2"), subtasks, "both Flink workers read chunks: " + messages.size() + " lines");
+    ChunkedTables.assertBothFlinkWorkersReadChunks(
+        () -> SyncRunner.of("postgresql", CHUNKS_FLINK_INDEX, chunksConfig()).onFlink().run(), table -> "public." + table);
     try (IndexInspector other = new IndexInspector(IndexInspector.connection(CHUNKS_FLINK_INDEX))) {
       assertEquals(withoutTimestamps(chunksIndex.documents()), withoutTimestamps(other.documents()),
           "DirectRunner and FlinkRunner must build the same index from chunks");

@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.Callable;
 
 /**
  * The shared base of the database sources (the reference's generic database): the common
@@ -72,6 +73,42 @@ public abstract class DatabaseConnector implements SourceConnector {
                 + " runner's workers; 0 reads every table as one chunk"));
   }
 
+  /**
+   * The common checks of the configuration, then the dialect's ({@link #checkFields}); every
+   * problem found is reported at once.
+   */
+  @Override
+  public final void validate(ConnectorConfiguration config) {
+    config.validate();
+    List<String> problems = new ArrayList<>();
+    checkFields(config, problems);
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException(problems);
+    }
+  }
+
+  /** The dialect's own checks of the fields, each problem (naming its field and the fix) added to {@code problems}. */
+  protected abstract void checkFields(ConnectorConfiguration config, List<String> problems);
+
+  /** A field check that throws a {@link ConfigurationException}: its problems are added to {@code problems}. */
+  protected static void check(List<String> problems, Runnable check) {
+    try {
+      check.run();
+    } catch (ConfigurationException e) {
+      problems.addAll(e.problems());
+    }
+  }
+
+  /** A PEM CA to trust that must parse ({@code parse} throws when it does not): never a silent fallback. */
+  protected static void checkCa(List<String> problems, Callable<?> parse) {
+    try {
+      parse.call();
+    } catch (Exception e) {
+      problems.add("'SSL certificate' (ssl_ca) is not a PEM certificate (" + e.getClass().getSimpleName()
+          + "): paste the CA's PEM text, -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----");
+    }
+  }
+
   @Override
   public void ping(ConnectorConfiguration config) throws Exception {
     DatabaseDialect d = dialect();
@@ -101,6 +138,7 @@ public abstract class DatabaseConnector implements SourceConnector {
     DatabaseDialect d = dialect();
     Set<String> found = new LinkedHashSet<>();
     List<String> schemas = new ArrayList<>();
+    String searched;
     try (Connection c = JdbcConnections.open(d, config)) {
       for (String schema : d.schemas(c, config)) {
         schemas.add(schema);
@@ -108,7 +146,19 @@ public abstract class DatabaseConnector implements SourceConnector {
           found.add(t.table().name());
         }
       }
+      searched = d.searchedSchemas(c, schemas);
     }
+    List<String> problems = missingTables(configured, found, config.getString(DATABASE), searched);
+    if (!problems.isEmpty()) {
+      throw new ConfigurationException(problems);
+    }
+  }
+
+  /**
+   * One message per configured table that is not among {@code found}, naming where it was looked
+   * for ({@code searched}, from {@link DatabaseDialect#searchedSchemas}) and a case twin if there is one.
+   */
+  public static List<String> missingTables(List<String> configured, Set<String> found, String database, String searched) {
     List<String> problems = new ArrayList<>();
     for (String name : configured) {
       if (found.contains(name)) {
@@ -118,12 +168,10 @@ public abstract class DatabaseConnector implements SourceConnector {
           .map(f -> " (did you mean '" + f + "'? names are case-sensitive)").orElse("");
       problems.add(String.format(Locale.ROOT,
           "'Comma-separated list of tables' (tables) names table '%s', which does not exist in database '%s'"
-              + " (schemas searched: %s)%s: correct the name, or use * for every table",
-          name, config.getString(DATABASE), schemas.isEmpty() ? "none" : String.join(", ", schemas), hint));
+              + " (%s)%s: correct the name, or use * for every table",
+          name, database, searched, hint));
     }
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(problems);
-    }
+    return problems;
   }
 
   @Override

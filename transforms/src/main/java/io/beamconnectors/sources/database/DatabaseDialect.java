@@ -3,6 +3,7 @@ package io.beamconnectors.sources.database;
 import io.beamconnectors.sources.ConnectorConfiguration;
 import java.io.Serializable;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -26,10 +27,30 @@ public interface DatabaseDialect extends Serializable {
    * Pins the session settings that the text of values depends on (time zone, date and interval
    * styles...) and the statement and lock timeouts. Called on every new connection.
    */
-  default void prepareSession(Connection connection) throws SQLException {}
+  default void prepareSession(Connection connection) throws SQLException {
+    try (java.sql.Statement s = connection.createStatement()) {
+      for (String setting : sessionSettings()) {
+        s.execute(setting);
+      }
+    }
+  }
+
+  /** The statements {@link #prepareSession} runs, in order; none by default. */
+  default List<String> sessionSettings() {
+    return List.of();
+  }
 
   /** The schemas to read, or a single "" for dialects without a schema level. */
   List<String> schemas(Connection connection, ConnectorConfiguration config) throws SQLException;
+
+  /**
+   * Where the tables were looked for, for messages about a configured table that is missing:
+   * by default {@code schemas searched: <schemas>}. Dialects whose {@link #schemas} has no schema
+   * level ("") name the schema they read instead.
+   */
+  default String searchedSchemas(Connection connection, List<String> schemas) throws SQLException {
+    return "schemas searched: " + (schemas.isEmpty() ? "none" : String.join(", ", schemas));
+  }
 
   /** Every table (and view) of a schema, as the catalog lists them, with an empty primary key. */
   List<ListedTable> tables(Connection connection, ConnectorConfiguration config, String schema) throws SQLException;
@@ -68,9 +89,8 @@ public interface DatabaseDialect extends Serializable {
   /**
    * The query for one chunk's rows: {@link #selectAll} for a whole table; otherwise the rows whose
    * key is at or after {@code chunk.lower()} and before {@code chunk.upper()} in the database's own
-   * ordering, with one {@code ?} per bound value, lower bound values first, each bound as text
-   * ({@link java.sql.PreparedStatement#setString}). Dialects that return chunk boundaries must
-   * override this.
+   * ordering, its parameters set by {@link #bindChunk}. Dialects that return chunk boundaries must
+   * override this or {@link #selectChunk(Connection, TableChunk)}.
    */
   default String selectChunk(TableChunk chunk) {
     if (chunk.isWholeTable()) {
@@ -78,6 +98,31 @@ public interface DatabaseDialect extends Serializable {
     }
     throw new UnsupportedOperationException(getClass().getSimpleName() + " finds chunk boundaries but"
         + " does not say how to select " + chunk);
+  }
+
+  /**
+   * The query for one chunk's rows on {@code connection}, the one the reader runs: a whole table
+   * through {@link #selectAll(Connection, ListedTable)}, a part through {@link #selectChunk(TableChunk)}.
+   * Dialects that quote with the driver override this.
+   */
+  default String selectChunk(Connection connection, TableChunk chunk) throws SQLException {
+    return chunk.isWholeTable() ? selectAll(connection, chunk.table()) : selectChunk(chunk);
+  }
+
+  /**
+   * Sets the parameters of the chunk query. The default, for a predicate with one {@code ?} per
+   * bound value (lower bound values first) that casts text to the key's type in SQL: each bound as
+   * text ({@link PreparedStatement#setString}). Dialects whose predicate differs override this,
+   * e.g. with {@link KeysetPredicate#bind}.
+   */
+  default void bindChunk(PreparedStatement statement, TableChunk chunk) throws SQLException {
+    int parameter = 1;
+    for (String bound : chunk.lower()) {
+      statement.setString(parameter++, bound);
+    }
+    for (String bound : chunk.upper()) {
+      statement.setString(parameter++, bound);
+    }
   }
 
   /** Prepares a connection for streaming a large result (cursor-based fetching). */

@@ -218,7 +218,7 @@ public final class DatabaseListing extends SourceListing {
     private final DatabaseDialect dialect;
     private final ConnectorConfiguration config;
     private final Counter tablesSplit = Metrics.counter("database", "tables_split");
-    private transient Connection connection;
+    private transient WorkerConnection connection;
 
     SplitTableFn(DatabaseDialect dialect, ConnectorConfiguration config) {
       this.dialect = dialect;
@@ -236,12 +236,9 @@ public final class DatabaseListing extends SourceListing {
       try {
         boundaries = SqlRetries.of(dialect, config.getInt(DatabaseConnector.RETRY_COUNT)).run(() -> {
           try {
-            if (connection == null || connection.isClosed()) {
-              connection = JdbcConnections.open(dialect, config);
-            }
-            return dialect.chunkBoundaries(connection, table, rowsPerChunk);
+            return dialect.chunkBoundaries(connection.get(), table, rowsPerChunk);
           } catch (SQLException e) {
-            dropConnection();
+            connection.drop();
             throw e;
           }
         });
@@ -258,20 +255,16 @@ public final class DatabaseListing extends SourceListing {
       }
     }
 
-    private void dropConnection() {
-      if (connection != null) {
-        try {
-          connection.close();
-        } catch (SQLException ignored) {
-          // already broken
-        }
-        connection = null;
-      }
+    @Setup
+    public void setup() {
+      connection = new WorkerConnection(dialect, config, false);
     }
 
     @Teardown
     public void teardown() {
-      dropConnection();
+      if (connection != null) {
+        connection.drop();
+      }
     }
   }
 
@@ -282,30 +275,16 @@ public final class DatabaseListing extends SourceListing {
     private final ConnectorConfiguration config;
     private final Counter rowsRead = Metrics.counter("database", "rows_read");
     private final Counter chunksRead = Metrics.counter("database", "chunks_read");
-    private transient Connection connection;
+    private transient WorkerConnection connection;
 
     ReadChunkFn(DatabaseDialect dialect, ConnectorConfiguration config) {
       this.dialect = dialect;
       this.config = config;
     }
 
-    private Connection connection() throws SQLException {
-      if (connection == null || connection.isClosed()) {
-        connection = JdbcConnections.open(dialect, config);
-        dialect.prepareForStreaming(connection);
-      }
-      return connection;
-    }
-
-    private void dropConnection() {
-      if (connection != null) {
-        try {
-          connection.close();
-        } catch (SQLException ignored) {
-          // already broken
-        }
-        connection = null;
-      }
+    @Setup
+    public void setup() {
+      connection = new WorkerConnection(dialect, config, true);
     }
 
     @ProcessElement
@@ -327,7 +306,7 @@ public final class DatabaseListing extends SourceListing {
             stream(chunk, out, emitted);
             return null;
           } catch (SQLException e) {
-            dropConnection();
+            connection.drop();
             if (emitted[0] > 0 && !(e instanceof NotRetriedException)) {
               throw new NotRetriedException(e);
             }
@@ -351,7 +330,7 @@ public final class DatabaseListing extends SourceListing {
     }
 
     private void stream(TableChunk chunk, MultiOutputReceiver out, long[] emitted) throws SQLException {
-      Connection c = connection();
+      Connection c = connection.get();
       String database = config.getString(DatabaseConnector.DATABASE);
       ListedTable table = chunk.table();
       TableRef ref = table.table();
@@ -367,19 +346,12 @@ public final class DatabaseListing extends SourceListing {
           throw new NotRetriedException("the primary key of table " + table + " changed from " + table.primaryKey()
               + " to " + pk + " after it was split into chunks");
         }
-        // A whole table goes through selectAll(connection, ...): dialects that quote with the
-        // driver's enquoteIdentifier need the connection.
-        String sql = chunk.isWholeTable() ? dialect.selectAll(c, table) : dialect.selectChunk(chunk);
+        // On the connection: dialects that quote with the driver's enquoteIdentifier need it.
+        String sql = dialect.selectChunk(c, chunk);
         try (PreparedStatement s = c.prepareStatement(sql,
             ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
           s.setFetchSize(Math.max(1, config.getInt(DatabaseConnector.FETCH_SIZE)));
-          int parameter = 1;
-          for (String bound : chunk.lower()) {
-            s.setString(parameter++, bound);
-          }
-          for (String bound : chunk.upper()) {
-            s.setString(parameter++, bound);
-          }
+          dialect.bindChunk(s, chunk);
           try (ResultSet rs = s.executeQuery()) {
             ResultSetMetaData md = rs.getMetaData();
             int n = md.getColumnCount();
@@ -435,7 +407,9 @@ public final class DatabaseListing extends SourceListing {
 
     @Teardown
     public void teardown() {
-      dropConnection();
+      if (connection != null) {
+        connection.drop();
+      }
     }
   }
 }

@@ -4,9 +4,11 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Where a table's chunks start, as a dialect found them: the SQL type of each primary-key column
- * (for the casts of the keyset predicates) and, in key order, the first key of every chunk but the
- * first, each as the database prints its key values. No starts: the table is read as one chunk.
+ * Where a table's chunks start, as a dialect found them: the dialect's type of each primary-key
+ * column (what its keyset predicates cast or bind the bounds as) and, in key order, the first key of
+ * every chunk but the first, each value as the dialect's text of it (PostgreSQL: the server's own
+ * text, cast back in SQL; Oracle and SQL Server: a {@link KeyBinding} text, bound in the key's own
+ * type). No starts: the table is read as one chunk.
  */
 public record KeyBoundaries(List<String> keyTypes, List<List<String>> starts) implements Serializable {
   public KeyBoundaries {

@@ -20,10 +20,10 @@ import org.apache.beam.sdk.coders.VarIntCoder;
  * @param table the table as listed
  * @param index 0-based position of this chunk in key order
  * @param count how many chunks the table was split into
- * @param keyTypes the dialect's SQL type of each key column, for the casts of the bounds (empty
- *     when both bounds are open)
- * @param lower the first key of the chunk, one text per key column as the database prints it
- *     (empty: from the start)
+ * @param keyTypes the dialect's type of each key column, for the casts or bindings of the bounds
+ *     (empty when both bounds are open)
+ * @param lower the first key of the chunk, one text per key column as {@link KeyBoundaries} holds
+ *     it (empty: from the start)
  * @param upper the first key of the next chunk (empty: to the end)
  */
 @org.apache.beam.sdk.coders.DefaultCoder(TableChunk.Coder.class)

@@ -2,13 +2,10 @@ package io.beamconnectors.sources.mssql;
 
 import io.beamconnectors.sources.ConfigurableField;
 import io.beamconnectors.sources.ConfigurableField.Type;
-import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.ConfigurationSpec;
 import io.beamconnectors.sources.ConnectorConfiguration;
 import io.beamconnectors.sources.database.DatabaseConnector;
 import io.beamconnectors.sources.database.DatabaseDialect;
-import java.security.GeneralSecurityException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -52,33 +49,15 @@ public final class MssqlConnector extends DatabaseConnector {
     return SPEC;
   }
 
-  /** The common checks, then a host that is only a host, a database and schema that are names, a CA that parses. */
+  /** A host that is only a host, a database and schema that are names, a CA that parses. */
   @Override
-  public void validate(ConnectorConfiguration config) {
-    config.validate();
-    List<String> problems = new ArrayList<>();
+  protected void checkFields(ConnectorConfiguration config, List<String> problems) {
     check(problems, () -> MssqlDialect.host(config.getString(HOST)));
     check(problems, () -> MssqlDialect.database(config.getString(DATABASE)));
     check(problems, () -> MssqlDialect.schema(config.getString(SCHEMA)));
     String ca = config.getString(SSL_CA);
     if (config.getBoolean(SSL_ENABLED) && ca != null && !ca.isBlank()) {
-      try {
-        MssqlTrustManager.chainTrustManager(MssqlTrustManager.pemLines(ca));
-      } catch (GeneralSecurityException | RuntimeException e) {
-        problems.add("'SSL certificate' (ssl_ca) is not a PEM certificate (" + e.getClass().getSimpleName()
-            + "): paste the CA's PEM text, -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----");
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(problems);
-    }
-  }
-
-  private static void check(List<String> problems, Runnable check) {
-    try {
-      check.run();
-    } catch (ConfigurationException e) {
-      problems.addAll(e.problems());
+      checkCa(problems, () -> MssqlTrustManager.chainTrustManager(MssqlTrustManager.pemLines(ca)));
     }
   }
 

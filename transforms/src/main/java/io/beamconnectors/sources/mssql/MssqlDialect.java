@@ -5,8 +5,12 @@ import io.beamconnectors.sources.ConnectorConfiguration;
 import io.beamconnectors.sources.database.CatalogQueries;
 import io.beamconnectors.sources.database.ColumnValue;
 import io.beamconnectors.sources.database.DatabaseConnector;
-import io.beamconnectors.sources.database.DatabaseDialect;
+import io.beamconnectors.sources.database.ChunkBoundaries;
+import io.beamconnectors.sources.database.DatabaseHost;
 import io.beamconnectors.sources.database.DateTimeValues;
+import io.beamconnectors.sources.database.ExpandedKeysetDialect;
+import io.beamconnectors.sources.database.KeyBinding;
+import io.beamconnectors.sources.database.JdbcConnections;
 import io.beamconnectors.sources.database.ListedTable;
 import io.beamconnectors.sources.database.LobValues;
 import io.beamconnectors.sources.database.TableRef;
@@ -25,10 +29,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * SQL Server SQL and connection details for mssql-jdbc: server, port and database passed as
@@ -37,11 +40,9 @@ import java.util.regex.Pattern;
  * catalog queries on {@code sys.*}, identifiers quoted by the driver, and exact values
  * ({@link MssqlValues}).
  */
-final class MssqlDialect implements DatabaseDialect {
+final class MssqlDialect extends ExpandedKeysetDialect {
   private static final long serialVersionUID = 1L;
 
-  static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?");
-  static final Pattern IPV6 = Pattern.compile("\\[?([0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)]?");
 
   static final int LOGIN_TIMEOUT_SECONDS = 30;
   static final int SOCKET_TIMEOUT_MILLIS = 900_000;
@@ -59,16 +60,7 @@ final class MssqlDialect implements DatabaseDialect {
       1205, 40197, 40501, 40613, 49918, 49919, 49920, 4221, 10928, 10929, 233, 64, 10053, 10054, 10060);
 
   static String host(String host) {
-    String h = host == null ? "" : host.trim();
-    if (HOST_NAME.matcher(h).matches()) {
-      return h;
-    }
-    Matcher m = IPV6.matcher(h);
-    if (!h.isEmpty() && m.matches()) {
-      return m.group(1);
-    }
-    throw new ConfigurationException("'Host' (host) must be a host name or an IP address, without port,"
-        + " instance name or parameters: got '" + host + "'");
+    return DatabaseHost.parse(host, false, "port, instance name or parameters").address();
   }
 
   static String database(String database) {
@@ -104,16 +96,11 @@ final class MssqlDialect implements DatabaseDialect {
 
   @Override
   public Properties connectionProperties(ConnectorConfiguration config) {
-    Properties p = new Properties();
+    Properties p = JdbcConnections.credentials(config.getString(DatabaseConnector.USERNAME), config);
     String host = host(config.getString(DatabaseConnector.HOST));
     p.setProperty("serverName", host);
     p.setProperty("portNumber", Long.toString(config.getLong(DatabaseConnector.PORT)));
     p.setProperty("databaseName", database(config.getString(DatabaseConnector.DATABASE)));
-    p.setProperty("user", config.getString(DatabaseConnector.USERNAME));
-    String password = config.getString(DatabaseConnector.PASSWORD);
-    if (password != null) {
-      p.setProperty("password", password);
-    }
     p.setProperty("applicationName", "beam-connectors");
     p.setProperty("loginTimeout", Integer.toString(LOGIN_TIMEOUT_SECONDS));
     p.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_MILLIS));
@@ -135,10 +122,8 @@ final class MssqlDialect implements DatabaseDialect {
   }
 
   @Override
-  public void prepareSession(Connection connection) throws SQLException {
-    try (Statement s = connection.createStatement()) {
-      s.execute("SET LOCK_TIMEOUT " + LOCK_TIMEOUT_MILLIS);
-    }
+  public List<String> sessionSettings() {
+    return List.of("SET LOCK_TIMEOUT " + LOCK_TIMEOUT_MILLIS);
   }
 
   /** The configured schema ({@code dbo} by default), as the reference. */
@@ -203,6 +188,110 @@ final class MssqlDialect implements DatabaseDialect {
 
   static String selectSql(Statement quoter, TableRef table) throws SQLException {
     return "SELECT * FROM " + quote(quoter, table.schema()) + "." + quote(quoter, table.name());
+  }
+
+  static final String KEY_TYPES_SQL = "SELECT c.name, TYPE_NAME(c.system_type_id), c.max_length, c.precision, c.scale"
+      + " FROM sys.columns c JOIN sys.objects o ON o.object_id = c.object_id"
+      + " JOIN sys.schemas s ON s.schema_id = o.schema_id WHERE s.name = ? AND o.name = ?";
+
+  /**
+   * A column's type as a CAST target, from sys.columns ({@code max_length} in bytes, -1 for
+   * {@code max}): {@code nvarchar(40)}, {@code decimal(10,2)}, {@code datetime2(7)}, {@code int}.
+   */
+  static String declaredType(String baseType, int maxLength, int precision, int scale) {
+    String t = baseType.toLowerCase(Locale.ROOT);
+    switch (t) {
+      case "char":
+      case "varchar":
+      case "binary":
+      case "varbinary":
+        return t + "(" + (maxLength == -1 ? "max" : Integer.toString(maxLength)) + ")";
+      case "nchar":
+      case "nvarchar":
+        return t + "(" + (maxLength == -1 ? "max" : Integer.toString(maxLength / 2)) + ")";
+      case "decimal":
+      case "numeric":
+        return t + "(" + precision + "," + scale + ")";
+      case "datetime2":
+      case "time":
+      case "datetimeoffset":
+        return t + "(" + scale + ")";
+      default:
+        return t;
+    }
+  }
+
+  /**
+   * How a key column of {@code declaredType} is bound in its own type, or empty for the types a
+   * table is not split by (bit, float, real, time, datetimeoffset, sql_variant...: such a table is
+   * read as one chunk).
+   */
+  @Override
+  public Optional<KeyBinding> keyBinding(String declaredType) {
+    int paren = declaredType.indexOf('(');
+    String base = paren < 0 ? declaredType : declaredType.substring(0, paren);
+    switch (base) {
+      case "tinyint":
+      case "smallint":
+      case "int":
+      case "bigint":
+        return Optional.of(KeyBinding.INTEGER);
+      case "decimal":
+      case "numeric":
+      case "money":
+      case "smallmoney":
+        return Optional.of(KeyBinding.DECIMAL);
+      case "char":
+      case "varchar":
+      case "nchar":
+      case "nvarchar":
+      case "uniqueidentifier":
+        return Optional.of(KeyBinding.TEXT);
+      case "date":
+        return Optional.of(KeyBinding.DATE);
+      case "datetime":
+      case "datetime2":
+      case "smalldatetime":
+        return Optional.of(KeyBinding.DATE_TIME);
+      case "binary":
+      case "varbinary":
+        return Optional.of(KeyBinding.BYTES);
+      default:
+        return Optional.empty();
+    }
+  }
+
+  /**
+   * {@code CAST(? AS <the key column's type>)}, so the column is compared in its own type and
+   * collation (a varchar key compared with the driver's nvarchar parameter would be converted to
+   * nvarchar, whose order differs under SQL collations, and lose its index).
+   */
+  @Override
+  public String keyParameter(String declaredType) {
+    return "CAST(? AS " + declaredType + ")";
+  }
+
+  /** Each column's declared type ({@link #declaredType}) from sys.columns. */
+  @Override
+  protected Map<String, String> columnTypes(Connection c, TableRef table) throws SQLException {
+    return CatalogQueries.byFirstColumn(c, KEY_TYPES_SQL,
+        row -> declaredType(row.getString(2), row.getInt(3), row.getInt(4), row.getInt(5)), table.schema(), table.name());
+  }
+
+  @Override
+  protected String quoted(Statement quoter, String identifier) throws SQLException {
+    return quote(quoter, identifier);
+  }
+
+  @Override
+  protected String from(Statement quoter, TableRef table) throws SQLException {
+    return quote(quoter, table.schema()) + "." + quote(quoter, table.name());
+  }
+
+  /** SQL Server's spelling: {@code AS numbered}, {@code %}. */
+  @Override
+  protected String boundariesQuery(List<String> quotedKey, String from) {
+    return ChunkBoundaries.query(quotedKey, from, "AS numbered", "(bc_row - 1) % ?");
   }
 
   /**

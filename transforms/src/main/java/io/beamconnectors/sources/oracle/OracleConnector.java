@@ -7,7 +7,6 @@ import io.beamconnectors.sources.ConfigurationSpec;
 import io.beamconnectors.sources.ConnectorConfiguration;
 import io.beamconnectors.sources.database.DatabaseConnector;
 import io.beamconnectors.sources.database.DatabaseDialect;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -54,13 +53,11 @@ public final class OracleConnector extends DatabaseConnector {
   }
 
   /**
-   * The common checks, then Oracle's: a host that is only a host, a SID or service name that cannot
+   * Oracle's checks: a host that is only a host, a SID or service name that cannot
    * add to the connect descriptor, a known protocol, and no plain {@code sys} logon.
    */
   @Override
-  public void validate(ConnectorConfiguration config) {
-    config.validate();
-    List<String> problems = new ArrayList<>();
+  protected void checkFields(ConnectorConfiguration config, List<String> problems) {
     check(problems, () -> OracleDialect.descriptorHost(config.getString(HOST)));
     check(problems, () -> OracleDialect.protocol(config.getString(ORACLE_PROTOCOL)));
     check(problems, () -> OracleDialect.logon(config.getString(USERNAME)));
@@ -76,17 +73,6 @@ public final class OracleConnector extends DatabaseConnector {
         problems.add("'" + config.spec().field(field).map(ConfigurableField::label).orElse(field) + "' (" + field
             + ") cannot contain '(', ')', '=' or control characters: got '" + path + "'");
       }
-    }
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(problems);
-    }
-  }
-
-  private static void check(List<String> problems, Runnable check) {
-    try {
-      check.run();
-    } catch (ConfigurationException e) {
-      problems.addAll(e.problems());
     }
   }
 

@@ -5,8 +5,12 @@ import io.beamconnectors.sources.ConnectorConfiguration;
 import io.beamconnectors.sources.database.CatalogQueries;
 import io.beamconnectors.sources.database.ColumnValue;
 import io.beamconnectors.sources.database.DatabaseConnector;
-import io.beamconnectors.sources.database.DatabaseDialect;
+import io.beamconnectors.sources.database.ChunkBoundaries;
+import io.beamconnectors.sources.database.DatabaseHost;
 import io.beamconnectors.sources.database.DateTimeValues;
+import io.beamconnectors.sources.database.ExpandedKeysetDialect;
+import io.beamconnectors.sources.database.KeyBinding;
+import io.beamconnectors.sources.database.JdbcConnections;
 import io.beamconnectors.sources.database.ListedTable;
 import io.beamconnectors.sources.database.LobValues;
 import io.beamconnectors.sources.database.TableRef;
@@ -24,6 +28,8 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -36,11 +42,9 @@ import java.util.regex.Pattern;
  * the tables of the connecting user's schema, identifiers quoted by the driver, a session pinned to
  * UTC and American NLS settings, and exact values ({@link OracleValues}).
  */
-final class OracleDialect implements DatabaseDialect {
+final class OracleDialect extends ExpandedKeysetDialect {
   private static final long serialVersionUID = 1L;
 
-  static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?");
-  static final Pattern IPV6 = Pattern.compile("\\[?([0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)]?");
   /** An Oracle SID: a letter, then letters, digits, _, $ or #. */
   static final Pattern SID = Pattern.compile("[A-Za-z][A-Za-z0-9_$#]{0,63}");
   /** A service name: a database name with an optional domain (letters, digits, _, $, #, '.', '-'). */
@@ -52,10 +56,13 @@ final class OracleDialect implements DatabaseDialect {
   /** How long one read from the server (a fetch of fetch_size rows) may take before the connection is dropped. */
   static final int READ_TIMEOUT_MILLIS = 900_000;
 
-  /** The settings every value read depends on: UTC for {@code TIMESTAMP WITH LOCAL TIME ZONE}, fixed NLS. */
+  /** The settings every value read depends on: UTC for {@code TIMESTAMP WITH LOCAL TIME ZONE}, fixed NLS, binary text order. */
   static final List<String> SESSION_SETTINGS = List.of(
       "ALTER SESSION SET TIME_ZONE = '+00:00'",
       "ALTER SESSION SET NLS_LANGUAGE = 'AMERICAN' NLS_TERRITORY = 'AMERICA' NLS_NUMERIC_CHARACTERS = '.,'",
+      // Binary order for ORDER BY and comparisons alike, so chunk boundaries and chunk predicates
+      // agree (a column's own declared collation still decides for that column, in both).
+      "ALTER SESSION SET NLS_SORT = 'BINARY' NLS_COMP = 'BINARY'",
       "ALTER SESSION SET NLS_DATE_FORMAT = 'YYYY-MM-DD HH24:MI:SS'",
       "ALTER SESSION SET NLS_TIMESTAMP_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9'",
       "ALTER SESSION SET NLS_TIMESTAMP_TZ_FORMAT = 'YYYY-MM-DD HH24:MI:SS.FF9 TZH:TZM'");
@@ -91,16 +98,7 @@ final class OracleDialect implements DatabaseDialect {
   }
 
   static String descriptorHost(String host) {
-    String h = host == null ? "" : host.trim();
-    if (HOST_NAME.matcher(h).matches()) {
-      return h;
-    }
-    Matcher m = IPV6.matcher(h);
-    if (!h.isEmpty() && m.matches()) {
-      return m.group(1);
-    }
-    throw new ConfigurationException("'Host' (host) must be a host name or an IP address, without port,"
-        + " protocol or descriptor: got '" + host + "'");
+    return DatabaseHost.parse(host, false, "port, protocol or descriptor").address();
   }
 
   static String protocol(String value) {
@@ -170,12 +168,7 @@ final class OracleDialect implements DatabaseDialect {
   public Properties connectionProperties(ConnectorConfiguration config) {
     Logon logon = logon(config.getString(DatabaseConnector.USERNAME));
     OracleDriverLocale.initializeDriverClasses();
-    Properties p = new Properties();
-    p.setProperty("user", logon.user());
-    String password = config.getString(DatabaseConnector.PASSWORD);
-    if (password != null) {
-      p.setProperty("password", password);
-    }
+    Properties p = JdbcConnections.credentials(logon.user(), config);
     if (!logon.privilege().isEmpty()) {
       p.setProperty("internal_logon", logon.privilege());
     }
@@ -196,18 +189,26 @@ final class OracleDialect implements DatabaseDialect {
   }
 
   @Override
-  public void prepareSession(Connection connection) throws SQLException {
-    try (Statement s = connection.createStatement()) {
-      for (String setting : SESSION_SETTINGS) {
-        s.execute(setting);
-      }
-    }
+  public List<String> sessionSettings() {
+    return SESSION_SETTINGS;
   }
 
   /** No schema level, as in the reference: the tables of the connecting user's schema. */
   @Override
   public List<String> schemas(Connection connection, ConnectorConfiguration config) {
     return List.of("");
+  }
+
+  static final String CURRENT_SCHEMA_SQL = "SELECT SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA') FROM DUAL";
+
+  /** The schema the tables are read from, as the server names it: the connecting user's. */
+  @Override
+  public String searchedSchemas(Connection c, List<String> schemas) throws SQLException {
+    List<String> current = CatalogQueries.firstColumn(c, CURRENT_SCHEMA_SQL);
+    if (current.isEmpty() || current.get(0) == null) {
+      throw new SQLException("the server did not name the current schema (" + CURRENT_SCHEMA_SQL + ")");
+    }
+    return "schema searched: " + current.get(0) + ", the connecting user's";
   }
 
   /**
@@ -301,6 +302,75 @@ final class OracleDialect implements DatabaseDialect {
       }
     }
     return sb.append(from).toString();
+  }
+
+  static final String KEY_TYPES_SQL = "SELECT COLUMN_NAME, DATA_TYPE FROM ALL_TAB_COLUMNS"
+      + " WHERE OWNER = SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA') AND TABLE_NAME = ?";
+
+  /** A {@code TIMESTAMP(n)} without zone, as ALL_TAB_COLUMNS names it. */
+  private static final Pattern PLAIN_TIMESTAMP = Pattern.compile("TIMESTAMP\\(\\d\\)");
+
+  /**
+   * How a key column of type {@code dataType} (ALL_TAB_COLUMNS.DATA_TYPE) is bound in its own
+   * type, or empty for the types a table is not split by (time zones, floats, intervals, ROWID...:
+   * such a table is read as one chunk).
+   */
+  @Override
+  public Optional<KeyBinding> keyBinding(String dataType) {
+    String t = dataType == null ? "" : dataType;
+    switch (t) {
+      case "NUMBER":
+      case "FLOAT":
+        return Optional.of(KeyBinding.DECIMAL);
+      case "VARCHAR2":
+      case "CHAR":
+        return Optional.of(KeyBinding.TEXT);
+      case "NVARCHAR2":
+      case "NCHAR":
+        return Optional.of(KeyBinding.NATIONAL_TEXT);
+      case "DATE":
+        return Optional.of(KeyBinding.DATE_TIME);
+      case "RAW":
+        return Optional.of(KeyBinding.BYTES);
+      default:
+        return PLAIN_TIMESTAMP.matcher(t).matches() ? Optional.of(KeyBinding.DATE_TIME) : Optional.empty();
+    }
+  }
+
+  /**
+   * A DATE key is compared with {@code CAST(? AS DATE)} (the value is bound as a TIMESTAMP, and
+   * comparing the column with a TIMESTAMP would convert the column and lose its index), every other
+   * key with {@code ?}.
+   */
+  @Override
+  public String keyParameter(String dataType) {
+    return "DATE".equals(dataType) ? "CAST(? AS DATE)" : "?";
+  }
+
+  /** ALL_TAB_COLUMNS.DATA_TYPE by column, in the connecting user's schema. */
+  @Override
+  protected Map<String, String> columnTypes(Connection c, TableRef table) throws SQLException {
+    return CatalogQueries.byFirstColumn(c, KEY_TYPES_SQL, row -> row.getString(2), table.name());
+  }
+
+  @Override
+  protected String quoted(Statement quoter, String identifier) throws SQLException {
+    return quote(quoter, identifier);
+  }
+
+  @Override
+  protected String from(Statement quoter, TableRef table) throws SQLException {
+    return quote(quoter, table.name());
+  }
+
+  /**
+   * Oracle's spelling: a derived table without {@code AS}, {@code MOD}. Oracle orders the key with
+   * the session's NLS_SORT, pinned to BINARY, or a column's declared collation, the same that the
+   * chunk predicates compare with.
+   */
+  @Override
+  protected String boundariesQuery(List<String> quotedKey, String from) {
+    return ChunkBoundaries.query(quotedKey, from, "numbered", "MOD(bc_row - 1, ?)");
   }
 
   static String quote(Statement quoter, String identifier) throws SQLException {

@@ -2,12 +2,8 @@ package io.beamconnectors.sources.postgresql;
 
 import io.beamconnectors.sources.ConfigurableField;
 import io.beamconnectors.sources.ConfigurableField.Type;
-import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.ConfigurationSpec;
 import io.beamconnectors.sources.ConnectorConfiguration;
-import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.util.ArrayList;
 import java.util.List;
 import io.beamconnectors.sources.database.DatabaseConnector;
 import io.beamconnectors.sources.database.DatabaseDialect;
@@ -41,35 +37,16 @@ public final class PostgresqlConnector extends DatabaseConnector {
   }
 
   /**
-   * The common checks, then what PostgreSQL adds: a host that is only a host, a database name that
-   * cannot smuggle URL parameters, and, with TLS on, a CA that parses (never a silent fallback to
-   * unverified TLS).
+   * What PostgreSQL checks: a host that is only a host, a database name that cannot smuggle URL
+   * parameters, and, with TLS on, a CA that parses (never a silent fallback to unverified TLS).
    */
   @Override
-  public void validate(ConnectorConfiguration config) {
-    config.validate();
-    List<String> problems = new ArrayList<>();
-    try {
-      PostgresqlDialect.urlHost(config.getString(HOST));
-    } catch (ConfigurationException e) {
-      problems.addAll(e.problems());
-    }
-    try {
-      PostgresqlDialect.urlDatabase(config.getString(DATABASE));
-    } catch (ConfigurationException e) {
-      problems.addAll(e.problems());
-    }
+  protected void checkFields(ConnectorConfiguration config, List<String> problems) {
+    check(problems, () -> PostgresqlDialect.urlHost(config.getString(HOST)));
+    check(problems, () -> PostgresqlDialect.urlDatabase(config.getString(DATABASE)));
     String ca = config.getString(SSL_CA);
     if (config.getBoolean(SSL_ENABLED) && ca != null && !ca.isBlank()) {
-      try {
-        PemCaSslSocketFactory.trustManagers(ca);
-      } catch (GeneralSecurityException | IOException | RuntimeException e) {
-        problems.add("'SSL certificate' (ssl_ca) is not a PEM certificate (" + e.getClass().getSimpleName()
-            + "): paste the CA's PEM text, -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----");
-      }
-    }
-    if (!problems.isEmpty()) {
-      throw new ConfigurationException(problems);
+      checkCa(problems, () -> PemCaSslSocketFactory.trustManagers(ca));
     }
   }
 

@@ -3,10 +3,14 @@ package io.beamconnectors.sources.postgresql;
 import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.ConnectorConfiguration;
 import io.beamconnectors.sources.database.CatalogQueries;
+import io.beamconnectors.sources.database.ChunkBoundaries;
 import io.beamconnectors.sources.database.ColumnValue;
 import io.beamconnectors.sources.database.DatabaseConnector;
 import io.beamconnectors.sources.database.DatabaseDialect;
+import io.beamconnectors.sources.database.DatabaseHost;
 import io.beamconnectors.sources.database.KeyBoundaries;
+import io.beamconnectors.sources.database.KeyColumns;
+import io.beamconnectors.sources.database.JdbcConnections;
 import io.beamconnectors.sources.database.ListedTable;
 import io.beamconnectors.sources.database.TableChunk;
 import io.beamconnectors.sources.database.TableRef;
@@ -16,11 +20,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.regex.Pattern;
 
 /**
  * PostgreSQL SQL and connection details: a URL whose host and database are validated and encoded,
@@ -32,11 +34,6 @@ import java.util.regex.Pattern;
 final class PostgresqlDialect implements DatabaseDialect {
   private static final long serialVersionUID = 1L;
 
-  /** A host name (letters, digits, '-', '_', '.') or an IPv4 address. */
-  static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?");
-  /** An IPv6 address, bracketed or not, with an optional zone. */
-  static final Pattern IPV6 = Pattern.compile("\\[?([0-9A-Fa-f.]*:[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*)(%[A-Za-z0-9_.-]+)?]?");
-
   static final int CONNECT_TIMEOUT_SECONDS = 30;
   /** How long one read from the server may take (a fetch of fetch_size rows) before the connection is dropped. */
   static final int SOCKET_TIMEOUT_SECONDS = 900;
@@ -45,18 +42,10 @@ final class PostgresqlDialect implements DatabaseDialect {
   /** How long a read may wait for a lock (e.g. behind a migration's ALTER TABLE) before the table fails. */
   static final String LOCK_TIMEOUT = "30s";
 
-  /** The URL host part, or a {@link ConfigurationException} naming the field. */
+  /** The URL host part (an IPv6 address in brackets, zone kept), or a {@link ConfigurationException} naming the field. */
   static String urlHost(String host) {
-    String h = host == null ? "" : host.trim();
-    if (HOST_NAME.matcher(h).matches()) {
-      return h;
-    }
-    java.util.regex.Matcher m = IPV6.matcher(h);
-    if (!h.isEmpty() && m.matches()) {
-      return "[" + m.group(1) + (m.group(2) == null ? "" : m.group(2)) + "]";
-    }
-    throw new ConfigurationException("'Host' (host) must be a host name or an IP address, without port,"
-        + " path or parameters: got '" + host + "'");
+    DatabaseHost h = DatabaseHost.parse(host, true, "port, path or parameters");
+    return h.ipv6() ? "[" + h.address() + h.zone() + "]" : h.address();
   }
 
   /** The URL database part: any name PostgreSQL allows, percent-encoded so it cannot add URL parameters. */
@@ -79,12 +68,7 @@ final class PostgresqlDialect implements DatabaseDialect {
 
   @Override
   public Properties connectionProperties(ConnectorConfiguration config) {
-    Properties p = new Properties();
-    p.setProperty("user", config.getString(DatabaseConnector.USERNAME));
-    String password = config.getString(DatabaseConnector.PASSWORD);
-    if (password != null) {
-      p.setProperty("password", password);
-    }
+    Properties p = JdbcConnections.credentials(config.getString(DatabaseConnector.USERNAME), config);
     p.setProperty("ApplicationName", "beam-connectors");
     p.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
     p.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
@@ -121,30 +105,18 @@ final class PostgresqlDialect implements DatabaseDialect {
       "SET lock_timeout = '" + LOCK_TIMEOUT + "'");
 
   @Override
-  public void prepareSession(Connection connection) throws SQLException {
-    try (Statement s = connection.createStatement()) {
-      for (String setting : SESSION_SETTINGS) {
-        s.execute(setting);
-      }
-    }
+  public List<String> sessionSettings() {
+    return SESSION_SETTINGS;
   }
 
   @Override
   public List<String> schemas(Connection c, ConnectorConfiguration config) throws SQLException {
-    List<String> out = new ArrayList<>();
     // pg_catalog, not information_schema: information_schema hides what the user has no privilege
     // on, so a revoked schema or table would look deleted and its documents would be removed.
-    try (PreparedStatement s = c.prepareStatement(
-        "SELECT nspname FROM pg_catalog.pg_namespace"
-            + " WHERE nspname NOT IN ('pg_toast', 'pg_catalog', 'information_schema')"
-            + " AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'"
-            + " ORDER BY nspname");
-        ResultSet rs = s.executeQuery()) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
+    return CatalogQueries.firstColumn(c, "SELECT nspname FROM pg_catalog.pg_namespace"
+        + " WHERE nspname NOT IN ('pg_toast', 'pg_catalog', 'information_schema')"
+        + " AND nspname NOT LIKE 'pg\\_temp\\_%' AND nspname NOT LIKE 'pg\\_toast\\_temp\\_%'"
+        + " ORDER BY nspname");
   }
 
   @Override
@@ -204,70 +176,27 @@ final class PostgresqlDialect implements DatabaseDialect {
    */
   @Override
   public KeyBoundaries chunkBoundaries(Connection c, ListedTable table, long rowsPerChunk) throws SQLException {
-    if (rowsPerChunk < 1) {
-      throw new IllegalArgumentException("rowsPerChunk must be 1 or more: got " + rowsPerChunk);
-    }
-    List<String> key = table.primaryKey();
-    List<String> types = keyTypes(c, table);
-    List<List<String>> starts = new ArrayList<>();
-    try (PreparedStatement s = c.prepareStatement(boundariesQuery(table))) {
-      s.setLong(1, rowsPerChunk);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          List<String> start = new ArrayList<>(key.size());
-          for (int i = 1; i <= key.size(); i++) {
-            start.add(rs.getString(i));
-          }
-          starts.add(start);
-        }
-      }
-    }
-    return new KeyBoundaries(types, starts);
+    return ChunkBoundaries.find(c, boundariesQuery(table), rowsPerChunk, keyTypes(c, table),
+        (row, column, type) -> row.getString(column));
   }
 
   /** The starts of every chunk but the first: keys number 1 + n, 1 + 2n, ... in key order. */
   static String boundariesQuery(ListedTable table) {
-    List<String> key = table.primaryKey();
-    StringBuilder columns = new StringBuilder();
-    StringBuilder aliases = new StringBuilder();
-    StringBuilder bounds = new StringBuilder();
-    for (int i = 0; i < key.size(); i++) {
-      String sep = i == 0 ? "" : ", ";
-      columns.append(sep).append(quote(key.get(i)));
-      aliases.append(sep).append("k").append(i + 1);
-      bounds.append(sep).append("k").append(i + 1);
+    List<String> key = new ArrayList<>();
+    for (String column : table.primaryKey()) {
+      key.add(quote(column));
     }
-    // The subquery's columns are renamed by the alias list, so no key column name can collide with ours.
-    return "SELECT " + bounds + " FROM (SELECT " + columns + ", row_number() OVER (ORDER BY " + columns + ")"
-        + " FROM " + from(table) + ") AS numbered(" + aliases + ", bc_row)"
-        + " WHERE bc_row > 1 AND (bc_row - 1) % ? = 0 ORDER BY bc_row";
+    return ChunkBoundaries.query(key, from(table), "AS numbered", "(bc_row - 1) % ?");
   }
 
   /** The SQL types of the key columns, in key order; fails when a key column is gone. */
   static List<String> keyTypes(Connection c, ListedTable table) throws SQLException {
-    java.util.Map<String, String> byColumn = new java.util.HashMap<>();
-    try (PreparedStatement s = c.prepareStatement(
+    return KeyColumns.types(table, CatalogQueries.byFirstColumn(c,
         "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a"
             + " JOIN pg_catalog.pg_class t ON t.oid = a.attrelid"
             + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace"
-            + " WHERE n.nspname = ? AND t.relname = ? AND a.attnum > 0 AND NOT a.attisdropped")) {
-      s.setString(1, table.table().schema());
-      s.setString(2, table.table().name());
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          byColumn.put(rs.getString(1), rs.getString(2));
-        }
-      }
-    }
-    List<String> types = new ArrayList<>();
-    for (String column : table.primaryKey()) {
-      String type = byColumn.get(column);
-      if (type == null) {
-        throw new SQLException("primary-key column " + column + " of table " + table + " no longer exists");
-      }
-      types.add(type);
-    }
-    return types;
+            + " WHERE n.nspname = ? AND t.relname = ? AND a.attnum > 0 AND NOT a.attisdropped",
+        row -> row.getString(2), table.table().schema(), table.table().name()), type -> true);
   }
 
   /**

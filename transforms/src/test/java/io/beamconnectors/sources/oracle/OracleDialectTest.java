@@ -268,4 +268,21 @@ class OracleDialectTest {
     assertFalse(dialect.isTransient(new SQLException("ORA-00942: table or view does not exist", "42000", 942)));
     assertFalse(dialect.isTransient(new SQLException("ORA-01017: invalid username/password", "72000", 1017)));
   }
+
+  @Test
+  void aMissingConfiguredTableNamesTheSchemaThatWasSearched() throws Exception {
+    java.sql.Connection c = FakeJdbc.connection(Map.of(OracleDialect.CURRENT_SCHEMA_SQL, List.of(List.of("BC_SYNCER"))),
+        (id, always) -> StringUtils.enquoteIdentifier((String) id, (Boolean) always), new java.util.ArrayList<>());
+    String searched = dialect.searchedSchemas(c, dialect.schemas(c, config()));
+    assertEquals("schema searched: BC_SYNCER, the connecting user's", searched);
+    assertEquals(List.of("'Comma-separated list of tables' (tables) names table 'customers', which does not exist in"
+        + " database 'FREEPDB1' (schema searched: BC_SYNCER, the connecting user's) (did you mean 'CUSTOMERS'? names are"
+        + " case-sensitive): correct the name, or use * for every table"),
+        io.beamconnectors.sources.database.DatabaseConnector.missingTables(List.of("customers", "ORDERS"),
+            java.util.Set.of("CUSTOMERS", "ORDERS"), "FREEPDB1", searched));
+    java.sql.Connection silent = FakeJdbc.connection(Map.of(OracleDialect.CURRENT_SCHEMA_SQL, List.of()), null,
+        new java.util.ArrayList<>());
+    assertThrows(SQLException.class, () -> dialect.searchedSchemas(silent, List.of("")),
+        "no schema named: the check fails rather than print an empty list");
+  }
 }

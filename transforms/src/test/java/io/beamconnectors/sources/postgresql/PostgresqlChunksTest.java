@@ -177,9 +177,9 @@ class PostgresqlChunksTest {
     assertEquals("SELECT * FROM ONLY \"s\"\"x\".\"Composite Key\" WHERE (\"order\", \"line no\") < (CAST(? AS integer),"
         + " CAST(? AS text))", dialect.selectChunk(first));
     assertEquals("SELECT * FROM ONLY \"s\"\"x\".\"Composite Key\"", dialect.selectChunk(TableChunk.whole(t)));
-    assertEquals("SELECT k1, k2 FROM (SELECT \"order\", \"line no\", row_number() OVER (ORDER BY \"order\", \"line no\")"
-        + " FROM ONLY \"s\"\"x\".\"Composite Key\") AS numbered(k1, k2, bc_row) WHERE bc_row > 1 AND (bc_row - 1) % ? = 0"
-        + " ORDER BY bc_row", PostgresqlDialect.boundariesQuery(t));
+    assertEquals("SELECT bc_k1, bc_k2 FROM (SELECT \"order\" AS bc_k1, \"line no\" AS bc_k2, ROW_NUMBER() OVER"
+        + " (ORDER BY \"order\", \"line no\") AS bc_row FROM ONLY \"s\"\"x\".\"Composite Key\") AS numbered"
+        + " WHERE bc_row > 1 AND (bc_row - 1) % ? = 0 ORDER BY bc_row", PostgresqlDialect.boundariesQuery(t));
   }
 
   /** Every table with chunks of 1, 3 and 5 rows: each row listed once (ids distinct, as many as rows), no issue. */
