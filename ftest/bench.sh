@@ -11,8 +11,10 @@
 #                  same tree fetched with `smbclient` recursive get.
 # Each sync (and each ceiling) runs in its own process under /usr/bin/time: peak RSS and CPU seconds
 # (user + sys), with Elasticsearch's CPU (node stats) read before and after it.
-# BENCH_NAME (default "bench") names the PostgreSQL schema, the indices and the share folder, so a
-# development run (BENCH_NAME=benchdev) does not collide with a real one on the same servers.
+# BENCH_JFR=1 records each sync with JFR (profile settings) and prints its top-10 hot methods;
+# BENCH_JFR=keep also keeps the recordings under bench/results/jfr-<time>/.
+# BENCH_NAME (default "bench") names the PostgreSQL database, the indices and the share
+# folder, so a development run (BENCH_NAME=benchdev) does not collide with a real one on the same servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN_DIR="${BC_RUN_DIR:-/tmp/beam-connectors}"
@@ -22,8 +24,11 @@ ROWS="${BENCH_ROWS:-100000}"
 SMB_SMALL="${BENCH_SMB_SMALL:-10000}"
 SMB_LARGE="${BENCH_SMB_LARGE:-200}"
 PARALLEL="${BENCH_PARALLEL_REQUESTS:-4}"
+S3_SMALL="${BENCH_S3_SMALL:-$SMB_SMALL}"
+S3_LARGE="${BENCH_S3_LARGE:-$SMB_LARGE}"
+S3_CONCURRENCY="${BENCH_S3_CONCURRENCY:-8}"
 NAME="${BENCH_NAME:-bench}"
-[[ "$NAME" =~ ^[a-z][a-z0-9_]*$ ]] || { echo "BENCH_NAME must be lowercase letters, digits and _ (it names a schema and indices): got '$NAME'" >&2; exit 2; }
+[[ "$NAME" =~ ^[a-z][a-z0-9_]{2,30}$ ]] || { echo "BENCH_NAME must be 3 to 31 lowercase letters, digits and _, starting with a letter (it names a database, indices and a bucket): got '$NAME'" >&2; exit 2; }
 IDX="${NAME//_/-}"
 # The DirectRunner keeps each step's output in memory: give big runs room (the machine has 24 GiB).
 if (( ROWS > 200000 )); then HEAP="${BENCH_HEAP:-8g}"; else HEAP="${BENCH_HEAP:-2g}"; fi
@@ -31,6 +36,13 @@ STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="bench/results/bench-$STAMP.json"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
+case "${BENCH_JFR:-}" in
+  "" | 0) JFR_DIR="" ;;
+  1) JFR_DIR="$WORK/jfr" ;;
+  keep) JFR_DIR="$PWD/bench/results/jfr-$STAMP" ;;
+  *) echo "BENCH_JFR must be 1 (profile each sync, print its hot methods) or keep (and keep the recordings): got '$BENCH_JFR'" >&2; exit 2 ;;
+esac
+[[ -z "$JFR_DIR" ]] || mkdir -p "$JFR_DIR"
 FLINK_OPENS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
   --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
@@ -80,6 +92,11 @@ run_sync() {
   else
     args=(--runner=DirectRunner)
   fi
+  if [[ -n "$JFR_DIR" ]]; then
+    # Deep stacks: Beam's are, and the "anywhere in the stack" ranking needs the outer frames.
+    jvm+=("-XX:StartFlightRecording=filename=$JFR_DIR/$label.jfr,settings=profile,dumponexit=true"
+      -XX:FlightRecorderOptions=stackdepth=256)
+  fi
   echo "== $label"
   measure "$label" java -Xmx"$HEAP" "${jvm[@]}" -cp "$CP" io.beamconnectors.pipelines.FullSyncPipeline \
       "${args[@]}" --serviceType="$service" --connectorConfig="$config" \
@@ -87,6 +104,25 @@ run_sync() {
       --bulkParallelRequests="$PARALLEL" --summaryJson="$WORK/$label.summary.json" > "$WORK/$label.out" 2> "$WORK/$label.err" \
     || { echo "sync $label failed:"; tail -30 "$WORK/$label.err"; exit 1; }
   grep -E "^\s+(listed|created|updated|unchanged|deleted|content_fetched|failed) " "$WORK/$label.out" | tr -s ' ' | paste -sd, -
+  if [[ -n "$JFR_DIR" ]]; then
+    echo "   where $label's time went (JFR execution samples):"
+    java -cp "$CP" io.beamconnectors.ftest.bench.HotMethods "$JFR_DIR/$label.jfr" 10 "$WORK/$label.hot.json"
+  fi
+}
+
+# make_tree DIR SMALL LARGE: SMALL one-line text files in folders of 100 and LARGE text files of 1 MiB.
+make_tree() {
+  local tree="$1" small="$2" large="$3" i
+  rm -rf "$tree"
+  mkdir -p "$tree/Large-Data-Folder"
+  for ((i = 0; i < small; i++)); do
+    [[ -d "$tree/folder$((i / 100))" ]] || mkdir -p "$tree/folder$((i / 100))"
+    printf 'File %d of the benchmark tree. It holds one short sentence.\n' "$i" > "$tree/folder$((i / 100))/file$i.txt"
+  done
+  # Text made of base64 letters; pipefail off for this line only: `head` ends the pipe early on purpose.
+  ( set +o pipefail
+    head -c $((large * 1024 * 1024)) /dev/urandom | base64 -w 0 | head -c $((large * 1024 * 1024)) \
+      | split -b 1048576 -d -a 4 --additional-suffix=.txt - "$tree/Large-Data-Folder/large" )
 }
 
 bench_postgresql() {
@@ -130,17 +166,7 @@ bench_network_drive() {
   set -a; source "$RUN_DIR/samba/env"; set +a
   local tree="$BC_SMB_SHARE_DIR/$NAME"
   echo "== network_drive: $SMB_SMALL small files and $SMB_LARGE x 1 MiB under $BC_SMB_SHARE/$NAME"
-  rm -rf "$tree"
-  mkdir -p "$tree/Large-Data-Folder"
-  local i
-  for ((i = 0; i < SMB_SMALL; i++)); do
-    [[ -d "$tree/folder$((i / 100))" ]] || mkdir -p "$tree/folder$((i / 100))"
-    printf 'File %d of the benchmark tree. It holds one short sentence.\n' "$i" > "$tree/folder$((i / 100))/file$i.txt"
-  done
-  # Text made of base64 letters; pipefail off for this line only: `head` ends the pipe early on purpose.
-  ( set +o pipefail
-    head -c $((SMB_LARGE * 1024 * 1024)) /dev/urandom | base64 -w 0 | head -c $((SMB_LARGE * 1024 * 1024)) \
-      | split -b 1048576 -d -a 4 --additional-suffix=.txt - "$tree/Large-Data-Folder/large" )
+  make_tree "$tree" "$SMB_SMALL" "$SMB_LARGE"
   chown -R bcsmb: "$tree"
   local bytes; bytes="$(du -sb "$tree" | cut -f1)"
   echo "$bytes" > "$WORK/network_drive-bytes"
@@ -157,28 +183,35 @@ bench_network_drive() {
   local dest="$WORK/smbget" auth="$WORK/smb.auth"
   mkdir -p "$dest"
   ( umask 077; printf 'username = %s\npassword = %s\n' "$BC_SMB_USER" "$BC_SMB_PASSWORD" > "$auth" )
-  local t0 t1
-  t0=$(date +%s.%N)
   measure network_drive-ceiling smbclient "//$BC_SMB_HOST/$BC_SMB_SHARE" -p "$BC_SMB_PORT" -A "$auth" -m SMB3 \
     -c "prompt OFF; recurse ON; cd $NAME; lcd $dest; mget *" > "$WORK/smbget.log" 2>&1
-  t1=$(date +%s.%N)
-  local files; files="$(find "$dest" -type f | wc -l)"
-  printf '{"docs": %d, "bytes": %d, "seconds": %s}\n' "$files" "$(du -sb "$dest" | cut -f1)" "$(echo "$t1 - $t0" | bc -l)" \
+  local files wall; files="$(find "$dest" -type f | wc -l)"
+  # smbclient's wall time as /usr/bin/time measured it (the Elasticsearch reads around it excluded).
+  wall="$(tail -n 1 "$WORK/network_drive-ceiling.time" | cut -d' ' -f2)"
+  printf '{"docs": %d, "bytes": %d, "seconds": %s}\n' "$files" "$(du -sb "$dest" | cut -f1)" "$wall" \
     > "$WORK/network_drive-ceiling.json"
   rm -rf "$dest" "$tree"
 }
 
-ensure_apt bc
 for scenario in $SCENARIOS; do
   "bench_$scenario"
 done
 
-python3 - "$WORK" "$OUT" "$SCENARIOS" "$RUNNERS" "$ROWS" "$SMB_SMALL" "$SMB_LARGE" "$PARALLEL" <<'PY'
+python3 - "$WORK" "$OUT" "$SCENARIOS" "$RUNNERS" "$ROWS" "$SMB_SMALL" "$SMB_LARGE" "$S3_SMALL" "$S3_LARGE" \
+  "$PARALLEL" "$S3_CONCURRENCY" "$NAME" "${BENCH_JFR:-}" "$JFR_DIR" <<'PY'
 import json, os, sys
 work, out, scenarios, runners = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4].split()
-rows, smb_small, smb_large, parallel = (int(x) for x in sys.argv[5:9])
-steps = {"postgresql": ["full", "noop", "changed"], "network_drive": ["full", "noop"]}
-result = {"cpus": os.cpu_count(), "bulk_parallel_requests": parallel, "scenarios": {}}
+rows, smb_small, smb_large, s3_small, s3_large, parallel, s3_concurrency = (int(x) for x in sys.argv[5:12])
+name, jfr, jfr_dir = sys.argv[12], sys.argv[13], sys.argv[14]
+steps = {"postgresql": ["full", "noop", "changed"], "network_drive": ["full", "noop"], "s3": ["full", "noop"]}
+sizes = {"postgresql": {"rows": rows}, "network_drive": {"small_files": smb_small, "large_files_1mib": smb_large},
+         "s3": {"small_files": s3_small, "large_files_1mib": s3_large}}
+ceilings = {"postgresql": f"plain bulk client, {parallel} requests in flight", "network_drive": "smbclient recursive get",
+            "s3": f"AWS SDK GetObject, {s3_concurrency} in flight"}
+result = {"name": name, "cpus": os.cpu_count(), "bulk_parallel_requests": parallel, "scenarios": {}}
+if jfr:
+    result["jfr"] = {"recordings": jfr_dir if jfr == "keep" else None,
+                     "note": "recorded with JFR (profile settings): CPU numbers include its overhead"}
 
 def cpu(label, docs, written=None):
     """CPU of the measured process and of Elasticsearch over the same interval."""
@@ -193,16 +226,20 @@ def cpu(label, docs, written=None):
             "peak_rss_mb": round(int(rss_kb) / 1024), "wall_seconds": float(wall)}
 
 fmt = lambda v, f: "-" if v is None else format(v, f)
-header = (f"{'run':<30}{'seconds':>9}{'listed':>9}{'written':>9}{'docs/s':>9}{'MB/s':>7}{'vs ceiling':>11}"
-          f"{'CPU s':>8}{'us/listed':>10}{'us/written':>11}{'ES CPU s':>9}{'CPU/ES':>7}{'RSS MB':>8}")
-print("\n" + header)
+def line(label, secs, listed, written, rate, mbs, ratio, u):
+    print(f"{label:<30}{secs:>9.1f}{listed:>9}{written:>9}{rate:>9.0f}{mbs:>7.1f}{ratio:>11.2f}"
+          f"{u['cpu_seconds']:>8.1f}{fmt(u['cpu_us_per_listed'], '.0f'):>10}{fmt(u['cpu_us_per_written'], '.0f'):>11}"
+          f"{u['es_cpu_seconds']:>9.1f}{fmt(u['cpu_ratio_to_es'], '.2f'):>7}{u['peak_rss_mb']:>8}")
+
+print(f"\n{'run':<30}{'seconds':>9}{'listed':>9}{'written':>9}{'docs/s':>9}{'MB/s':>7}{'vs ceiling':>11}"
+      f"{'CPU s':>8}{'us/listed':>10}{'us/written':>11}{'ES CPU s':>9}{'CPU/ES':>7}{'RSS MB':>8}")
 for sc in scenarios:
     ceiling = json.load(open(os.path.join(work, sc + "-ceiling.json")))
     c_rate = ceiling["docs"] / ceiling["seconds"]
     c_mbs = ceiling.get("bytes", 0) / 1e6 / ceiling["seconds"]
     c_cpu = cpu(sc + "-ceiling", ceiling["docs"])
-    entry = {"ceiling": {**ceiling, "docs_per_s": round(c_rate), "mb_per_s": round(c_mbs, 1), **c_cpu}, "syncs": {}}
-    entry["size"] = {"rows": rows} if sc == "postgresql" else {"small_files": smb_small, "large_files_1mib": smb_large}
+    entry = {"size": sizes[sc], "ceiling": {"what": ceilings[sc], **ceiling, "docs_per_s": round(c_rate),
+                                            "mb_per_s": round(c_mbs, 1), **c_cpu}, "syncs": {}}
     for runner in runners:
         for step in steps[sc]:
             label = f"{sc}-{runner}-{step}"
@@ -220,19 +257,20 @@ for sc in scenarios:
                  "content_fetched": c["content_fetched"], "content_bytes_fetched": c["content_bytes_fetched"],
                  "docs_per_s": round(rate), "mb_per_s": round(mbs, 1), "ratio_to_ceiling": round(rate / c_rate, 3),
                  **usage}
+            hot = os.path.join(work, label + ".hot.json")
+            if os.path.exists(hot):
+                e["hot_methods"] = json.load(open(hot))
             entry["syncs"][f"{runner}-{step}"] = e
-            print(f"{label:<30}{secs:>9.1f}{c['listed']:>9}{written:>9}{rate:>9.0f}{mbs:>7.1f}{rate / c_rate:>11.2f}"
-                  f"{e['cpu_seconds']:>8.1f}{fmt(e['cpu_us_per_listed'], '.0f'):>10}{fmt(e['cpu_us_per_written'], '.0f'):>11}"
-                  f"{e['es_cpu_seconds']:>9.1f}{fmt(e['cpu_ratio_to_es'], '.2f'):>7}{e['peak_rss_mb']:>8}")
-    cc = entry["ceiling"]
-    print(f"{sc + '-ceiling':<30}{ceiling['seconds']:>9.1f}{ceiling['docs']:>9}{ceiling['docs']:>9}{c_rate:>9.0f}{c_mbs:>7.1f}{1.0:>11.2f}"
-          f"{cc['cpu_seconds']:>8.1f}{fmt(cc['cpu_us_per_listed'], '.0f'):>10}{fmt(cc['cpu_us_per_written'], '.0f'):>11}"
-          f"{cc['es_cpu_seconds']:>9.1f}{fmt(cc['cpu_ratio_to_es'], '.2f'):>7}{cc['peak_rss_mb']:>8}")
+            line(label, secs, c["listed"], written, rate, mbs, rate / c_rate, e)
+    line(sc + "-ceiling", ceiling["seconds"], ceiling["docs"], ceiling["docs"], c_rate, c_mbs, 1.0, entry["ceiling"])
     result["scenarios"][sc] = entry
-print("\nCPU s: user + sys of the sync's JVM (or of the ceiling's client), JVM start-up and JIT included;"
-      " us/listed, us/written: that CPU per document; ES CPU s: Elasticsearch's process CPU over the same"
-      " interval (node stats); CPU/ES: the first over the second.")
+print("\nCPU s: user + sys of the sync's JVM (the ceiling's client process on ceiling lines), JVM start-up"
+      " and JIT included; us/listed, us/written: that CPU per document; ES CPU s: Elasticsearch's process CPU"
+      " over the same interval (node stats); CPU/ES: the first over the second.")
+if jfr:
+    print("These runs were profiled with JFR (BENCH_JFR): their CPU includes the recorder's overhead.")
 os.makedirs(os.path.dirname(out), exist_ok=True)
 json.dump(result, open(out, "w"), indent=2)
 print("\nwritten to " + out)
 PY
+[[ "${BENCH_JFR:-}" != keep ]] || echo "JFR recordings kept in $JFR_DIR (open them with JDK Mission Control or \`jfr print\`)"
