@@ -13,6 +13,7 @@
 # (user + sys), with Elasticsearch's CPU (node stats) read before and after it.
 # BENCH_JFR=1 records each sync with JFR (profile settings) and prints its top-10 hot methods;
 # BENCH_JFR=keep also keeps the recordings under bench/results/jfr-<time>/.
+# The chart of the run is written next to the JSON: bench/results/bench-<time>.png.
 # BENCH_NAME (default "bench") names the PostgreSQL database, the indices and the share
 # folder, so a development run (BENCH_NAME=benchdev) does not collide with a real one on the same servers.
 set -euo pipefail
@@ -273,4 +274,5 @@ os.makedirs(os.path.dirname(out), exist_ok=True)
 json.dump(result, open(out, "w"), indent=2)
 print("\nwritten to " + out)
 PY
+java -Djava.awt.headless=true -cp "$CP" io.beamconnectors.ftest.bench.BenchChart "$OUT" "${OUT%.json}.png"
 [[ "${BENCH_JFR:-}" != keep ]] || echo "JFR recordings kept in $JFR_DIR (open them with JDK Mission Control or \`jfr print\`)"
