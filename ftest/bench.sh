@@ -9,12 +9,16 @@
 #   network_drive  BENCH_SMB_SMALL small files (default 10,000) and BENCH_SMB_LARGE files of 1 MiB
 #                  (default 200) on the Samba fixture: full sync and no-op re-sync. Ceiling: the
 #                  same tree fetched with `smbclient` recursive get.
+#   s3             (not in the default list) the same kind of tree, BENCH_S3_SMALL / BENCH_S3_LARGE
+#                  (default: the SMB sizes), as objects of one bucket on the S3Mock fixture: full
+#                  sync and no-op re-sync. Ceiling: the same objects listed and downloaded by a plain
+#                  AWS SDK client with BENCH_S3_CONCURRENCY GetObject calls in flight (S3DownloadCeiling).
 # Each sync (and each ceiling) runs in its own process under /usr/bin/time: peak RSS and CPU seconds
 # (user + sys), with Elasticsearch's CPU (node stats) read before and after it.
 # BENCH_JFR=1 records each sync with JFR (profile settings) and prints its top-10 hot methods;
 # BENCH_JFR=keep also keeps the recordings under bench/results/jfr-<time>/.
 # The chart of the run is written next to the JSON: bench/results/bench-<time>.png.
-# BENCH_NAME (default "bench") names the PostgreSQL database, the indices and the share
+# BENCH_NAME (default "bench") names the PostgreSQL database, the indices, the bucket and the share
 # folder, so a development run (BENCH_NAME=benchdev) does not collide with a real one on the same servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -192,6 +196,28 @@ bench_network_drive() {
   printf '{"docs": %d, "bytes": %d, "seconds": %s}\n' "$files" "$(du -sb "$dest" | cut -f1)" "$wall" \
     > "$WORK/network_drive-ceiling.json"
   rm -rf "$dest" "$tree"
+}
+
+bench_s3() {
+  bash ftest/fixtures/s3.sh start
+  set -a; source "$RUN_DIR/s3/env"; set +a
+  local tree="$WORK/s3tree" bucket="$IDX-s3"
+  echo "== s3: $S3_SMALL small objects and $S3_LARGE x 1 MiB into bucket $bucket"
+  make_tree "$tree" "$S3_SMALL" "$S3_LARGE"
+  java -cp "$CP" io.beamconnectors.ftest.bench.S3BenchBucket "$tree" "$bucket" 8
+  rm -rf "$tree"
+  local config="$WORK/s3.json"
+  ( umask 077; printf '{"buckets":"%s","aws_access_key_id":"%s","aws_secret_access_key":"%s","region":"%s","endpoint":"%s","path_style":"true"}\n' \
+    "$bucket" "$BC_S3_ACCESS_KEY" "$BC_S3_SECRET_KEY" "$BC_S3_REGION" "$BC_S3_ENDPOINT" > "$config" )
+  for runner in $RUNNERS; do
+    es_delete "$IDX-s3"
+    run_sync s3 s3 "$config" "$IDX-s3" "$runner" full
+    run_sync s3 s3 "$config" "$IDX-s3" "$runner" noop
+  done
+  es_delete "$IDX-s3"
+  echo "== s3 ceiling: plain AWS SDK client, list then GetObject with $S3_CONCURRENCY in flight"
+  measure s3-ceiling java -cp "$CP" io.beamconnectors.ftest.bench.S3DownloadCeiling "$bucket" "$S3_CONCURRENCY" \
+    > "$WORK/s3-ceiling.json" 2> "$WORK/s3-ceiling.err" || { tail -30 "$WORK/s3-ceiling.err"; exit 1; }
 }
 
 for scenario in $SCENARIOS; do
