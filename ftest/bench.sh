@@ -218,6 +218,7 @@ bench_s3() {
   echo "== s3 ceiling: plain AWS SDK client, list then GetObject with $S3_CONCURRENCY in flight"
   measure s3-ceiling java -cp "$CP" io.beamconnectors.ftest.bench.S3DownloadCeiling "$bucket" "$S3_CONCURRENCY" \
     > "$WORK/s3-ceiling.json" 2> "$WORK/s3-ceiling.err" || { tail -30 "$WORK/s3-ceiling.err"; exit 1; }
+  java -cp "$CP" io.beamconnectors.ftest.bench.S3BenchBucket --delete "$bucket"
 }
 
 for scenario in $SCENARIOS; do

@@ -27,15 +27,23 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * relative path as the key. The S3 endpoint and credentials come from the S3 fixture's BC_S3_*
  * variables. Prints how many objects and bytes it uploaded.
  *
- * <p>Usage: {@code S3BenchBucket DIRECTORY BUCKET [THREADS=8]}.
+ * <p>Usage: {@code S3BenchBucket DIRECTORY BUCKET [THREADS=8]}; {@code S3BenchBucket --delete BUCKET}
+ * removes the bucket and its objects when the bench is done with them.
  */
 public final class S3BenchBucket {
   private S3BenchBucket() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2 || args.length > 3) {
-      System.err.println("usage: S3BenchBucket DIRECTORY BUCKET [THREADS]");
+      System.err.println("usage: S3BenchBucket DIRECTORY BUCKET [THREADS] | S3BenchBucket --delete BUCKET");
       System.exit(2);
+    }
+    if (args[0].equals("--delete")) {
+      try (S3Client s3 = client(1)) {
+        recreate(s3, args[1]);
+        s3.deleteBucket(b -> b.bucket(args[1]));
+      }
+      return;
     }
     Path dir = Path.of(args[0]);
     String bucket = args[1];
