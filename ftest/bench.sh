@@ -147,11 +147,21 @@ SELECT i, 'item ' || i, (ARRAY['tools','garden','kitchen','books','toys'])[1 + i
        repeat(md5(i::text), 45)
 FROM generate_series(1, $ROWS) AS i;
 ANALYZE items;
+DROP TABLE IF EXISTS startup;
+CREATE TABLE startup (id BIGINT PRIMARY KEY, name TEXT);
+INSERT INTO startup VALUES (1, 'one row: what a sync costs before its first document');
 SQL
   local config="$WORK/postgresql.json"
   ( umask 077; printf '{"host":"%s","port":%s,"username":"%s","password":"%s","database":"%s","tables":"items","fetch_size":1000}\n' \
     "$BC_PG_HOST" "$BC_PG_PORT" "$BC_PG_USER" "$BC_PG_PASSWORD" "$NAME" > "$config" )
+  local startup="$WORK/postgresql-startup.json"
+  sed 's/"tables":"items"/"tables":"startup"/' "$config" > "$startup"
   for runner in $RUNNERS; do
+    # The fixed cost of a sync (JVM start, pipeline construction, JIT): a one-row table, so the
+    # table below can give the CPU each further document costs.
+    es_delete "$IDX-startup"
+    run_sync postgresql postgresql "$startup" "$IDX-startup" "$runner" startup
+    es_delete "$IDX-startup"
     es_delete "$IDX-postgresql"
     run_sync postgresql postgresql "$config" "$IDX-postgresql" "$runner" full
     run_sync postgresql postgresql "$config" "$IDX-postgresql" "$runner" noop
@@ -257,10 +267,11 @@ fmt = lambda v, f: "-" if v is None else format(v, f)
 def line(label, secs, listed, written, rate, mbs, ratio, u):
     print(f"{label:<30}{secs:>9.1f}{listed:>9}{written:>9}{rate:>9.0f}{mbs:>7.1f}{ratio:>11.2f}"
           f"{u['cpu_seconds']:>8.1f}{fmt(u['cpu_us_per_listed'], '.0f'):>10}{fmt(u['cpu_us_per_written'], '.0f'):>11}"
-          f"{u['es_cpu_seconds']:>9.1f}{fmt(u['cpu_ratio_to_es'], '.2f'):>7}{u['peak_rss_mb']:>8}")
+          f"{u['es_cpu_seconds']:>9.1f}{fmt(u['cpu_ratio_to_es'], '.2f'):>7}{u['peak_rss_mb']:>8}"
+          f"{fmt(u.get('cpu_us_per_listed_beyond_startup'), '.0f'):>10}")
 
 print(f"\n{'run':<30}{'seconds':>9}{'listed':>9}{'written':>9}{'docs/s':>9}{'MB/s':>7}{'vs ceiling':>11}"
-      f"{'CPU s':>8}{'us/listed':>10}{'us/written':>11}{'ES CPU s':>9}{'CPU/ES':>7}{'RSS MB':>8}")
+      f"{'CPU s':>8}{'us/listed':>10}{'us/written':>11}{'ES CPU s':>9}{'CPU/ES':>7}{'RSS MB':>8}{'us/doc+':>10}")
 for sc in scenarios:
     ceiling = json.load(open(os.path.join(work, sc + "-ceiling.json")))
     c_rate = ceiling["docs"] / ceiling["seconds"]
@@ -278,6 +289,12 @@ for sc in scenarios:
             mbs = c["content_bytes_fetched"] / 1e6 / secs if secs else 0
             written = c["indexed_ok"] + c["deleted_ok"]
             usage = cpu(label, c["listed"], written)
+            startup = os.path.join(work, f"{sc}-{runner}-startup.time")
+            if os.path.exists(startup) and c["listed"]:
+                # CPU beyond the one-row sync's: what each document costs once the JVM is warm.
+                base = sum(float(x) for x in open(startup).read().split()[-2:])
+                usage["startup_cpu_seconds"] = round(base, 2)
+                usage["cpu_us_per_listed_beyond_startup"] = round((usage["cpu_seconds"] - base) * 1e6 / c["listed"], 1)
             e = {"runner": runner, "step": step, "pipeline_seconds": round(secs, 2),
                  "jvm_wall_seconds": usage.pop("wall_seconds"),
                  "listed": c["listed"], "created": c["created"], "updated": c["updated"], "unchanged": c["unchanged"],
@@ -294,7 +311,8 @@ for sc in scenarios:
     result["scenarios"][sc] = entry
 print("\nCPU s: user + sys of the sync's JVM (the ceiling's client process on ceiling lines), JVM start-up"
       " and JIT included; us/listed, us/written: that CPU per document; ES CPU s: Elasticsearch's process CPU"
-      " over the same interval (node stats); CPU/ES: the first over the second.")
+      " over the same interval (node stats); CPU/ES: the first over the second; us/doc+: CPU per listed"
+      " document beyond a one-row sync's (start-up, pipeline construction and JIT taken out).")
 if jfr:
     print("These runs were profiled with JFR (BENCH_JFR): their CPU includes the recorder's overhead.")
 os.makedirs(os.path.dirname(out), exist_ok=True)
