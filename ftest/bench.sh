@@ -9,7 +9,17 @@
 #   network_drive  BENCH_SMB_SMALL small files (default 10,000) and BENCH_SMB_LARGE files of 1 MiB
 #                  (default 200) on the Samba fixture: full sync and no-op re-sync. Ceiling: the
 #                  same tree fetched with `smbclient` recursive get.
-# Each sync runs in its own JVM under /usr/bin/time for its peak RSS.
+#   s3             (not in the default list) the same kind of tree, BENCH_S3_SMALL / BENCH_S3_LARGE
+#                  (default: the SMB sizes), as objects of one bucket on the S3Mock fixture: full
+#                  sync and no-op re-sync. Ceiling: the same objects listed and downloaded by a plain
+#                  AWS SDK client with BENCH_S3_CONCURRENCY GetObject calls in flight (S3DownloadCeiling).
+# Each sync (and each ceiling) runs in its own process under /usr/bin/time: peak RSS and CPU seconds
+# (user + sys), with Elasticsearch's CPU (node stats) read before and after it.
+# BENCH_JFR=1 records each sync with JFR (profile settings) and prints its top-10 hot methods;
+# BENCH_JFR=keep also keeps the recordings under bench/results/jfr-<time>/.
+# The chart of the run is written next to the JSON: bench/results/bench-<time>.png.
+# BENCH_NAME (default "bench") names the PostgreSQL database, the indices, the bucket and the share
+# folder, so a development run (BENCH_NAME=benchdev) does not collide with a real one on the same servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUN_DIR="${BC_RUN_DIR:-/tmp/beam-connectors}"
@@ -19,12 +29,25 @@ ROWS="${BENCH_ROWS:-100000}"
 SMB_SMALL="${BENCH_SMB_SMALL:-10000}"
 SMB_LARGE="${BENCH_SMB_LARGE:-200}"
 PARALLEL="${BENCH_PARALLEL_REQUESTS:-4}"
+S3_SMALL="${BENCH_S3_SMALL:-$SMB_SMALL}"
+S3_LARGE="${BENCH_S3_LARGE:-$SMB_LARGE}"
+S3_CONCURRENCY="${BENCH_S3_CONCURRENCY:-8}"
+NAME="${BENCH_NAME:-bench}"
+[[ "$NAME" =~ ^[a-z][a-z0-9_]{2,30}$ ]] || { echo "BENCH_NAME must be 3 to 31 lowercase letters, digits and _, starting with a letter (it names a database, indices and a bucket): got '$NAME'" >&2; exit 2; }
+IDX="${NAME//_/-}"
 # The DirectRunner keeps each step's output in memory: give big runs room (the machine has 24 GiB).
 if (( ROWS > 200000 )); then HEAP="${BENCH_HEAP:-8g}"; else HEAP="${BENCH_HEAP:-2g}"; fi
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
 OUT="bench/results/bench-$STAMP.json"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
+case "${BENCH_JFR:-}" in
+  "" | 0) JFR_DIR="" ;;
+  1) JFR_DIR="$WORK/jfr" ;;
+  keep) JFR_DIR="$PWD/bench/results/jfr-$STAMP" ;;
+  *) echo "BENCH_JFR must be 1 (profile each sync, print its hot methods) or keep (and keep the recordings): got '$BENCH_JFR'" >&2; exit 2 ;;
+esac
+[[ -z "$JFR_DIR" ]] || mkdir -p "$JFR_DIR"
 FLINK_OPENS=(--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED
   --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED
@@ -45,10 +68,27 @@ mvn -B -ntp -q -pl ftest -am test-compile dependency:build-classpath -Dmdep.incl
   -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 CP="$(cat "$WORK/cp.txt"):ftest/target/test-classes"
 
-es_delete() { curl -s -o /dev/null -u "$BC_ES_USERNAME:$BC_ES_PASSWORD" -X DELETE "$BC_ES_URL/$1" || true; }
+# curl with the Elasticsearch credentials given on stdin (never on a command line `ps` shows).
+es_curl() { curl -s --config - "$@" <<<"user = \"$BC_ES_USERNAME:$BC_ES_PASSWORD\""; }
+es_delete() { es_curl -o /dev/null -X DELETE "$BC_ES_URL/$1" || true; }
+# Elasticsearch's process CPU so far, in milliseconds (summed over the nodes; the fixture has one).
+es_cpu_ms() {
+  es_curl "$BC_ES_URL/_nodes/stats/process?filter_path=nodes.*.process.cpu.total_in_millis" \
+    | grep -o '"total_in_millis":[0-9]*' | cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# measure LABEL COMMAND...: runs COMMAND under /usr/bin/time -> $WORK/LABEL.time
+# ("maxrss_kb wall_s user_s sys_s") and $WORK/LABEL.escpu (Elasticsearch CPU ms before and after).
+measure() {
+  local label="$1" rc=0; shift
+  es_cpu_ms > "$WORK/$label.escpu"
+  /usr/bin/time -f '%M %e %U %S' -o "$WORK/$label.time" "$@" || rc=$?
+  es_cpu_ms >> "$WORK/$label.escpu"
+  return "$rc"
+}
 
 # run_sync SCENARIO SERVICE_TYPE CONFIG INDEX RUNNER STEP
-#   -> $WORK/SCENARIO-RUNNER-STEP.summary.json and .time ("maxrss_kb wall_s")
+#   -> $WORK/SCENARIO-RUNNER-STEP.summary.json, .time and .escpu (see measure)
 run_sync() {
   local scenario="$1" service="$2" config="$3" index="$4" runner="$5" step="$6" jvm=() args=()
   local label="$scenario-$runner-$step"
@@ -57,129 +97,227 @@ run_sync() {
   else
     args=(--runner=DirectRunner)
   fi
+  if [[ -n "$JFR_DIR" ]]; then
+    # Deep stacks: Beam's are, and the "anywhere in the stack" ranking needs the outer frames.
+    jvm+=("-XX:StartFlightRecording=filename=$JFR_DIR/$label.jfr,settings=profile,dumponexit=true"
+      -XX:FlightRecorderOptions=stackdepth=256)
+  fi
   echo "== $label"
-  BC_ES_PASSWORD="$BC_ES_PASSWORD" /usr/bin/time -f '%M %e' -o "$WORK/$label.time" \
-    java -Xmx"$HEAP" "${jvm[@]}" -cp "$CP" io.beamconnectors.pipelines.FullSyncPipeline \
+  measure "$label" java -Xmx"$HEAP" "${jvm[@]}" -cp "$CP" io.beamconnectors.pipelines.FullSyncPipeline \
       "${args[@]}" --serviceType="$service" --connectorConfig="$config" \
       --esUrl="$BC_ES_URL" --esUsername="$BC_ES_USERNAME" --esIndex="$index" \
       --bulkParallelRequests="$PARALLEL" --summaryJson="$WORK/$label.summary.json" > "$WORK/$label.out" 2> "$WORK/$label.err" \
     || { echo "sync $label failed:"; tail -30 "$WORK/$label.err"; exit 1; }
   grep -E "^\s+(listed|created|updated|unchanged|deleted|content_fetched|failed) " "$WORK/$label.out" | tr -s ' ' | paste -sd, -
+  if [[ -n "$JFR_DIR" ]]; then
+    echo "   where $label's time went (JFR execution samples):"
+    java -cp "$CP" io.beamconnectors.ftest.bench.HotMethods "$JFR_DIR/$label.jfr" 10 "$WORK/$label.hot.json"
+  fi
 }
 
-bench_postgresql() {
-  bash ftest/fixtures/postgresql.sh start
-  set -a; source "$RUN_DIR/postgresql/env"; set +a
-  echo "== postgresql: loading $ROWS rows into bench.items"
-  bash ftest/fixtures/postgresql.sh psql -q <<SQL
-DROP SCHEMA IF EXISTS bench CASCADE;
-CREATE SCHEMA bench;
-CREATE TABLE bench.items (id BIGINT PRIMARY KEY, name TEXT, category TEXT, price NUMERIC(10,2), payload TEXT);
-INSERT INTO bench.items
-SELECT i, 'item ' || i, (ARRAY['tools','garden','kitchen','books','toys'])[1 + i % 5], (i % 10000) / 100.0,
-       repeat(md5(i::text), 45)
-FROM generate_series(1, $ROWS) AS i;
-ANALYZE bench.items;
-SQL
-  local config="$WORK/postgresql.json"
-  ( umask 077; printf '{"host":"%s","port":%s,"username":"%s","password":"%s","database":"%s","tables":"items","fetch_size":1000}\n' \
-    "$BC_PG_HOST" "$BC_PG_PORT" "$BC_PG_USER" "$BC_PG_PASSWORD" "$BC_PG_DATABASE" > "$config" )
-  for runner in $RUNNERS; do
-    es_delete bench-postgresql
-    run_sync postgresql postgresql "$config" bench-postgresql "$runner" full
-    run_sync postgresql postgresql "$config" bench-postgresql "$runner" noop
-    bash ftest/fixtures/postgresql.sh psql -q -c "UPDATE bench.items SET name = name || ' (changed)' WHERE id % 100 = 0"
-    run_sync postgresql postgresql "$config" bench-postgresql "$runner" changed
-  done
-  es_delete bench-postgresql
-  echo "== postgresql ceiling: plain bulk client, 500 per request, $PARALLEL in flight"
-  BC_PG_PASSWORD="$BC_PG_PASSWORD" java -Xmx"$HEAP" -cp "$CP" io.beamconnectors.ftest.bench.BulkCeiling \
-    "jdbc:postgresql://$BC_PG_HOST:$BC_PG_PORT/$BC_PG_DATABASE" "$BC_PG_USER" bench.items bench-ceiling "$PARALLEL" \
-    > "$WORK/postgresql-ceiling.json" 2> "$WORK/postgresql-ceiling.err" || { tail -30 "$WORK/postgresql-ceiling.err"; exit 1; }
-  es_delete bench-ceiling
-}
-
-bench_network_drive() {
-  bash ftest/fixtures/samba.sh start
-  set -a; source "$RUN_DIR/samba/env"; set +a
-  local tree="$BC_SMB_SHARE_DIR/bench"
-  echo "== network_drive: $SMB_SMALL small files and $SMB_LARGE x 1 MiB under $BC_SMB_SHARE/bench"
+# make_tree DIR SMALL LARGE: SMALL one-line text files in folders of 100 and LARGE text files of 1 MiB.
+make_tree() {
+  local tree="$1" small="$2" large="$3" i
   rm -rf "$tree"
   mkdir -p "$tree/Large-Data-Folder"
-  local i
-  for ((i = 0; i < SMB_SMALL; i++)); do
+  for ((i = 0; i < small; i++)); do
     [[ -d "$tree/folder$((i / 100))" ]] || mkdir -p "$tree/folder$((i / 100))"
     printf 'File %d of the benchmark tree. It holds one short sentence.\n' "$i" > "$tree/folder$((i / 100))/file$i.txt"
   done
   # Text made of base64 letters; pipefail off for this line only: `head` ends the pipe early on purpose.
   ( set +o pipefail
-    head -c $((SMB_LARGE * 1024 * 1024)) /dev/urandom | base64 -w 0 | head -c $((SMB_LARGE * 1024 * 1024)) \
+    head -c $((large * 1024 * 1024)) /dev/urandom | base64 -w 0 | head -c $((large * 1024 * 1024)) \
       | split -b 1048576 -d -a 4 --additional-suffix=.txt - "$tree/Large-Data-Folder/large" )
+}
+
+bench_postgresql() {
+  bash ftest/fixtures/postgresql.sh start
+  set -a; source "$RUN_DIR/postgresql/env"; set +a
+  # The bench's own database: its table is never seen by a functional test's sync, nor by
+  # another bench run with another BENCH_NAME.
+  local psql=(bash ftest/fixtures/postgresql.sh psql -q)
+  "${psql[@]}" -tAc "SELECT 1 FROM pg_database WHERE datname = '$NAME'" | grep -q 1 || "${psql[@]}" -c "CREATE DATABASE $NAME"
+  psql+=(-d "$NAME")
+  echo "== postgresql: loading $ROWS rows into database $NAME, table items"
+  "${psql[@]}" <<SQL
+DROP TABLE IF EXISTS items;
+CREATE TABLE items (id BIGINT PRIMARY KEY, name TEXT, category TEXT, price NUMERIC(10,2), payload TEXT);
+INSERT INTO items
+SELECT i, 'item ' || i, (ARRAY['tools','garden','kitchen','books','toys'])[1 + i % 5], (i % 10000) / 100.0,
+       repeat(md5(i::text), 45)
+FROM generate_series(1, $ROWS) AS i;
+ANALYZE items;
+DROP TABLE IF EXISTS startup;
+CREATE TABLE startup (id BIGINT PRIMARY KEY, name TEXT);
+INSERT INTO startup VALUES (1, 'one row: what a sync costs before its first document');
+SQL
+  local config="$WORK/postgresql.json"
+  ( umask 077; printf '{"host":"%s","port":%s,"username":"%s","password":"%s","database":"%s","tables":"items","fetch_size":1000}\n' \
+    "$BC_PG_HOST" "$BC_PG_PORT" "$BC_PG_USER" "$BC_PG_PASSWORD" "$NAME" > "$config" )
+  local startup="$WORK/postgresql-startup.json"
+  sed 's/"tables":"items"/"tables":"startup"/' "$config" > "$startup"
+  for runner in $RUNNERS; do
+    # The fixed cost of a sync (JVM start, pipeline construction, JIT): a one-row table, so the
+    # table below can give the CPU each further document costs.
+    es_delete "$IDX-startup"
+    run_sync postgresql postgresql "$startup" "$IDX-startup" "$runner" startup
+    es_delete "$IDX-startup"
+    es_delete "$IDX-postgresql"
+    run_sync postgresql postgresql "$config" "$IDX-postgresql" "$runner" full
+    run_sync postgresql postgresql "$config" "$IDX-postgresql" "$runner" noop
+    "${psql[@]}" -c "UPDATE items SET name = name || ' (changed)' WHERE id % 100 = 0"
+    run_sync postgresql postgresql "$config" "$IDX-postgresql" "$runner" changed
+  done
+  es_delete "$IDX-postgresql"
+  echo "== postgresql ceiling: plain bulk client, 500 per request, $PARALLEL in flight"
+  measure postgresql-ceiling java -Xmx"$HEAP" -cp "$CP" io.beamconnectors.ftest.bench.BulkCeiling \
+    "jdbc:postgresql://$BC_PG_HOST:$BC_PG_PORT/$NAME" "$BC_PG_USER" items "$IDX-ceiling" "$PARALLEL" \
+    > "$WORK/postgresql-ceiling.json" 2> "$WORK/postgresql-ceiling.err" || { tail -30 "$WORK/postgresql-ceiling.err"; exit 1; }
+  es_delete "$IDX-ceiling"
+}
+
+bench_network_drive() {
+  bash ftest/fixtures/samba.sh start
+  set -a; source "$RUN_DIR/samba/env"; set +a
+  local tree="$BC_SMB_SHARE_DIR/$NAME"
+  echo "== network_drive: $SMB_SMALL small files and $SMB_LARGE x 1 MiB under $BC_SMB_SHARE/$NAME"
+  make_tree "$tree" "$SMB_SMALL" "$SMB_LARGE"
   chown -R bcsmb: "$tree"
   local bytes; bytes="$(du -sb "$tree" | cut -f1)"
   echo "$bytes" > "$WORK/network_drive-bytes"
   local config="$WORK/network_drive.json"
-  ( umask 077; printf '{"server_ip":"%s","server_port":%s,"username":"%s","password":"%s","drive_path":"%s/bench"}\n' \
-    "$BC_SMB_HOST" "$BC_SMB_PORT" "$BC_SMB_USER" "$BC_SMB_PASSWORD" "$BC_SMB_SHARE" > "$config" )
+  ( umask 077; printf '{"server_ip":"%s","server_port":%s,"username":"%s","password":"%s","drive_path":"%s/%s"}\n' \
+    "$BC_SMB_HOST" "$BC_SMB_PORT" "$BC_SMB_USER" "$BC_SMB_PASSWORD" "$BC_SMB_SHARE" "$NAME" > "$config" )
   for runner in $RUNNERS; do
-    es_delete bench-network-drive
-    run_sync network_drive network_drive "$config" bench-network-drive "$runner" full
-    run_sync network_drive network_drive "$config" bench-network-drive "$runner" noop
+    es_delete "$IDX-network-drive"
+    run_sync network_drive network_drive "$config" "$IDX-network-drive" "$runner" full
+    run_sync network_drive network_drive "$config" "$IDX-network-drive" "$runner" noop
   done
-  es_delete bench-network-drive
+  es_delete "$IDX-network-drive"
   echo "== network_drive ceiling: smbclient recursive get of the same tree"
   local dest="$WORK/smbget" auth="$WORK/smb.auth"
   mkdir -p "$dest"
   ( umask 077; printf 'username = %s\npassword = %s\n' "$BC_SMB_USER" "$BC_SMB_PASSWORD" > "$auth" )
-  local t0 t1
-  t0=$(date +%s.%N)
-  smbclient "//$BC_SMB_HOST/$BC_SMB_SHARE" -p "$BC_SMB_PORT" -A "$auth" -m SMB3 \
-    -c "prompt OFF; recurse ON; cd bench; lcd $dest; mget *" > "$WORK/smbget.log" 2>&1
-  t1=$(date +%s.%N)
-  local files; files="$(find "$dest" -type f | wc -l)"
-  printf '{"docs": %d, "bytes": %d, "seconds": %s}\n' "$files" "$(du -sb "$dest" | cut -f1)" "$(echo "$t1 - $t0" | bc -l)" \
+  measure network_drive-ceiling smbclient "//$BC_SMB_HOST/$BC_SMB_SHARE" -p "$BC_SMB_PORT" -A "$auth" -m SMB3 \
+    -c "prompt OFF; recurse ON; cd $NAME; lcd $dest; mget *" > "$WORK/smbget.log" 2>&1
+  local files wall; files="$(find "$dest" -type f | wc -l)"
+  # smbclient's wall time as /usr/bin/time measured it (the Elasticsearch reads around it excluded).
+  wall="$(tail -n 1 "$WORK/network_drive-ceiling.time" | cut -d' ' -f2)"
+  printf '{"docs": %d, "bytes": %d, "seconds": %s}\n' "$files" "$(du -sb "$dest" | cut -f1)" "$wall" \
     > "$WORK/network_drive-ceiling.json"
   rm -rf "$dest" "$tree"
 }
 
-ensure_apt bc
+bench_s3() {
+  bash ftest/fixtures/s3.sh start
+  set -a; source "$RUN_DIR/s3/env"; set +a
+  local tree="$WORK/s3tree" bucket="$IDX-s3"
+  echo "== s3: $S3_SMALL small objects and $S3_LARGE x 1 MiB into bucket $bucket"
+  make_tree "$tree" "$S3_SMALL" "$S3_LARGE"
+  java -cp "$CP" io.beamconnectors.ftest.bench.S3BenchBucket "$tree" "$bucket" 8
+  rm -rf "$tree"
+  local config="$WORK/s3.json"
+  ( umask 077; printf '{"buckets":"%s","aws_access_key_id":"%s","aws_secret_access_key":"%s","region":"%s","endpoint":"%s","path_style":"true"}\n' \
+    "$bucket" "$BC_S3_ACCESS_KEY" "$BC_S3_SECRET_KEY" "$BC_S3_REGION" "$BC_S3_ENDPOINT" > "$config" )
+  for runner in $RUNNERS; do
+    es_delete "$IDX-s3"
+    run_sync s3 s3 "$config" "$IDX-s3" "$runner" full
+    run_sync s3 s3 "$config" "$IDX-s3" "$runner" noop
+  done
+  es_delete "$IDX-s3"
+  echo "== s3 ceiling: plain AWS SDK client, list then GetObject with $S3_CONCURRENCY in flight"
+  measure s3-ceiling java -cp "$CP" io.beamconnectors.ftest.bench.S3DownloadCeiling "$bucket" "$S3_CONCURRENCY" \
+    > "$WORK/s3-ceiling.json" 2> "$WORK/s3-ceiling.err" || { tail -30 "$WORK/s3-ceiling.err"; exit 1; }
+  java -cp "$CP" io.beamconnectors.ftest.bench.S3BenchBucket --delete "$bucket"
+}
+
 for scenario in $SCENARIOS; do
   "bench_$scenario"
 done
 
-python3 - "$WORK" "$OUT" "$SCENARIOS" "$RUNNERS" "$ROWS" "$SMB_SMALL" "$SMB_LARGE" "$PARALLEL" <<'PY'
+python3 - "$WORK" "$OUT" "$SCENARIOS" "$RUNNERS" "$ROWS" "$SMB_SMALL" "$SMB_LARGE" "$S3_SMALL" "$S3_LARGE" \
+  "$PARALLEL" "$S3_CONCURRENCY" "$NAME" "${BENCH_JFR:-}" "$JFR_DIR" <<'PY'
 import json, os, sys
 work, out, scenarios, runners = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4].split()
-rows, smb_small, smb_large, parallel = (int(x) for x in sys.argv[5:9])
-steps = {"postgresql": ["full", "noop", "changed"], "network_drive": ["full", "noop"]}
-result = {"cpus": os.cpu_count(), "bulk_parallel_requests": parallel, "scenarios": {}}
-print(f"\n{'run':<30}{'seconds':>9}{'listed':>9}{'written':>9}{'docs/s':>9}{'MB/s':>8}{'vs ceiling':>12}{'peak RSS MB':>13}")
+rows, smb_small, smb_large, s3_small, s3_large, parallel, s3_concurrency = (int(x) for x in sys.argv[5:12])
+name, jfr, jfr_dir = sys.argv[12], sys.argv[13], sys.argv[14]
+steps = {"postgresql": ["full", "noop", "changed"], "network_drive": ["full", "noop"], "s3": ["full", "noop"]}
+sizes = {"postgresql": {"rows": rows}, "network_drive": {"small_files": smb_small, "large_files_1mib": smb_large},
+         "s3": {"small_files": s3_small, "large_files_1mib": s3_large}}
+ceilings = {"postgresql": f"plain bulk client, {parallel} requests in flight", "network_drive": "smbclient recursive get",
+            "s3": f"AWS SDK GetObject, {s3_concurrency} in flight"}
+result = {"name": name, "cpus": os.cpu_count(), "bulk_parallel_requests": parallel, "scenarios": {}}
+if jfr:
+    result["jfr"] = {"recordings": jfr_dir if jfr == "keep" else None,
+                     "note": "recorded with JFR (profile settings): CPU numbers include its overhead"}
+
+def cpu(label, docs, written=None):
+    """CPU of the measured process and of Elasticsearch over the same interval."""
+    rss_kb, wall, user, sys_ = open(os.path.join(work, label + ".time")).read().split()[-4:]
+    es_before, es_after = (int(x) for x in open(os.path.join(work, label + ".escpu")).read().split())
+    own = float(user) + float(sys_)
+    es = (es_after - es_before) / 1000.0
+    per = lambda n: round(own * 1e6 / n, 1) if n else None
+    return {"cpu_seconds": round(own, 2), "cpu_us_per_listed": per(docs),
+            "cpu_us_per_written": per(docs if written is None else written),
+            "es_cpu_seconds": round(es, 2), "cpu_ratio_to_es": round(own / es, 2) if es > 0 else None,
+            "peak_rss_mb": round(int(rss_kb) / 1024), "wall_seconds": float(wall)}
+
+fmt = lambda v, f: "-" if v is None else format(v, f)
+def line(label, secs, listed, written, rate, mbs, ratio, u):
+    print(f"{label:<30}{secs:>9.1f}{listed:>9}{written:>9}{rate:>9.0f}{mbs:>7.1f}{ratio:>11.2f}"
+          f"{u['cpu_seconds']:>8.1f}{fmt(u['cpu_us_per_listed'], '.0f'):>10}{fmt(u['cpu_us_per_written'], '.0f'):>11}"
+          f"{u['es_cpu_seconds']:>9.1f}{fmt(u['cpu_ratio_to_es'], '.2f'):>7}{u['peak_rss_mb']:>8}"
+          f"{fmt(u.get('cpu_us_per_listed_beyond_startup'), '.0f'):>10}")
+
+print(f"\n{'run':<30}{'seconds':>9}{'listed':>9}{'written':>9}{'docs/s':>9}{'MB/s':>7}{'vs ceiling':>11}"
+      f"{'CPU s':>8}{'us/listed':>10}{'us/written':>11}{'ES CPU s':>9}{'CPU/ES':>7}{'RSS MB':>8}{'us/doc+':>10}")
 for sc in scenarios:
     ceiling = json.load(open(os.path.join(work, sc + "-ceiling.json")))
     c_rate = ceiling["docs"] / ceiling["seconds"]
     c_mbs = ceiling.get("bytes", 0) / 1e6 / ceiling["seconds"]
-    entry = {"ceiling": {**ceiling, "docs_per_s": round(c_rate), "mb_per_s": round(c_mbs, 1)}, "syncs": {}}
-    entry["size"] = {"rows": rows} if sc == "postgresql" else {"small_files": smb_small, "large_files_1mib": smb_large}
+    c_cpu = cpu(sc + "-ceiling", ceiling["docs"])
+    entry = {"size": sizes[sc], "ceiling": {"what": ceilings[sc], **ceiling, "docs_per_s": round(c_rate),
+                                            "mb_per_s": round(c_mbs, 1), **c_cpu}, "syncs": {}}
     for runner in runners:
         for step in steps[sc]:
             label = f"{sc}-{runner}-{step}"
             s = json.load(open(os.path.join(work, label + ".summary.json")))
-            rss_kb, wall = open(os.path.join(work, label + ".time")).read().split()
             c = s["counters"]
             secs = s["elapsed_ms"] / 1000.0
             rate = c["listed"] / secs if secs else 0
             mbs = c["content_bytes_fetched"] / 1e6 / secs if secs else 0
-            e = {"runner": runner, "step": step, "pipeline_seconds": round(secs, 2), "jvm_wall_seconds": float(wall),
+            written = c["indexed_ok"] + c["deleted_ok"]
+            usage = cpu(label, c["listed"], written)
+            startup = os.path.join(work, f"{sc}-{runner}-startup.time")
+            if os.path.exists(startup) and c["listed"]:
+                # CPU beyond the one-row sync's: what each document costs once the JVM is warm.
+                base = sum(float(x) for x in open(startup).read().split()[-2:])
+                usage["startup_cpu_seconds"] = round(base, 2)
+                usage["cpu_us_per_listed_beyond_startup"] = round((usage["cpu_seconds"] - base) * 1e6 / c["listed"], 1)
+            e = {"runner": runner, "step": step, "pipeline_seconds": round(secs, 2),
+                 "jvm_wall_seconds": usage.pop("wall_seconds"),
                  "listed": c["listed"], "created": c["created"], "updated": c["updated"], "unchanged": c["unchanged"],
-                 "deleted": c["deleted"], "written": c["indexed_ok"] + c["deleted_ok"], "failed": c["failed"],
+                 "deleted": c["deleted"], "written": written, "failed": c["failed"],
                  "content_fetched": c["content_fetched"], "content_bytes_fetched": c["content_bytes_fetched"],
                  "docs_per_s": round(rate), "mb_per_s": round(mbs, 1), "ratio_to_ceiling": round(rate / c_rate, 3),
-                 "peak_rss_mb": round(int(rss_kb) / 1024)}
+                 **usage}
+            hot = os.path.join(work, label + ".hot.json")
+            if os.path.exists(hot):
+                e["hot_methods"] = json.load(open(hot))
             entry["syncs"][f"{runner}-{step}"] = e
-            print(f"{label:<30}{secs:>9.1f}{c['listed']:>9}{e['written']:>9}{rate:>9.0f}{mbs:>8.1f}{rate / c_rate:>12.2f}{e['peak_rss_mb']:>13}")
-    print(f"{sc + '-ceiling':<30}{ceiling['seconds']:>9.1f}{ceiling['docs']:>9}{ceiling['docs']:>9}{c_rate:>9.0f}{c_mbs:>8.1f}{1.0:>12.2f}")
+            line(label, secs, c["listed"], written, rate, mbs, rate / c_rate, e)
+    line(sc + "-ceiling", ceiling["seconds"], ceiling["docs"], ceiling["docs"], c_rate, c_mbs, 1.0, entry["ceiling"])
     result["scenarios"][sc] = entry
+print("\nCPU s: user + sys of the sync's JVM (the ceiling's client process on ceiling lines), JVM start-up"
+      " and JIT included; us/listed, us/written: that CPU per document; ES CPU s: Elasticsearch's process CPU"
+      " over the same interval (node stats); CPU/ES: the first over the second; us/doc+: CPU per listed"
+      " document beyond a one-row sync's (start-up, pipeline construction and JIT taken out).")
+if jfr:
+    print("These runs were profiled with JFR (BENCH_JFR): their CPU includes the recorder's overhead.")
 os.makedirs(os.path.dirname(out), exist_ok=True)
 json.dump(result, open(out, "w"), indent=2)
 print("\nwritten to " + out)
 PY
+java -Djava.awt.headless=true -cp "$CP" io.beamconnectors.ftest.bench.BenchChart "$OUT" "${OUT%.json}.png"
+[[ "${BENCH_JFR:-}" != keep ]] || echo "JFR recordings kept in $JFR_DIR (open them with JDK Mission Control or \`jfr print\`)"
