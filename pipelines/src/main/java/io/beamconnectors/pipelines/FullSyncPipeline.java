@@ -72,7 +72,7 @@ public final class FullSyncPipeline {
    * The DirectRunner re-encodes every element to catch mutation and coder bugs: right for tests,
    * pure cost for a real sync. Turned off unless the user sets the flags.
    */
-  static void relaxDirectRunnerChecks(FullSyncOptions options, String[] args) {
+  public static void relaxDirectRunnerChecks(FullSyncOptions options, String[] args) {
     boolean userChose = java.util.Arrays.stream(args)
         .anyMatch(a -> a.startsWith("--enforceImmutability") || a.startsWith("--enforceEncodability"));
     if (!userChose && options.getRunner().getSimpleName().equals("DirectRunner")) {
