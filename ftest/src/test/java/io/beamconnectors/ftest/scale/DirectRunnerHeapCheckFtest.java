@@ -42,7 +42,7 @@ class DirectRunnerHeapCheckFtest {
   private static final int ROWS = (int) (160L * 1024 * 1024 / DirectRunnerHeapCheck.HEAP_BYTES_PER_ITEM);
 
   @TempDir
-  Path dir;
+  static Path dir;
   private String pgUrl;
   private String pgUser;
   private String pgPassword;
