@@ -21,13 +21,14 @@ public final class DirectRunnerHeapCheck {
   private static final Logger LOG = LoggerFactory.getLogger(DirectRunnerHeapCheck.class);
 
   /**
-   * Heap one item costs a DirectRunner full sync, in bytes. Measured with
-   * {@code bash ftest/scale.sh} (its DirectRunner step): a 1,000,000-row PostgreSQL table of rows of
-   * about 200 bytes synced into an empty index with {@code -Xmx8g}, then the smallest {@code -Xmx}
-   * (in steps of 512 MiB) with which the same full sync still finished; that heap divided by the
-   * rows, rounded up to a KiB. The peak RSS of the first run divided by the rows is in
-   * docs/runners.md. Larger rows (or files with extracted text) cost more: the check is a guard
-   * against the certain failures, not a promise that a smaller source fits.
+   * Heap one item costs a DirectRunner full sync, in bytes. Measured with {@code make scale}
+   * ({@code ftest/scale.sh}, its DirectRunner step, {@code -Xmx2g}, G1, {@code -Xlog:gc}): full syncs
+   * of a PostgreSQL table of rows of about 200 bytes into an empty index; the largest heap
+   * occupancy after a collection was 338 MiB at 100,000 rows and 1,026 MiB at 300,000 rows, i.e.
+   * 3,607 bytes per additional row (bench/results/scale-20261203T151554Z.json and
+   * scale-20261203T154925Z.json), rounded up to 4 KiB for the collector's headroom. Larger rows,
+   * or files with extracted text, cost more: the check stops the syncs that cannot fit, it does
+   * not promise that a smaller one will.
    */
   public static final long HEAP_BYTES_PER_ITEM = 4 * 1024;
 
