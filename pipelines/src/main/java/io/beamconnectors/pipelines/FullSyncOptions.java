@@ -126,4 +126,12 @@ public interface FullSyncOptions extends PipelineOptions {
   String getIssuesOutput();
 
   void setIssuesOutput(String v);
+
+  @Description("Start a DirectRunner sync even when the items the index and the source report would need more"
+      + " heap than -Xmx allows (the check stops such a sync before it runs; FlinkRunner is the way for large"
+      + " sources).")
+  @Default.Boolean(false)
+  boolean getSkipHeapCheck();
+
+  void setSkipHeapCheck(boolean v);
 }

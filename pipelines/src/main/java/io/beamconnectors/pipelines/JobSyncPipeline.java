@@ -106,6 +106,7 @@ public final class JobSyncPipeline {
     options.setEsIndex(job.indexName());
     FullSyncPipeline.Plan plan = FullSyncPipeline.plan(options, planEnv, job.configuration(), registry);
     FullSyncPipeline.prepare(plan, options.getPing());
+    DirectRunnerHeapCheck.check(options, plan, Runtime.getRuntime().maxMemory());
     String issuesPrefix = io.beamconnectors.sync.IssueFiles.newLocalPrefix();
     Pipeline pipeline = Pipeline.create(options);
     pipeline.apply("FullSync " + plan.connector().serviceType(), plan.sync().withIssuesOutput(issuesPrefix));
