@@ -32,7 +32,11 @@ public record ContentSettings(Mode mode, long maxFileSizeBytes, Set<String> exte
   public static final long DEFAULT_MAX_FILE_SIZE = 10L * 1024 * 1024;
   public static final int DEFAULT_MAX_CHARS = 1_000_000;
   public static final int DEFAULT_TIMEOUT_SECONDS = 60;
-  /** Files one fetching DoFn instance downloads and extracts at once (chosen by measurement, see docs/benchmarks.md). */
+  /**
+   * Files one fetching DoFn instance downloads and extracts at once: enough to keep a loopback or LAN
+   * source busy while Tika and the writes use the cores, few enough that a worker holds a handful of
+   * source connections.
+   */
   public static final int DEFAULT_PARALLEL_DOWNLOADS = 8;
   /** More would only add connections and threads: a worker has a few cores. */
   public static final int MAX_PARALLEL_DOWNLOADS = 64;
