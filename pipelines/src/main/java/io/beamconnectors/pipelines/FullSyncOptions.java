@@ -108,6 +108,12 @@ public interface FullSyncOptions extends PipelineOptions {
 
   void setExtractionTimeoutSeconds(int v);
 
+  @Description("Files each worker downloads and extracts at once (1 to 64).")
+  @Default.Integer(io.beamconnectors.content.ContentSettings.DEFAULT_PARALLEL_DOWNLOADS)
+  int getParallelDownloads();
+
+  void setParallelDownloads(int v);
+
   @Description("Also write the summary counters as JSON to this file (for scripts and benchmarks).")
   String getSummaryJson();
 

@@ -119,6 +119,12 @@ public final class FullSyncPipeline {
         .withMode(options.getContentMode())
         .withMaxFileSizeBytes(options.getMaxFileSizeBytes())
         .withTimeoutSeconds(options.getExtractionTimeoutSeconds());
+    int downloads = options.getParallelDownloads();
+    if (downloads < 1 || downloads > ContentSettings.MAX_PARALLEL_DOWNLOADS) {
+      throw new ConfigurationException("--parallelDownloads must be between 1 and "
+          + ContentSettings.MAX_PARALLEL_DOWNLOADS + ": got " + downloads);
+    }
+    content = content.withParallelDownloads(downloads);
     if (!options.getContentExtensions().isBlank()) {
       Set<String> exts = new LinkedHashSet<>();
       for (String e : options.getContentExtensions().split(",")) {
