@@ -1,6 +1,8 @@
 package io.beamconnectors.launcher.runner;
 
 import io.beamconnectors.launcher.config.LauncherConfig;
+import io.beamconnectors.launcher.logging.JobThreadGroup;
+import io.beamconnectors.launcher.logging.JobThreadMdcFilter;
 import io.beamconnectors.pipelines.JobSyncPipeline;
 import io.beamconnectors.pipelines.SyncJobOptions;
 import io.beamconnectors.sources.ConfigurationException;
@@ -85,12 +87,30 @@ public final class DirectRunnerAdapter implements RunnerAdapter {
     runs.put(syncJobId, run);
     Map<String, String> mdc = MDC.getCopyOfContextMap();
     try {
-      pool.submit(() -> execute(syncJobId, args, env, run, mdc));
+      pool.submit(() -> inJobThreadGroup(syncJobId, mdc, () -> execute(syncJobId, args, env, run, mdc)));
     } catch (RejectedExecutionException e) {
       runs.remove(syncJobId);
       throw new IllegalStateException("the direct runner is shutting down", e);
     }
     return new RunHandle(syncJobId, "direct-" + syncJobId);
+  }
+
+  /**
+   * Runs the job on a thread of its own {@link JobThreadGroup}, which the DirectRunner's worker
+   * threads inherit, so their log lines carry the job's ids too; the pool thread waits for it (the
+   * pool stays the concurrency bound).
+   */
+  private static void inJobThreadGroup(String syncJobId, Map<String, String> mdc, Runnable body) {
+    String connectorId = mdc == null ? null : mdc.get(JobThreadMdcFilter.CONNECTOR_ID);
+    Thread t = new Thread(new JobThreadGroup(connectorId, syncJobId), body, "sync-job-" + syncJobId);
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      t.interrupt();
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void execute(String syncJobId, List<String> args, Map<String, String> env, Run run,
