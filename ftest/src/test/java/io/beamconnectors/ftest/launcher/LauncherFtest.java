@@ -66,7 +66,8 @@ class LauncherFtest {
   private static final String GONE = "bc-launcher-deleted";
   private static final String CRON = "bc-launcher-cron";
   private static final String FLINK = "bc-launcher-flink";
-  private static final List<String> ALL = List.of(MAIN, BAD, SIG, KILL, RACE, GONE, CRON, FLINK);
+  private static final String KEYED = "bc-launcher-apikey";
+  private static final List<String> ALL = List.of(MAIN, BAD, SIG, KILL, RACE, GONE, CRON, FLINK, KEYED);
 
   private final Path dir = Path.of("target", "launcher-ftest");
   private final List<LauncherProcess> processes = new ArrayList<>();
@@ -645,7 +646,7 @@ class LauncherFtest {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void wrongElasticsearchPasswordIsOneLineNamingTheFix() throws Exception {
     Path config = dir.resolve("wrong-password.yml");
     Files.writeString(config, "elasticsearch:\n  host: ${BC_ES_URL}\n  username: elastic\n  password: not-the-password\n",
@@ -659,12 +660,60 @@ class LauncherFtest {
     assertFalse(r.stderr().contains("Log4j"), r.stderr());
   }
 
+  /** An encoded API key that may do everything on the given indices and nothing else. */
+  private String apiKey(String name, String index) throws Exception {
+    try (org.elasticsearch.client.RestClient client = IndexInspector.connection(index).createClient()) {
+      org.elasticsearch.client.Request post = new org.elasticsearch.client.Request("POST", "/_security/api_key");
+      post.setJsonEntity("{\"name\":\"" + name + "\",\"expiration\":\"1h\",\"role_descriptors\":{\"content\":"
+          + "{\"indices\":[{\"names\":[\"" + index + "\"],\"privileges\":[\"all\"]}]}}}");
+      return JSON.readTree(client.performRequest(post).getEntity().getContent()).path("encoded").asText();
+    }
+  }
+
+  /**
+   * connectors[].api_key: the content index is written with the connector's own key (a key for
+   * another index makes the sync fail on the content index, a key for this one completes it), the
+   * job documents with the launcher's credential; neither key reaches a log line or an argument.
+   */
+  @Test
+  @Order(12)
+  void perConnectorApiKeyWritesTheContentIndex() throws Exception {
+    createConnector(KEYED, pgConfig);
+    String wrongKey = apiKey("bc-launcher-ftest-wrong", "search-bc-launcher-not-this-one");
+    String rightKey = apiKey("bc-launcher-ftest-right", index(KEYED));
+    for (String key : List.of(wrongKey, rightKey)) {
+      boolean right = key.equals(rightKey);
+      Path base = launcherConfig("launcher-apikey-" + (right ? "right" : "wrong"), List.of(KEYED), 60);
+      Path config = dir.resolve("launcher-apikey-" + (right ? "right" : "wrong") + "-key.yml");
+      Files.writeString(config, Files.readString(base, StandardCharsets.UTF_8) + "    api_key: " + key + "\n",
+          StandardCharsets.UTF_8);
+      Files.delete(base);
+      LauncherProcess p = launcher("launcher-apikey-" + (right ? "right" : "wrong"), config, "execute");
+      String jobId = requestSync(KEYED);
+      SyncJob done = awaitJob(jobId, SYNC_TIMEOUT, JobStatus.COMPLETED, JobStatus.ERROR);
+      p.term(Duration.ofMinutes(1));
+      String log = p.log();
+      assertTrue(log.contains("--esContentApiKeyEnv=BC_LAUNCHER_ES_CONTENT_API_KEY"), log);
+      assertFalse(log.contains(key), "the connector's API key is in the launcher's log");
+      assertFalse(String.valueOf(done.error()).contains(key), "the connector's API key is in the job error");
+      if (right) {
+        assertEquals(JobStatus.COMPLETED, done.status(), done::error);
+        assertEquals(rows, done.counter("indexed_document_count"));
+        assertEquals(rows, indexCount(KEYED));
+      } else {
+        assertEquals(JobStatus.ERROR, done.status(), "a key without rights on the content index must fail the sync");
+        assertTrue(done.error().contains("403") || done.error().toLowerCase(java.util.Locale.ROOT).contains("unauthorized")
+            || done.error().contains("security_exception"), done.error());
+      }
+    }
+  }
+
   /**
    * Elasticsearch restarted mid-job. Only on an Elasticsearch this test may restart: set
    * BC_LAUNCHER_ES_RUN_DIR to the BC_RUN_DIR it was started with (never the shared fixture).
    */
   @Test
-  @Order(13)
+  @Order(14)
   void elasticsearchRestartedMidJobEndsTheJobAndTheNextSyncConverges() throws Exception {
     String runDir = System.getenv("BC_LAUNCHER_ES_RUN_DIR");
     assumeTrue(runDir != null && !runDir.isBlank() && System.getenv("BC_ES_PORT") != null

@@ -272,6 +272,23 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
     return SourceRegistry.withSources(sources);
   }
 
+  /** The connector's own API key for its content index ({@code connectors[].api_key}), or null. */
+  public String connectorApiKey(String connectorId) {
+    for (ConnectorEntry c : connectors) {
+      if (c.connectorId().equals(connectorId) && c.apiKey() != null && !c.apiKey().isEmpty()) {
+        return c.apiKey();
+      }
+    }
+    return null;
+  }
+
+  /** Every secret of this configuration (Elasticsearch credentials, connector API keys), to keep out of messages. */
+  public List<String> secrets() {
+    List<String> out = new ArrayList<>(elasticsearch.connection().secrets());
+    connectors.stream().map(ConnectorEntry::apiKey).filter(k -> k != null && !k.isEmpty()).forEach(out::add);
+    return out;
+  }
+
   /** Connector ids this launcher serves, or null when it serves every connector of a known service type. */
   public List<String> servedConnectorIds() {
     return connectors.isEmpty() ? null : connectors.stream().map(ConnectorEntry::connectorId).toList();

@@ -52,7 +52,7 @@ public final class DirectRunnerAdapter implements RunnerAdapter {
   public DirectRunnerAdapter(LauncherConfig config) {
     this.es = config.elasticsearch();
     this.registry = config.sourceRegistry();
-    this.secrets = es.connection().secrets();
+    this.secrets = config.secrets();
     AtomicInteger n = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(config.service().maxConcurrentContentSyncs(), r -> {
       Thread t = new Thread(r, "direct-sync-" + n.incrementAndGet());
@@ -72,8 +72,8 @@ public final class DirectRunnerAdapter implements RunnerAdapter {
   }
 
   @Override
-  public RunHandle submit(String syncJobId) {
-    List<String> args = new ArrayList<>(PipelineArguments.of(syncJobId, es));
+  public RunHandle submit(String syncJobId, String contentApiKey) {
+    List<String> args = new ArrayList<>(PipelineArguments.of(syncJobId, es, contentApiKey != null));
     args.add("--runner=DirectRunner");
     args.add("--blockOnRun=false");
     args.add("--enforceImmutability=false");
@@ -82,6 +82,9 @@ public final class DirectRunnerAdapter implements RunnerAdapter {
     Map<String, String> env = new HashMap<>(System.getenv());
     if (es.credential() != null) {
       env.put(PipelineArguments.CREDENTIAL_ENV, es.credential());
+    }
+    if (contentApiKey != null) {
+      env.put(PipelineArguments.CONTENT_API_KEY_ENV, contentApiKey);
     }
     Run run = new Run();
     runs.put(syncJobId, run);

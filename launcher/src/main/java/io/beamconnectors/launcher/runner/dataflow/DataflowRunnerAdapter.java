@@ -111,7 +111,11 @@ public final class DataflowRunnerAdapter implements RunnerAdapter {
   }
 
   @Override
-  public RunHandle submit(String syncJobId) throws IOException {
+  public RunHandle submit(String syncJobId, String contentApiKey) throws IOException {
+    if (contentApiKey != null) {
+      throw new IllegalArgumentException("connectors[].api_key cannot be handed to a Dataflow job (a pipeline there reads"
+          + " secrets from Secret Manager only): remove api_key for this connector, or use the direct or flink runner");
+    }
     Map<String, String> parameters = parameters(syncJobId);
     LOG.info("Launching sync job {} on Dataflow as {} with parameters {}", syncJobId,
         DataflowJobName.forSyncJob(syncJobId), parameters);
