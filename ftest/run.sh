@@ -13,7 +13,8 @@
 # PostgresqlFtest), started by the same fixture script with its own run dir and ports and stopped
 # afterwards:
 #   BC_ES9_VERSION (9.2.0), BC_ES9_PORT (19202), BC_ES9_TRANSPORT_PORT (19302),
-#   BC_ES9_RUN_DIR ($BC_RUN_DIR/es9), BC_ES9=0 skips this second pass (printed).
+#   BC_ES9_RUN_DIR ($BC_RUN_DIR/es9), BC_ES9_TESTS (another -Dtest list), BC_ES9=0 skips this
+#   second pass (printed).
 # Fixtures this script starts are stopped (by PID, by their own scripts) when it exits; fixtures
 # that were already running are reused and left running.
 set -euo pipefail
@@ -58,6 +59,10 @@ ES9_VERSION="${BC_ES9_VERSION:-9.2.0}"
 ES9_RUN_DIR="${BC_ES9_RUN_DIR:-${BC_RUN_DIR:-/tmp/beam-connectors}/es9}"
 ES9_PORT="${BC_ES9_PORT:-19202}"
 ES9_TRANSPORT_PORT="${BC_ES9_TRANSPORT_PORT:-19302}"
+# BC_ES9_TESTS replaces the list (surefire -Dtest syntax, e.g. 'LauncherFtest#a+b,ConnectorApiFtest').
+if [[ -n "$es9_tests" && -n "${BC_ES9_TESTS:-}" ]]; then
+  es9_tests="$BC_ES9_TESTS"
+fi
 if [[ "${BC_ES9:-1}" == 0 && -n "$es9_tests" ]]; then
   echo "[run.sh] BC_ES9=0: $es9_tests SKIPPED against Elasticsearch $ES9_VERSION (not passed)" >&2
   es9_tests=""
@@ -148,6 +153,7 @@ MVN=(mvn -B -ntp)
 check_ran() {
   local cls r n k ran skipped
   for cls in ${1//,/ }; do
+    cls="${cls%%#*}"  # Class#method+method: the report is the class's
     ran=0
     skipped=0
     for r in ftest/target/surefire-reports/TEST-*"$cls".xml; do
