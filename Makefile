@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 MVN := mvn -B -ntp
 
-.PHONY: install run test unit ftest bench jar launcher-jar clean fixtures-stop
+.PHONY: install run test unit ftest bench scale jar launcher-jar clean fixtures-stop
 
 install:  ## build every module (no tests)
 	$(MVN) -q install -DskipTests
@@ -22,6 +22,9 @@ ftest:  ## one source's functional test: make ftest NAME=postgresql
 
 bench:  ## benchmarks (numbers only, never fails on timing): BENCH_ROWS=1000000 make bench
 	bash ftest/bench.sh
+
+scale:  ## memory as a source grows (numbers only, not part of `make test`): SCALE_SIZES="1000000 5000000 10000000" make scale
+	bash ftest/scale.sh
 
 jar:  ## the runnable shaded pipelines jar (large; built once)
 	$(MVN) -q install -DskipTests -Pshade -pl transforms,pipelines

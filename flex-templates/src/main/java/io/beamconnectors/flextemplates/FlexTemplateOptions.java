@@ -34,4 +34,18 @@ public interface FlexTemplateOptions extends FullSyncOptions {
   String getConnectorConfigSecret();
 
   void setConnectorConfigSecret(String v);
+
+  @Description("Id of a connector document in .elastic-connectors: the run creates, claims, heartbeats and finishes"
+      + " its own scheduled full sync job of that connector (service type, index and configuration come from the"
+      + " connector), so it shows in Kibana like a launcher run; a run that finds another job of the connector in"
+      + " progress records an error job and does nothing. The run waits for its pipeline to end.")
+  String getSelfReportConnectorId();
+
+  void setSelfReportConnectorId(String v);
+
+  @Description("Seconds between the heartbeats (last_seen) of a self-reported sync job.")
+  @org.apache.beam.sdk.options.Default.Integer(60)
+  int getSelfReportHeartbeatSeconds();
+
+  void setSelfReportHeartbeatSeconds(int v);
 }

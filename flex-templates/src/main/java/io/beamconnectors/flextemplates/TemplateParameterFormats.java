@@ -25,6 +25,8 @@ final class TemplateParameterFormats {
 
   /** Elasticsearch index names: lower case, none of \ / * ? " < > | space , # :, not starting with - _ +. */
   static final String INDEX_NAME_REGEX = "^[^-_+.A-Z\\\\/*?\"<>| ,#:][^A-Z\\\\/*?\"<>| ,#:]{0,254}$";
+  /** A connector document id: not empty, no whitespace (Kibana's generated ids and readable names alike). */
+  static final String CONNECTOR_ID_REGEX = "^\\S{1,512}$";
   static final String URL_LIST_REGEX = "^https?://[^\\s,]+(,\\s*https?://[^\\s,]+)*$";
   static final String EXTENSION_LIST_REGEX = "^(\\s*\\.?[^,\\s]+\\s*(,\\s*\\.?[^,\\s]+\\s*)*)?$";
 
@@ -39,6 +41,9 @@ final class TemplateParameterFormats {
         Map.entry("contentMode", new Format(null, names(ContentSettings.Mode.values()), null)),
         Map.entry("esUrl", new Format(URL_LIST_REGEX, List.of(), null)),
         Map.entry("esIndex", new Format(INDEX_NAME_REGEX, List.of(), null)),
+        Map.entry("selfReportConnectorId", new Format(CONNECTOR_ID_REGEX, List.of(),
+            "The template main then waits for the job: launch it from a Cloud Run job, not flexTemplates:launch"
+                + " (see the README).")),
         Map.entry("contentExtensions", new Format(EXTENSION_LIST_REGEX, List.of(), null)),
         Map.entry("connectorConfig", new Format(null, List.of(),
             "In the template use connectorConfigSecret: a local path exists only in the launcher container.")),

@@ -108,6 +108,12 @@ public interface FullSyncOptions extends PipelineOptions {
 
   void setExtractionTimeoutSeconds(int v);
 
+  @Description("Files each worker downloads and extracts at once (1 to 64).")
+  @Default.Integer(io.beamconnectors.content.ContentSettings.DEFAULT_PARALLEL_DOWNLOADS)
+  int getParallelDownloads();
+
+  void setParallelDownloads(int v);
+
   @Description("Also write the summary counters as JSON to this file (for scripts and benchmarks).")
   String getSummaryJson();
 
@@ -126,4 +132,12 @@ public interface FullSyncOptions extends PipelineOptions {
   String getIssuesOutput();
 
   void setIssuesOutput(String v);
+
+  @Description("Start a DirectRunner sync even when the items the index and the source report would need more"
+      + " heap than -Xmx allows (the check stops such a sync before it runs; FlinkRunner is the way for large"
+      + " sources).")
+  @Default.Boolean(false)
+  boolean getSkipHeapCheck();
+
+  void setSkipHeapCheck(boolean v);
 }

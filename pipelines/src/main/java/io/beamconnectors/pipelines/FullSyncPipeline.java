@@ -72,7 +72,7 @@ public final class FullSyncPipeline {
    * The DirectRunner re-encodes every element to catch mutation and coder bugs: right for tests,
    * pure cost for a real sync. Turned off unless the user sets the flags.
    */
-  static void relaxDirectRunnerChecks(FullSyncOptions options, String[] args) {
+  public static void relaxDirectRunnerChecks(FullSyncOptions options, String[] args) {
     boolean userChose = java.util.Arrays.stream(args)
         .anyMatch(a -> a.startsWith("--enforceImmutability") || a.startsWith("--enforceEncodability"));
     if (!userChose && options.getRunner().getSimpleName().equals("DirectRunner")) {
@@ -113,22 +113,18 @@ public final class FullSyncPipeline {
     ConnectorConfiguration configuration = connector.configuration(values);
     connector.validate(configuration);
 
-    ElasticsearchConnection es = ElasticsearchConnection.of(options.getEsUrl(), options.getEsIndex());
-    if (env.get("BC_ES_API_KEY") != null && !env.get("BC_ES_API_KEY").isEmpty()) {
-      es = es.withApiKey(env.get("BC_ES_API_KEY"));
-    } else if (env.get("BC_ES_BEARER_TOKEN") != null && !env.get("BC_ES_BEARER_TOKEN").isEmpty()) {
-      es = es.withBearerToken(env.get("BC_ES_BEARER_TOKEN"));
-    } else if (options.getEsUsername() != null) {
-      es = es.withBasicAuth(options.getEsUsername(), env.getOrDefault("BC_ES_PASSWORD", ""));
-    }
-    if (options.getEsCaCertificate() != null) {
-      es = es.withCaCertificate(options.getEsCaCertificate());
-    }
+    ElasticsearchConnection es = elasticsearchConnection(options, env, options.getEsIndex());
 
     ContentSettings content = ContentSettings.defaults()
         .withMode(options.getContentMode())
         .withMaxFileSizeBytes(options.getMaxFileSizeBytes())
         .withTimeoutSeconds(options.getExtractionTimeoutSeconds());
+    int downloads = options.getParallelDownloads();
+    if (downloads < 1 || downloads > ContentSettings.MAX_PARALLEL_DOWNLOADS) {
+      throw new ConfigurationException("--parallelDownloads must be between 1 and "
+          + ContentSettings.MAX_PARALLEL_DOWNLOADS + ": got " + downloads);
+    }
+    content = content.withParallelDownloads(downloads);
     if (!options.getContentExtensions().isBlank()) {
       Set<String> exts = new LinkedHashSet<>();
       for (String e : options.getContentExtensions().split(",")) {
@@ -155,6 +151,27 @@ public final class FullSyncPipeline {
         .withContentSettings(content)
         .withStateSlices(options.getStateSlices());
     return new Plan(connector, configuration, es, sync);
+  }
+
+  /**
+   * The Elasticsearch connection of the options for {@code index}: the credential from
+   * {@code BC_ES_API_KEY}, {@code BC_ES_BEARER_TOKEN} or {@code --esUsername} with
+   * {@code BC_ES_PASSWORD} in {@code env}, in that order.
+   */
+  public static ElasticsearchConnection elasticsearchConnection(FullSyncOptions options, Map<String, String> env,
+      String index) {
+    ElasticsearchConnection es = ElasticsearchConnection.of(options.getEsUrl(), index);
+    if (env.get("BC_ES_API_KEY") != null && !env.get("BC_ES_API_KEY").isEmpty()) {
+      es = es.withApiKey(env.get("BC_ES_API_KEY"));
+    } else if (env.get("BC_ES_BEARER_TOKEN") != null && !env.get("BC_ES_BEARER_TOKEN").isEmpty()) {
+      es = es.withBearerToken(env.get("BC_ES_BEARER_TOKEN"));
+    } else if (options.getEsUsername() != null) {
+      es = es.withBasicAuth(options.getEsUsername(), env.getOrDefault("BC_ES_PASSWORD", ""));
+    }
+    if (options.getEsCaCertificate() != null) {
+      es = es.withCaCertificate(options.getEsCaCertificate());
+    }
+    return es;
   }
 
   /**
@@ -190,6 +207,7 @@ public final class FullSyncPipeline {
   public static SyncSummary run(FullSyncOptions options, Map<String, String> env) throws IOException {
     Plan plan = plan(options, env);
     prepare(plan, options.getPing());
+    DirectRunnerHeapCheck.check(options, plan, Runtime.getRuntime().maxMemory());
     boolean ownIssuesDir = options.getIssuesOutput() == null || options.getIssuesOutput().isBlank();
     String issuesPrefix = ownIssuesDir ? io.beamconnectors.sync.IssueFiles.newLocalPrefix() : options.getIssuesOutput();
     Pipeline pipeline = Pipeline.create(options);

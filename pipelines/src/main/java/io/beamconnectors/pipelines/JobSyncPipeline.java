@@ -94,6 +94,28 @@ public final class JobSyncPipeline {
   }
 
   /**
+   * The environment the content writes authenticate from: with {@code --esContentApiKeyEnv} the
+   * API key in that variable (the connector's own key), else the protocol credential's.
+   */
+  static Map<String, String> contentEnvironment(SyncJobOptions options, Map<String, String> env,
+      Map<String, String> planEnv) {
+    String name = options.getEsContentApiKeyEnv();
+    if (name == null || name.isBlank()) {
+      return planEnv;
+    }
+    String key = env.get(name);
+    if (key == null || key.isEmpty()) {
+      throw new ConfigurationException("--esContentApiKeyEnv names the environment variable '" + name
+          + "', which is not set: export it where the pipeline runs");
+    }
+    Map<String, String> out = new HashMap<>(planEnv);
+    out.remove("BC_ES_PASSWORD");
+    out.remove("BC_ES_BEARER_TOKEN");
+    out.put("BC_ES_API_KEY", key);
+    return out;
+  }
+
+  /**
    * Reads the job, builds the plan, pings the source, checks its configured parts, makes sure the
    * content index exists and hands the pipeline to the runner.
    */
@@ -104,8 +126,10 @@ public final class JobSyncPipeline {
     SyncJobDocument job = SyncJobDocument.read(protocolConnection, options.getSyncJobId());
     options.setServiceType(job.serviceType());
     options.setEsIndex(job.indexName());
-    FullSyncPipeline.Plan plan = FullSyncPipeline.plan(options, planEnv, job.configuration(), registry);
+    FullSyncPipeline.Plan plan = FullSyncPipeline.plan(options, contentEnvironment(options, env, planEnv),
+        job.configuration(), registry);
     FullSyncPipeline.prepare(plan, options.getPing());
+    DirectRunnerHeapCheck.check(options, plan, Runtime.getRuntime().maxMemory());
     String issuesPrefix = io.beamconnectors.sync.IssueFiles.newLocalPrefix();
     Pipeline pipeline = Pipeline.create(options);
     pipeline.apply("FullSync " + plan.connector().serviceType(), plan.sync().withIssuesOutput(issuesPrefix));

@@ -26,4 +26,11 @@ public interface SyncJobOptions extends FullSyncOptions {
   String getEsCredentialFile();
 
   void setEsCredentialFile(String v);
+
+  @Description("Name of the environment variable holding an encoded Elasticsearch API key used for the"
+      + " content index only (the connector's own key); the job document is still read with the credential"
+      + " above.")
+  String getEsContentApiKeyEnv();
+
+  void setEsContentApiKeyEnv(String v);
 }

@@ -7,10 +7,18 @@ import io.beamconnectors.sources.ContentRef;
 import io.beamconnectors.sources.SourceRecord;
 import io.beamconnectors.elasticsearch.IndexOperations;
 import io.beamconnectors.metrics.SyncCounters;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.Base64;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -18,12 +26,16 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Instant;
 
 /**
  * Turns records to create or update into index documents, fetching and extracting content for
  * files: spreads the records (Reshuffle), downloads each eligible file once (size cap, extension
- * list), extracts text with Tika (or base64s it in attachment mode). A file that cannot be fetched
+ * list), several at once per worker ({@link ContentSettings#parallelDownloads()}), and extracts its
+ * text: plain-text types decoded straight from the stream as UTF-8, everything else with Tika (or
+ * base64s it in attachment mode); see {@link ContentSlot}. A file that cannot be fetched
  * or parsed is still indexed with its metadata and a {@code _content_error} field, and counted;
  * the sync goes on. When another try may succeed (a download failure, an extraction timeout) the
  * document is stored with a token that matches nothing ({@link IndexOperations#markForRetry}), so
@@ -69,6 +81,7 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
     builder.add(org.apache.beam.sdk.transforms.display.DisplayData.item("mode", settings.mode().name()))
         .add(org.apache.beam.sdk.transforms.display.DisplayData.item("maxFileSizeBytes", settings.maxFileSizeBytes()))
         .add(org.apache.beam.sdk.transforms.display.DisplayData.item("timeoutSeconds", settings.timeoutSeconds()))
+        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("parallelDownloads", settings.parallelDownloads()))
         .add(org.apache.beam.sdk.transforms.display.DisplayData.item("spreadDownloads", spread));
   }
 
@@ -80,6 +93,16 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
         .setCoder(StringUtf8Coder.of());
   }
 
+  /**
+   * Builds the documents. Files that need no download (no content, mode NONE, an extension outside
+   * the list, empty, over the size cap) are output at once; the others are fetched by a bounded
+   * pool of {@link ContentSettings#parallelDownloads()} threads, each with its own
+   * {@link ContentSlot} (reader and extractor), at most twice that many waiting. Results are output,
+   * and counted, on the bundle's thread with their element's timestamp and window: as they finish
+   * while the bundle runs, the rest in {@code @FinishBundle}, so a bundle is done only when all its
+   * files are. The pool and the slots live as long as the DoFn instance ({@code @Setup} to
+   * {@code @Teardown}); nothing is shared between instances.
+   */
   static final class FetchFn extends DoFn<SourceRecord, String> {
     private static final long serialVersionUID = 1L;
     private final ContentFetcher fetcher;
@@ -92,8 +115,17 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
     private final Counter errors = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CONTENT_ERRORS);
     private final Counter retries = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CONTENT_RETRY);
     private final String seenAt;
-    private transient ContentFetcher.Reader reader;
-    private transient TikaTextExtractor extractor;
+    private transient ExecutorService pool;
+    private transient BlockingQueue<ContentSlot> idleSlots;
+    private transient List<ContentSlot> slots;
+    /** Downloads of this bundle not output yet, oldest first. */
+    private transient Deque<Pending> pending;
+
+    /** A download under way and the element it belongs to. */
+    private record Pending(Future<Loaded> result, Instant timestamp, BoundedWindow window) {}
+
+    /** A finished document and what its file cost. */
+    private record Loaded(String json, ContentSlot.Outcome outcome) {}
 
     FetchFn(ContentFetcher fetcher, ContentSettings settings, String seenAt) {
       this.fetcher = fetcher;
@@ -103,104 +135,139 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
 
     @Setup
     public void setup() throws IOException {
-      if (settings.mode() != ContentSettings.Mode.NONE) {
-        reader = fetcher.open();
+      if (settings.mode() == ContentSettings.Mode.NONE) {
+        return;
       }
-      if (settings.mode() == ContentSettings.Mode.EXTRACT) {
-        extractor = new TikaTextExtractor(settings.maxExtractedChars(), settings.timeoutSeconds(), settings.reduceWhitespace());
+      int n = settings.parallelDownloads();
+      slots = new ArrayList<>(n);
+      idleSlots = new ArrayBlockingQueue<>(n);
+      for (int i = 0; i < n; i++) {
+        ContentSlot slot = new ContentSlot(fetcher, settings);
+        slots.add(slot);
+        idleSlots.add(slot);
       }
+      // One connection now, as before: a source that cannot be reached fails here, not file by file.
+      slots.get(0).connect();
+      AtomicInteger threads = new AtomicInteger();
+      pool = Executors.newFixedThreadPool(n, r -> {
+        Thread t = new Thread(r, "content-download-" + threads.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      });
+    }
+
+    @StartBundle
+    public void startBundle() {
+      pending = new ArrayDeque<>();
     }
 
     @ProcessElement
-    public void process(@Element SourceRecord record, OutputReceiver<String> out) {
-      ObjectNode doc = IndexOperations.document(record, seenAt);
+    public void process(@Element SourceRecord record, @Timestamp Instant timestamp, BoundedWindow window,
+        OutputReceiver<String> out) throws InterruptedException {
       ContentRef ref = record.content();
-      if (ref != null && settings.mode() != ContentSettings.Mode.NONE) {
-        addContent(doc, ref);
+      if (ref == null || settings.mode() == ContentSettings.Mode.NONE) {
+        out.output(IndexOperations.indexJson(record, seenAt));
+        return;
       }
-      out.output(IndexOperations.toJson(doc));
-    }
-
-    private void addContent(ObjectNode doc, ContentRef ref) {
       if (!settings.extensions().contains(ref.extension())) {
         skippedType.inc();
+        out.output(IndexOperations.indexJson(record, seenAt));
         return;
       }
       if (ref.sizeBytes() <= 0) {
+        out.output(IndexOperations.indexJson(record, seenAt));
         return;
       }
       if (ref.sizeBytes() > settings.maxFileSizeBytes()) {
         skippedSize.inc();
+        ObjectNode doc = IndexOperations.document(record, seenAt);
         doc.put(IndexFields.CONTENT_ERROR, "file is larger than the " + settings.maxFileSizeBytes()
             + " byte limit: content not extracted");
+        out.output(IndexOperations.toJson(doc));
         return;
       }
-      byte[] bytes;
+      pending.addLast(new Pending(pool.submit(() -> load(record, ref)), timestamp, window));
+      // Output what has finished; wait while too many are queued (the pool runs parallelDownloads of them).
+      while (!pending.isEmpty()
+          && (pending.peekFirst().result().isDone() || pending.size() > 2 * settings.parallelDownloads())) {
+        Pending p = pending.peekFirst();
+        if (!p.window().equals(window) || !p.timestamp().equals(timestamp)) {
+          break; // another window or time (not in a batch sync): left for @FinishBundle
+        }
+        pending.removeFirst();
+        out.output(count(await(p)));
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) throws InterruptedException {
+      while (!pending.isEmpty()) {
+        Pending p = pending.removeFirst();
+        context.output(count(await(p)), p.timestamp(), p.window());
+      }
+    }
+
+    private Loaded load(SourceRecord record, ContentRef ref) throws InterruptedException {
+      ObjectNode doc = IndexOperations.document(record, seenAt);
+      ContentSlot slot = idleSlots.take(); // never waits long: one slot per pool thread
       try {
-        bytes = download(ref);
-      } catch (IOException | RuntimeException e) {
-        errors.inc();
-        retries.inc();
-        doc.put(IndexFields.CONTENT_ERROR, "download failed: " + e.getClass().getSimpleName()
-            + (e.getMessage() == null ? "" : ": " + truncate(e.getMessage())));
-        IndexOperations.markForRetry(doc);
-        return;
+        ContentSlot.Outcome outcome = slot.load(doc, ref);
+        return new Loaded(IndexOperations.toJson(doc), outcome);
+      } finally {
+        idleSlots.add(slot);
       }
-      fetched.inc();
-      bytesFetched.inc(bytes.length);
-      if (bytes.length > settings.maxFileSizeBytes()) {
+    }
+
+    private static Loaded await(Pending p) throws InterruptedException {
+      try {
+        return p.result().get();
+      } catch (ExecutionException e) {
+        // load() records every failure of a file in its document; anything else is a bug: fail the bundle.
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        throw cause instanceof RuntimeException re ? re : new IllegalStateException("content download failed", cause);
+      }
+    }
+
+    private String count(Loaded loaded) {
+      ContentSlot.Outcome o = loaded.outcome();
+      if (o.fetched) {
+        fetched.inc();
+      }
+      if (o.bytes > 0) {
+        bytesFetched.inc(o.bytes);
+      }
+      if (o.extracted) {
+        extracted.inc();
+      }
+      if (o.tooLarge) {
         skippedSize.inc();
-        doc.put(IndexFields.CONTENT_ERROR, "file grew past the " + settings.maxFileSizeBytes()
-            + " byte limit while being read: content not extracted");
-        return;
       }
-      if (settings.mode() == ContentSettings.Mode.ATTACHMENT) {
-        doc.put(IndexFields.ATTACHMENT, Base64.getEncoder().encodeToString(bytes));
-        return;
-      }
-      TikaTextExtractor.Result r = extractor.extract(bytes, ref.fileName());
-      if (r.failed()) {
+      if (o.error) {
         errors.inc();
-        doc.put(IndexFields.CONTENT_ERROR, r.error());
-        if (r.retryable()) {
-          retries.inc();
-          IndexOperations.markForRetry(doc);
-        }
-        return;
       }
-      extracted.inc();
-      doc.put(IndexFields.BODY, r.text());
-    }
-
-    private byte[] download(ContentRef ref) throws IOException {
-      long cap = settings.maxFileSizeBytes();
-      try (InputStream in = reader.read(ref)) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream((int) Math.min(Math.max(ref.sizeBytes(), 0), cap) + 16);
-        byte[] chunk = new byte[64 * 1024];
-        long total = 0;
-        int n;
-        while ((n = in.read(chunk)) > 0) {
-          total += n;
-          buf.write(chunk, 0, n);
-          if (total > cap) {
-            break;
-          }
-        }
-        return buf.toByteArray();
+      if (o.retry) {
+        retries.inc();
       }
-    }
-
-    private static String truncate(String s) {
-      return s.length() > 300 ? s.substring(0, 300) : s;
+      return loaded.json();
     }
 
     @Teardown
     public void teardown() throws IOException {
-      if (reader != null) {
-        reader.close();
+      if (pool != null) {
+        pool.shutdownNow();
       }
-      if (extractor != null) {
-        extractor.close();
+      IOException first = null;
+      if (slots != null) {
+        for (ContentSlot slot : slots) {
+          try {
+            slot.close();
+          } catch (IOException e) {
+            first = first == null ? e : first;
+          }
+        }
+      }
+      if (first != null) {
+        throw first;
       }
     }
   }

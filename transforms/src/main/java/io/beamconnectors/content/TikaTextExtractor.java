@@ -1,7 +1,8 @@
 package io.beamconnectors.content;
 
-import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.tika.exception.WriteLimitReachedException;
+import org.apache.tika.io.TikaInputStream;
 import org.apache.tika.metadata.Metadata;
 import org.apache.tika.metadata.TikaCoreProperties;
 import org.apache.tika.parser.AutoDetectParser;
@@ -21,7 +23,8 @@ import org.apache.tika.sax.BodyContentHandler;
  * Extracts plain text with Apache Tika, bounded three ways: a cap on the characters kept (the
  * rest is dropped, the text marked truncated), Tika's own zip-bomb guard (compression ratio and
  * nesting depth, applied by the auto-detect parser), and a wall-clock timeout after which the
- * parse thread is abandoned and replaced. Not serializable: build one per DoFn in {@code @Setup}.
+ * parse thread is abandoned and replaced. Not serializable and not for concurrent use: the content
+ * step builds one per download slot.
  */
 public final class TikaTextExtractor implements AutoCloseable {
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
@@ -57,8 +60,23 @@ public final class TikaTextExtractor implements AutoCloseable {
     });
   }
 
+  /** Extracts the text of a file held in memory. */
   public Result extract(byte[] bytes, String fileName) {
-    Future<Result> f = worker.submit(() -> parse(bytes, fileName));
+    return extract(() -> TikaInputStream.get(bytes), fileName);
+  }
+
+  /** Extracts the text of a file on the local disk (a large download spooled there), read as a stream. */
+  public Result extract(Path file, String fileName) {
+    return extract(() -> TikaInputStream.get(file), fileName);
+  }
+
+  /** Opens the bytes to parse; called on the parse thread. */
+  private interface Source {
+    InputStream open() throws IOException;
+  }
+
+  private Result extract(Source source, String fileName) {
+    Future<Result> f = worker.submit(() -> parse(source, fileName));
     try {
       return f.get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (TimeoutException e) {
@@ -75,12 +93,12 @@ public final class TikaTextExtractor implements AutoCloseable {
     }
   }
 
-  private Result parse(byte[] bytes, String fileName) throws Exception {
+  private Result parse(Source source, String fileName) throws Exception {
     BodyContentHandler handler = new BodyContentHandler(maxChars);
     Metadata metadata = new Metadata();
     metadata.set(TikaCoreProperties.RESOURCE_NAME_KEY, fileName);
     boolean truncated = false;
-    try (InputStream in = new ByteArrayInputStream(bytes)) {
+    try (InputStream in = source.open()) {
       parser.parse(in, handler, metadata, new ParseContext());
     } catch (Exception e) {
       if (WriteLimitReachedException.isWriteLimitReached(e)) {

@@ -64,6 +64,15 @@ public interface SourceConnector extends Serializable {
     return false;
   }
 
+  /**
+   * A cheap estimate of how many items the source holds (a catalog statistic, never a listing),
+   * used to warn before a run that would not fit one machine; empty when the source has none. The
+   * default has none.
+   */
+  default java.util.OptionalLong estimatedItemCount(ConnectorConfiguration config) throws Exception {
+    return java.util.OptionalLong.empty();
+  }
+
   /** The listing transform for this configuration. */
   SourceListing listing(ConnectorConfiguration config);
 

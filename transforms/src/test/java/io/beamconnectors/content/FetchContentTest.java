@@ -20,7 +20,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import io.beamconnectors.metrics.SyncCounters;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
@@ -67,10 +83,18 @@ class FetchContentTest {
     void verify(Map<String, JsonNode> docsById);
   }
 
-  private static void run(ContentSettings settings, Map<String, byte[]> files, List<SourceRecord> records, Check check) {
+  private static PipelineResult run(ContentSettings settings, Map<String, byte[]> files, List<SourceRecord> records,
+      Check check) {
+    return run(new FakeInMemoryFetcher(files), settings, records, check);
+  }
+
+  private static PipelineResult run(ContentFetcher fetcher, ContentSettings settings, List<SourceRecord> records,
+      Check check) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     PCollection<String> docs = p.apply(Create.of(records).withCoder(SourceRecordCoder.of()))
-        .apply(FetchContent.using(new FakeInMemoryFetcher(files), settings, "2024-01-01T00:00:00+00:00"));
+        // Not spread: on the DirectRunner a Reshuffle makes nearly every file a bundle of its own,
+        // and these tests look at what one DoFn instance does within a bundle.
+        .apply(FetchContent.using(fetcher, settings, "2024-01-01T00:00:00+00:00").withSpreadDownloads(false));
     PAssert.that(docs).satisfies(all -> {
       Map<String, JsonNode> byId = new HashMap<>();
       for (String d : all) {
@@ -84,7 +108,18 @@ class FetchContentTest {
       check.verify(byId);
       return null;
     });
-    p.run().waitUntilFinish();
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    return result;
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    long sum = 0;
+    for (MetricResult<Long> m : result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(SyncCounters.NAMESPACE, name)).build()).getCounters()) {
+      sum += m.getAttempted();
+    }
+    return sum;
   }
 
   @Test
@@ -154,5 +189,155 @@ class FetchContentTest {
           assertEquals("2024-01-01T00:00:00+00:00", docs.get("broken/flaky.txt").path("_timestamp").asText(),
               "a record without a time gets the sync's start");
         });
+  }
+
+  /**
+   * Observation a real server cannot give: each open waits (polling, with a deadline) until
+   * {@code want} opens are in flight at once, and the most seen at once is recorded. Static
+   * because the fetcher is serialized into the pipeline.
+   */
+  static final class FakeConcurrencyProbeFetcher implements ContentFetcher {
+    private static final long serialVersionUID = 1L;
+    static final AtomicInteger IN_FLIGHT = new AtomicInteger();
+    static final AtomicInteger MOST_AT_ONCE = new AtomicInteger();
+    private final int want;
+
+    FakeConcurrencyProbeFetcher(int want) {
+      this.want = want;
+    }
+
+    @Override
+    public Reader open() {
+      return new Reader() {
+        @Override
+        public InputStream read(ContentRef ref) {
+          int now = IN_FLIGHT.incrementAndGet();
+          MOST_AT_ONCE.accumulateAndGet(now, Math::max);
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+          try {
+            while (MOST_AT_ONCE.get() < want && System.nanoTime() < deadline) {
+              LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            return new ByteArrayInputStream(("text of " + ref.location()).getBytes(StandardCharsets.UTF_8));
+          } finally {
+            IN_FLIGHT.decrementAndGet();
+          }
+        }
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+
+  @Test
+  void downloadsSeveralFilesAtOnceAndCountsEveryOne() {
+    FakeConcurrencyProbeFetcher.MOST_AT_ONCE.set(0);
+    List<SourceRecord> records = new ArrayList<>();
+    long bytes = 0;
+    for (int i = 0; i < 200; i++) {
+      String path = "dir/file" + i + ".txt";
+      records.add(file(path, 10));
+      bytes += ("text of " + path).length();
+    }
+    long expectedBytes = bytes;
+    PipelineResult result = run(new FakeConcurrencyProbeFetcher(8), ContentSettings.defaults().withParallelDownloads(8),
+        records, docs -> {
+          assertEquals(200, docs.size());
+          for (int i = 0; i < 200; i++) {
+            assertEquals("text of dir/file" + i + ".txt", docs.get("dir/file" + i + ".txt").path("body").asText());
+          }
+        });
+    assertTrue(FakeConcurrencyProbeFetcher.MOST_AT_ONCE.get() >= 8,
+        "8 downloads in flight at once, got " + FakeConcurrencyProbeFetcher.MOST_AT_ONCE.get());
+    assertEquals(200, counter(result, SyncCounters.CONTENT_FETCHED));
+    assertEquals(200, counter(result, SyncCounters.CONTENT_EXTRACTED));
+    assertEquals(expectedBytes, counter(result, SyncCounters.CONTENT_BYTES_FETCHED));
+    assertEquals(0, counter(result, SyncCounters.CONTENT_ERRORS));
+  }
+
+  @Test
+  void countersAreExactForEveryKindOfOutcome() {
+    byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
+    byte[] html = "<html><body><p>Hi</p></body></html>".getBytes(StandardCharsets.UTF_8);
+    byte[] corrupt = "%PDF-1.7 broken".getBytes(StandardCharsets.US_ASCII);
+    Map<String, byte[]> files = Map.of("a.txt", hello, "b.html", html, "bad.pdf", corrupt, "grew.txt", new byte[3000],
+        "photo.jpg", new byte[10]);
+    PipelineResult result = run(ContentSettings.defaults().withMaxFileSizeBytes(1024).withParallelDownloads(3), files,
+        List.of(file("a.txt", hello.length), file("b.html", html.length), file("bad.pdf", corrupt.length),
+            file("grew.txt", 100), file("big.txt", 5000), file("photo.jpg", 10), file("broken/x.txt", 4),
+            file("empty.txt", 0)), docs -> {
+          assertEquals("hello", docs.get("a.txt").path("body").asText());
+          assertEquals("Hi", docs.get("b.html").path("body").asText());
+          assertTrue(docs.get("grew.txt").path("_content_error").asText().startsWith("file grew past the 1024 byte limit"),
+              docs.get("grew.txt").toString());
+          assertFalse(docs.get("empty.txt").has("_content_error"));
+        });
+    assertEquals(4, counter(result, SyncCounters.CONTENT_FETCHED), "a.txt, b.html, bad.pdf, grew.txt");
+    assertEquals(hello.length + html.length + corrupt.length + 1025,
+        counter(result, SyncCounters.CONTENT_BYTES_FETCHED), "grew.txt is read one byte past the cap, no further");
+    assertEquals(2, counter(result, SyncCounters.CONTENT_EXTRACTED));
+    assertEquals(2, counter(result, SyncCounters.CONTENT_SKIPPED_SIZE), "big.txt before, grew.txt while reading");
+    assertEquals(1, counter(result, SyncCounters.CONTENT_SKIPPED_TYPE));
+    assertEquals(2, counter(result, SyncCounters.CONTENT_ERRORS), "bad.pdf and broken/x.txt");
+    assertEquals(1, counter(result, SyncCounters.CONTENT_RETRY), "only the download failure");
+  }
+
+  @Test
+  void aTextFileThatIsNotUtf8GoesToTikaAndALargeFileForTikaIsSpooled() {
+    byte[] latin1 = "Le café est très bon, déjà vu à Noël.".getBytes(StandardCharsets.ISO_8859_1);
+    StringBuilder page = new StringBuilder("<html><body>");
+    while (page.length() < ContentSlot.IN_MEMORY_BYTES + 100_000) {
+      page.append("<p>paragraph ").append(page.length()).append("</p>\n");
+    }
+    page.append("<p>the last line</p></body></html>");
+    byte[] big = page.toString().getBytes(StandardCharsets.UTF_8);
+    run(ContentSettings.defaults(), Map.of("latin1.txt", latin1, "big.html", big),
+        List.of(file("latin1.txt", latin1.length), file("big.html", big.length)), docs -> {
+          assertEquals("Le café est très bon, déjà vu à Noël.", docs.get("latin1.txt").path("body").asText());
+          assertTrue(docs.get("big.html").path("body").asText().endsWith("the last line"),
+              "the whole spooled file was parsed");
+        });
+  }
+
+  /** Emits "id@timestamp" for each document. */
+  static final class IdAtTimestamp extends DoFn<String, String> {
+    private static final long serialVersionUID = 1L;
+
+    @ProcessElement
+    public void process(@Element String doc, @Timestamp Instant ts, OutputReceiver<String> out) throws IOException {
+      out.output(JSON.readTree(doc).path("id").asText() + "@" + ts.getMillis());
+    }
+  }
+
+  @Test
+  void eachDocumentKeepsItsElementsTimestampAndWindow() {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    List<TimestampedValue<SourceRecord>> in = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    Map<String, byte[]> files = new HashMap<>();
+    for (int i = 0; i < 30; i++) {
+      String path = "f" + i + ".txt";
+      files.put(path, ("x" + i).getBytes(StandardCharsets.UTF_8));
+      long at = 1_700_000_000_000L + i * 61_000L; // every file in a window of its own
+      in.add(TimestampedValue.of(file(path, 2), new Instant(at)));
+      expected.add(path + "@" + at);
+    }
+    PCollection<String> out = p.apply(Create.timestamped(in).withCoder(SourceRecordCoder.of()))
+        .apply(Window.into(FixedWindows.of(Duration.standardMinutes(1))))
+        .apply(FetchContent.using(new FakeInMemoryFetcher(files), ContentSettings.defaults().withParallelDownloads(4),
+            "2024-01-01T00:00:00+00:00").withSpreadDownloads(false))
+        .apply(ParDo.of(new IdAtTimestamp()));
+    PAssert.that(out).containsInAnyOrder(expected);
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void parallelDownloadsIsChecked() {
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ContentSettings.defaults().withParallelDownloads(0));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ContentSettings.defaults().withParallelDownloads(ContentSettings.MAX_PARALLEL_DOWNLOADS + 1));
+    assertEquals(1, ContentSettings.defaults().withParallelDownloads(1).parallelDownloads());
   }
 }

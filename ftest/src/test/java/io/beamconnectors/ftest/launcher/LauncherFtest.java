@@ -66,7 +66,8 @@ class LauncherFtest {
   private static final String GONE = "bc-launcher-deleted";
   private static final String CRON = "bc-launcher-cron";
   private static final String FLINK = "bc-launcher-flink";
-  private static final List<String> ALL = List.of(MAIN, BAD, SIG, KILL, RACE, GONE, CRON, FLINK);
+  private static final String KEYED = "bc-launcher-apikey";
+  private static final List<String> ALL = List.of(MAIN, BAD, SIG, KILL, RACE, GONE, CRON, FLINK, KEYED);
 
   private final Path dir = Path.of("target", "launcher-ftest");
   private final List<LauncherProcess> processes = new ArrayList<>();
@@ -77,6 +78,7 @@ class LauncherFtest {
   private LauncherProcess mainLauncher;
   private int rows;
   private int cliRuns;
+  private String esVersion;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -120,6 +122,14 @@ class LauncherFtest {
 
     ElasticsearchConnection es = ElasticsearchConnection.of(FixtureEnv.require("BC_ES_URL", "elasticsearch"), null)
         .withBasicAuth(FixtureEnv.get("BC_ES_USERNAME", "elastic"), FixtureEnv.require("BC_ES_PASSWORD", "elasticsearch"));
+    esVersion = elasticsearchVersion(es);
+    // Printed (surefire keeps it in the suite's output) and checked: run.sh runs this suite against
+    // two Elasticsearch versions and names each pass after the version it expects.
+    System.out.println("LauncherFtest runs against Elasticsearch " + esVersion + " at " + es.urls());
+    String expected = System.getenv("BC_ES_EXPECTED_VERSION");
+    if (expected != null && !expected.isBlank()) {
+      assertEquals(expected, esVersion, "BC_ES_EXPECTED_VERSION names another Elasticsearch than BC_ES_URL's");
+    }
     protocol = new DirectProtocol(es);
     protocol.ensureIndices();
     for (String id : ALL) {
@@ -150,6 +160,14 @@ class LauncherFtest {
     }
     if (admin != null) {
       admin.close();
+    }
+  }
+
+  /** {@code version.number} of {@code GET /}. */
+  private static String elasticsearchVersion(ElasticsearchConnection es) throws Exception {
+    try (org.elasticsearch.client.RestClient client = es.createClient()) {
+      org.elasticsearch.client.Response r = client.performRequest(new org.elasticsearch.client.Request("GET", "/"));
+      return JSON.readTree(r.getEntity().getContent()).path("version").path("number").asText("?");
     }
   }
 
@@ -336,6 +354,11 @@ class LauncherFtest {
     assertNotNull(c.text("last_synced"));
     assertEquals("connected", c.text("status"));
     assertEquals(1, claims(mainLauncher, job.id()));
+    // The PostgreSQL reader logs on Beam's own worker threads: those lines carry the ids too.
+    List<String> readerLines = mainLauncher.log().lines().filter(l -> l.contains("rows read by worker thread")).toList();
+    assertTrue(readerLines.stream().anyMatch(l -> l.contains("[direct-runner-worker")
+        && l.contains("[connector=" + MAIN + " job=" + job.id() + "]")), () -> "worker-thread lines: " + readerLines);
+    assertTrue(readerLines.stream().noneMatch(l -> l.contains("job=-]")), () -> "a worker line without ids: " + readerLines);
 
     // Changes: two rows gone, one changed; the next sync reports exactly those.
     try (Statement s = admin.createStatement()) {
@@ -350,7 +373,9 @@ class LauncherFtest {
     assertEquals(2, second.counter("deleted_document_count"));
     assertEquals(rows, second.counter("total_document_count"));
     assertEquals(rows, indexCount(MAIN));
-    assertEquals(2, connector(MAIN).source().path("last_deleted_document_count").asLong());
+    // The connector is written right after the job, so `sync --wait` may return before it is.
+    Await.until("connector " + MAIN + " to record the deletes", Duration.ofMinutes(1),
+        () -> connector(MAIN).source().path("last_deleted_document_count").asLong(), n -> n == 2);
   }
 
   @Test
@@ -482,9 +507,11 @@ class LauncherFtest {
     LauncherProcess b = launcher("launcher-cron-b", config, "schedule");
     // Enable between fire times (every 15 s), watch three of them, stop between fire times.
     awaitSecondOfQuarter(2, 5);
-    Instant enabled = Instant.now();
     LauncherProcess.Result r = cli(cliConfig(), "connector", "schedule", CRON, "--cron", "0/15 * * * * ?");
     assertEquals(0, r.exitCode(), r::stderr);
+    // Counted from when the schedule is surely written (a CLI JVM can take seconds on a busy
+    // machine): a fire time before that may or may not have been seen by a launcher's wake-up.
+    Instant enabled = Instant.now();
     List<Instant> fires = new ArrayList<>();
     Instant next = enabled.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(15 - (enabled.atZone(ZoneOffset.UTC).getSecond() % 15)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     for (int i = 0; i < 3; i++) {
@@ -507,7 +534,7 @@ class LauncherFtest {
     a.term(Duration.ofMinutes(1));
     b.term(Duration.ofMinutes(1));
     List<SyncJob> scheduled = protocol.jobs(JobQuery.withStatuses(Set.of()).forConnectors(List.of(CRON))).stream()
-        .filter(j -> j.createdAt().isAfter(enabled)).toList();
+        .filter(j -> !j.createdAt().isBefore(fires.get(0))).toList();
     assertEquals(3, scheduled.size(), () -> "fire times " + fires + ", jobs " + scheduled.stream()
         .map(j -> j.text("created_at")).toList());
     for (int i = 0; i < 3; i++) {
@@ -621,7 +648,7 @@ class LauncherFtest {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void wrongElasticsearchPasswordIsOneLineNamingTheFix() throws Exception {
     Path config = dir.resolve("wrong-password.yml");
     Files.writeString(config, "elasticsearch:\n  host: ${BC_ES_URL}\n  username: elastic\n  password: not-the-password\n",
@@ -635,12 +662,60 @@ class LauncherFtest {
     assertFalse(r.stderr().contains("Log4j"), r.stderr());
   }
 
+  /** An encoded API key that may do everything on the given indices and nothing else. */
+  private String apiKey(String name, String index) throws Exception {
+    try (org.elasticsearch.client.RestClient client = IndexInspector.connection(index).createClient()) {
+      org.elasticsearch.client.Request post = new org.elasticsearch.client.Request("POST", "/_security/api_key");
+      post.setJsonEntity("{\"name\":\"" + name + "\",\"expiration\":\"1h\",\"role_descriptors\":{\"content\":"
+          + "{\"indices\":[{\"names\":[\"" + index + "\"],\"privileges\":[\"all\"]}]}}}");
+      return JSON.readTree(client.performRequest(post).getEntity().getContent()).path("encoded").asText();
+    }
+  }
+
+  /**
+   * connectors[].api_key: the content index is written with the connector's own key (a key for
+   * another index makes the sync fail on the content index, a key for this one completes it), the
+   * job documents with the launcher's credential; neither key reaches a log line or an argument.
+   */
+  @Test
+  @Order(12)
+  void perConnectorApiKeyWritesTheContentIndex() throws Exception {
+    createConnector(KEYED, pgConfig);
+    String wrongKey = apiKey("bc-launcher-ftest-wrong", "search-bc-launcher-not-this-one");
+    String rightKey = apiKey("bc-launcher-ftest-right", index(KEYED));
+    for (String key : List.of(wrongKey, rightKey)) {
+      boolean right = key.equals(rightKey);
+      Path base = launcherConfig("launcher-apikey-" + (right ? "right" : "wrong"), List.of(KEYED), 60);
+      Path config = dir.resolve("launcher-apikey-" + (right ? "right" : "wrong") + "-key.yml");
+      Files.writeString(config, Files.readString(base, StandardCharsets.UTF_8) + "    api_key: " + key + "\n",
+          StandardCharsets.UTF_8);
+      Files.delete(base);
+      LauncherProcess p = launcher("launcher-apikey-" + (right ? "right" : "wrong"), config, "execute");
+      String jobId = requestSync(KEYED);
+      SyncJob done = awaitJob(jobId, SYNC_TIMEOUT, JobStatus.COMPLETED, JobStatus.ERROR);
+      p.term(Duration.ofMinutes(1));
+      String log = p.log();
+      assertTrue(log.contains("--esContentApiKeyEnv=BC_LAUNCHER_ES_CONTENT_API_KEY"), log);
+      assertFalse(log.contains(key), "the connector's API key is in the launcher's log");
+      assertFalse(String.valueOf(done.error()).contains(key), "the connector's API key is in the job error");
+      if (right) {
+        assertEquals(JobStatus.COMPLETED, done.status(), done::error);
+        assertEquals(rows, done.counter("indexed_document_count"));
+        assertEquals(rows, indexCount(KEYED));
+      } else {
+        assertEquals(JobStatus.ERROR, done.status(), "a key without rights on the content index must fail the sync");
+        assertTrue(done.error().contains("403") || done.error().toLowerCase(java.util.Locale.ROOT).contains("unauthorized")
+            || done.error().contains("security_exception"), done.error());
+      }
+    }
+  }
+
   /**
    * Elasticsearch restarted mid-job. Only on an Elasticsearch this test may restart: set
    * BC_LAUNCHER_ES_RUN_DIR to the BC_RUN_DIR it was started with (never the shared fixture).
    */
   @Test
-  @Order(13)
+  @Order(14)
   void elasticsearchRestartedMidJobEndsTheJobAndTheNextSyncConverges() throws Exception {
     String runDir = System.getenv("BC_LAUNCHER_ES_RUN_DIR");
     assumeTrue(runDir != null && !runDir.isBlank() && System.getenv("BC_ES_PORT") != null

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.beamconnectors.launcher.config.LauncherConfig;
 import io.beamconnectors.launcher.protocol.ConnectorsProtocol;
-import io.beamconnectors.launcher.protocol.DirectProtocol;
+import io.beamconnectors.launcher.protocol.ProtocolBackends;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -32,7 +32,7 @@ public final class CommandContext implements AutoCloseable {
     return config;
   }
 
-  /** The protocol backend of config.yml ({@code auto} and {@code api} use direct until the api backend exists). */
+  /** The protocol backend of config.yml (opened once; {@code auto} probes the cluster). */
   public ConnectorsProtocol protocol() throws IOException {
     if (protocol == null) {
       protocol = open(config());
@@ -40,12 +40,8 @@ public final class CommandContext implements AutoCloseable {
     return protocol;
   }
 
-  public static ConnectorsProtocol open(LauncherConfig config) {
-    if (config.elasticsearch().protocol().equals("api")) {
-      throw new CommandFailure(ExitCodes.BAD_INPUT, "elasticsearch.protocol 'api' is not available yet: use"
-          + " 'direct' (or 'auto', which uses direct); docs/launcher.md explains the backends");
-    }
-    return new DirectProtocol(config.elasticsearch().connection());
+  public static ConnectorsProtocol open(LauncherConfig config) throws IOException {
+    return ProtocolBackends.open(config.elasticsearch().protocol(), config.elasticsearch().connection());
   }
 
   public boolean json() {

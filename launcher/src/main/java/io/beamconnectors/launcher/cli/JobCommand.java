@@ -85,13 +85,16 @@ public final class JobCommand {
   @Command(name = "cancel", description = "Cancel a job: a pending or suspended one at once, a running one through"
       + " its launcher (canceling, then canceled).")
   static final class Cancel implements Callable<Integer> {
+    private static final int CANCEL_ATTEMPTS = 20;
     @ParentCommand JobCommand group;
     @Parameters(index = "0", description = "Sync job id.") String id;
 
     @Override
     public Integer call() throws Exception {
       try (CommandContext ctx = group.parent.context()) {
-        for (int attempt = 0; attempt < 3; attempt++) {
+        // A running job's launcher writes its heartbeat every job_reporting_interval: retry the
+        // conditional update on a fresh read until it lands (a slow machine can lose a few rounds).
+        for (int attempt = 0; attempt < CANCEL_ATTEMPTS; attempt++) {
           SyncJob job = require(ctx, id);
           JobStatus s = job.status();
           String now = DirectProtocol.now();

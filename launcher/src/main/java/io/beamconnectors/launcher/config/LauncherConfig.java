@@ -1,6 +1,8 @@
 package io.beamconnectors.launcher.config;
 
 import io.beamconnectors.elasticsearch.ElasticsearchConnection;
+import io.beamconnectors.launcher.runner.dataflow.DataflowLaunchSettings;
+import io.beamconnectors.launcher.runner.dataflow.FlexTemplateLaunches;
 import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.SourceRegistry;
 import java.io.IOException;
@@ -78,8 +80,14 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
     }
   }
 
-  /** Which runner executes syncs, and each runner's settings. */
-  public record Runner(String type, Map<String, Object> direct, Flink flink, Map<String, Object> dataflow) {}
+  /** Which runner executes syncs, and each runner's settings ({@code dataflow} is null unless configured). */
+  public record Runner(String type, Map<String, Object> direct, Flink flink, Dataflow dataflow) {}
+
+  /**
+   * Where flex-template sync jobs are launched, and the Secret Manager secret version holding the
+   * Elasticsearch password or API key the pipeline reads on Dataflow (never the secret itself).
+   */
+  public record Dataflow(DataflowLaunchSettings launch, String esCredentialSecret) {}
 
   /** A Flink session cluster (REST address), the shaded pipelines jar to stage, the parallelism. */
   public record Flink(String master, int parallelism, String jar) {}
@@ -180,18 +188,105 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
       throw new ConfigurationException(where + ": runner.type is flink but runner.flink.master or runner.flink.jar"
           + " is missing: set the session cluster's REST address (host:port) and the shaded pipelines jar");
     }
-    if (type.equals("dataflow")) {
-      throw new ConfigurationException(where + ": runner.type dataflow is not available in this launcher yet:"
-          + " use direct or flink (docs/launcher.md, Runners)");
+    Dataflow dataflow = null;
+    Map<String, Object> df = map(rn.get("dataflow"), "runner.dataflow", where);
+    if (type.equals("dataflow") || !df.isEmpty()) {
+      dataflow = dataflow(df, elasticsearch, where);
     }
-    Runner runner = new Runner(type, map(rn.get("direct"), "runner.direct", where), flink,
-        map(rn.get("dataflow"), "runner.dataflow", where));
+    Runner runner = new Runner(type, map(rn.get("direct"), "runner.direct", where), flink, dataflow);
     return new LauncherConfig(elasticsearch, service, List.copyOf(connectors), Map.copyOf(sources), runner);
+  }
+
+  private static final Set<String> DATAFLOW_KEYS = Set.of("project", "region", "template_location", "service_account",
+      "temp_location", "staging_location", "max_workers", "num_workers", "machine_type", "network", "subnetwork",
+      "private_ips_only", "labels", "experiments", "es_credential_secret");
+
+  /** The {@code runner.dataflow} section; the settings' own checks name the key and the fix. */
+  private static Dataflow dataflow(Map<String, Object> df, Elasticsearch es, String where) {
+    known(df, "runner.dataflow.", DATAFLOW_KEYS, where);
+    try {
+      DataflowLaunchSettings s = DataflowLaunchSettings.of(str(df.get("project")), str(df.get("region")),
+          str(df.get("template_location")));
+      if (df.get("service_account") != null) {
+        s = s.withServiceAccountEmail(str(df.get("service_account")));
+      }
+      if (df.get("temp_location") != null) {
+        s = s.withTempLocation(str(df.get("temp_location")));
+      }
+      if (df.get("staging_location") != null) {
+        s = s.withStagingLocation(str(df.get("staging_location")));
+      }
+      if (df.get("num_workers") != null) {
+        s = s.withNumWorkers(whole(df, "num_workers", where));
+      }
+      if (df.get("max_workers") != null) {
+        s = s.withMaxWorkers(whole(df, "max_workers", where));
+      }
+      if (df.get("machine_type") != null) {
+        s = s.withMachineType(str(df.get("machine_type")));
+      }
+      if (df.get("network") != null || df.get("subnetwork") != null) {
+        s = s.withNetwork(str(df.get("network")), str(df.get("subnetwork")));
+      }
+      if (df.get("private_ips_only") != null) {
+        s = s.withPrivateIpsOnly(Boolean.parseBoolean(str(df.get("private_ips_only"))));
+      }
+      for (Map.Entry<String, Object> l : map(df.get("labels"), "runner.dataflow.labels", where).entrySet()) {
+        s = s.withLabel(l.getKey(), str(l.getValue()));
+      }
+      if (df.get("experiments") instanceof List<?> list) {
+        for (Object e : list) {
+          s = s.withExperiment(str(e));
+        }
+      } else if (df.get("experiments") != null) {
+        throw new IllegalArgumentException("runner.dataflow.experiments must be a list of experiment names");
+      }
+      String secret = str(df.get("es_credential_secret"));
+      boolean hasCredential = es.credential() != null && !es.credential().isEmpty();
+      if (secret != null && !FlexTemplateLaunches.SECRET_VERSION_NAME.matcher(secret).matches()) {
+        // Never quote the value: it may be the secret itself.
+        throw new IllegalArgumentException("runner.dataflow.es_credential_secret is not a Secret Manager secret version"
+            + " name: give projects/PROJECT/secrets/NAME/versions/VERSION, never the password or key itself");
+      }
+      if (secret == null && hasCredential) {
+        throw new IllegalArgumentException("runner.dataflow.es_credential_secret is missing: a pipeline on Dataflow"
+            + " reads the Elasticsearch " + (es.apiKey() != null && !es.apiKey().isEmpty() ? "API key" : "password")
+            + " from Secret Manager; store it there and set the secret version name (projects/P/secrets/S/versions/V)");
+      }
+      return new Dataflow(s, secret);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException(where + ": " + e.getMessage());
+    }
+  }
+
+  private static int whole(Map<String, Object> m, String key, String where) {
+    double d = number(m, key, 0, where);
+    if (d != Math.rint(d)) {
+      throw new ConfigurationException(where + ": runner.dataflow." + key + " '" + m.get(key) + "' is not a whole number");
+    }
+    return (int) d;
   }
 
   /** The source registry: built-in sources plus config.yml's {@code sources}. */
   public SourceRegistry sourceRegistry() {
     return SourceRegistry.withSources(sources);
+  }
+
+  /** The connector's own API key for its content index ({@code connectors[].api_key}), or null. */
+  public String connectorApiKey(String connectorId) {
+    for (ConnectorEntry c : connectors) {
+      if (c.connectorId().equals(connectorId) && c.apiKey() != null && !c.apiKey().isEmpty()) {
+        return c.apiKey();
+      }
+    }
+    return null;
+  }
+
+  /** Every secret of this configuration (Elasticsearch credentials, connector API keys), to keep out of messages. */
+  public List<String> secrets() {
+    List<String> out = new ArrayList<>(elasticsearch.connection().secrets());
+    connectors.stream().map(ConnectorEntry::apiKey).filter(k -> k != null && !k.isEmpty()).forEach(out::add);
+    return out;
   }
 
   /** Connector ids this launcher serves, or null when it serves every connector of a known service type. */

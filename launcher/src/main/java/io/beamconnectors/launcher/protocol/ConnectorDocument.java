@@ -3,7 +3,6 @@ package io.beamconnectors.launcher.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 /**
  * A connector document as read, with the sequence number and primary term an optimistic update
@@ -63,23 +62,10 @@ public record ConnectorDocument(String id, long seqNo, long primaryTerm, ObjectN
   }
 
   public String text(String field) {
-    JsonNode n = source.get(field);
-    return n == null || n.isNull() ? null : n.asText();
+    return DocumentFields.text(source, field);
   }
 
   public Instant instant(String field) {
-    String s = text(field);
-    if (s == null || s.isEmpty()) {
-      return null;
-    }
-    try {
-      return Instant.parse(s);
-    } catch (DateTimeParseException e) {
-      try {
-        return java.time.OffsetDateTime.parse(s).toInstant();
-      } catch (DateTimeParseException e2) {
-        return null;
-      }
-    }
+    return DocumentFields.instant(source, field);
   }
 }

@@ -1,6 +1,8 @@
 package io.beamconnectors.launcher.runner;
 
 import io.beamconnectors.launcher.config.LauncherConfig;
+import io.beamconnectors.launcher.logging.JobThreadGroup;
+import io.beamconnectors.launcher.logging.JobThreadMdcFilter;
 import io.beamconnectors.pipelines.JobSyncPipeline;
 import io.beamconnectors.pipelines.SyncJobOptions;
 import io.beamconnectors.sources.ConfigurationException;
@@ -50,7 +52,7 @@ public final class DirectRunnerAdapter implements RunnerAdapter {
   public DirectRunnerAdapter(LauncherConfig config) {
     this.es = config.elasticsearch();
     this.registry = config.sourceRegistry();
-    this.secrets = es.connection().secrets();
+    this.secrets = config.secrets();
     AtomicInteger n = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(config.service().maxConcurrentContentSyncs(), r -> {
       Thread t = new Thread(r, "direct-sync-" + n.incrementAndGet());
@@ -70,8 +72,8 @@ public final class DirectRunnerAdapter implements RunnerAdapter {
   }
 
   @Override
-  public RunHandle submit(String syncJobId) {
-    List<String> args = new ArrayList<>(PipelineArguments.of(syncJobId, es));
+  public RunHandle submit(String syncJobId, String contentApiKey) {
+    List<String> args = new ArrayList<>(PipelineArguments.of(syncJobId, es, contentApiKey != null));
     args.add("--runner=DirectRunner");
     args.add("--blockOnRun=false");
     args.add("--enforceImmutability=false");
@@ -81,16 +83,37 @@ public final class DirectRunnerAdapter implements RunnerAdapter {
     if (es.credential() != null) {
       env.put(PipelineArguments.CREDENTIAL_ENV, es.credential());
     }
+    if (contentApiKey != null) {
+      env.put(PipelineArguments.CONTENT_API_KEY_ENV, contentApiKey);
+    }
     Run run = new Run();
     runs.put(syncJobId, run);
     Map<String, String> mdc = MDC.getCopyOfContextMap();
     try {
-      pool.submit(() -> execute(syncJobId, args, env, run, mdc));
+      pool.submit(() -> inJobThreadGroup(syncJobId, mdc, () -> execute(syncJobId, args, env, run, mdc)));
     } catch (RejectedExecutionException e) {
       runs.remove(syncJobId);
       throw new IllegalStateException("the direct runner is shutting down", e);
     }
     return new RunHandle(syncJobId, "direct-" + syncJobId);
+  }
+
+  /**
+   * Runs the job on a thread of its own {@link JobThreadGroup}, which the DirectRunner's worker
+   * threads inherit, so their log lines carry the job's ids too; the pool thread waits for it (the
+   * pool stays the concurrency bound).
+   */
+  private static void inJobThreadGroup(String syncJobId, Map<String, String> mdc, Runnable body) {
+    String connectorId = mdc == null ? null : mdc.get(JobThreadMdcFilter.CONNECTOR_ID);
+    Thread t = new Thread(new JobThreadGroup(connectorId, syncJobId), body, "sync-job-" + syncJobId);
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      t.interrupt();
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void execute(String syncJobId, List<String> args, Map<String, String> env, Run run,

@@ -64,7 +64,7 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
   public FlinkRunnerAdapter(LauncherConfig config) {
     this.config = config;
     this.registry = config.sourceRegistry();
-    this.secrets = config.elasticsearch().connection().secrets();
+    this.secrets = config.secrets();
     this.submitter = Executors.newFixedThreadPool(Math.max(1, config.service().maxConcurrentContentSyncs()), r -> {
       Thread t = new Thread(r, "flink-submit");
       t.setDaemon(true);
@@ -88,9 +88,9 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
   }
 
   @Override
-  public RunHandle submit(String syncJobId) {
+  public RunHandle submit(String syncJobId, String contentApiKey) {
     LauncherConfig.Flink flink = config.runner().flink();
-    List<String> args = new ArrayList<>(PipelineArguments.of(syncJobId, config.elasticsearch()));
+    List<String> args = new ArrayList<>(PipelineArguments.of(syncJobId, config.elasticsearch(), contentApiKey != null));
     args.add("--runner=FlinkRunner");
     args.add("--flinkMaster=" + flink.master());
     args.add("--attachedMode=false");
@@ -101,6 +101,9 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
     Map<String, String> env = new HashMap<>(System.getenv());
     if (config.elasticsearch().credential() != null) {
       env.put(PipelineArguments.CREDENTIAL_ENV, config.elasticsearch().credential());
+    }
+    if (contentApiKey != null) {
+      env.put(PipelineArguments.CONTENT_API_KEY_ENV, contentApiKey);
     }
     Run run = new Run();
     runs.put(syncJobId, run);

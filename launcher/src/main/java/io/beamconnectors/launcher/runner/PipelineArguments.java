@@ -12,10 +12,17 @@ import java.util.List;
 public final class PipelineArguments {
   /** The variable the launcher puts the Elasticsearch credential in for its pipelines. */
   public static final String CREDENTIAL_ENV = "BC_LAUNCHER_ES_CREDENTIAL";
+  /** The variable holding the connector's own API key ({@code connectors[].api_key}) for content writes. */
+  public static final String CONTENT_API_KEY_ENV = "BC_LAUNCHER_ES_CONTENT_API_KEY";
 
   private PipelineArguments() {}
 
   public static List<String> of(String syncJobId, LauncherConfig.Elasticsearch es) {
+    return of(syncJobId, es, false);
+  }
+
+  /** With {@code contentApiKey}, the content index is written with the key in {@link #CONTENT_API_KEY_ENV}. */
+  public static List<String> of(String syncJobId, LauncherConfig.Elasticsearch es, boolean contentApiKey) {
     List<String> args = new ArrayList<>();
     args.add("--syncJobId=" + syncJobId);
     args.add("--esUrl=" + String.join(",", es.hosts()));
@@ -26,6 +33,9 @@ public final class PipelineArguments {
     }
     if (es.credential() != null && !es.credential().isEmpty()) {
       args.add("--esCredentialEnv=" + CREDENTIAL_ENV);
+    }
+    if (contentApiKey) {
+      args.add("--esContentApiKeyEnv=" + CONTENT_API_KEY_ENV);
     }
     if (es.caCerts() != null && !es.caCerts().isEmpty()) {
       args.add("--esCaCertificate=" + es.caCerts());

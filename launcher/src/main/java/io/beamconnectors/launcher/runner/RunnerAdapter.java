@@ -12,7 +12,16 @@ public interface RunnerAdapter extends AutoCloseable {
 
   String name();
 
-  RunHandle submit(String syncJobId) throws Exception;
+  /**
+   * Submits a sync job; {@code contentApiKey} (null: none) is the connector's own API key for the
+   * content index, handed to the pipeline by reference (an environment variable), never as an argument.
+   */
+  RunHandle submit(String syncJobId, String contentApiKey) throws Exception;
+
+  /** A submit with the launcher's credential for everything. */
+  default RunHandle submit(String syncJobId) throws Exception {
+    return submit(syncJobId, null);
+  }
 
   RunStatus status(RunHandle handle);
 

@@ -1,6 +1,7 @@
 package io.beamconnectors.launcher.runner;
 
 import io.beamconnectors.launcher.config.LauncherConfig;
+import io.beamconnectors.launcher.runner.dataflow.DataflowRunnerAdapter;
 
 /** The runner adapter config.yml's {@code runner.type} names. */
 public final class Runners {
@@ -10,6 +11,7 @@ public final class Runners {
     return switch (config.runner().type()) {
       case "direct" -> new DirectRunnerAdapter(config);
       case "flink" -> new FlinkRunnerAdapter(config);
+      case "dataflow" -> DataflowRunnerAdapter.create(config);
       default -> throw new IllegalArgumentException("runner.type '" + config.runner().type() + "' is not available");
     };
   }

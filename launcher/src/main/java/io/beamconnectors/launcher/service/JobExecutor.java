@@ -127,11 +127,11 @@ public final class JobExecutor {
         resumed ? ", resuming it after a suspension" : "", config.service().workerHostname());
     RunHandle handle;
     try {
-      handle = runner.submit(job.id());
+      handle = runner.submit(job.id(), config.connectorApiKey(job.connectorId()));
     } catch (Exception e) {
       String error = "Submitting the job to the " + runner.name() + " runner failed: "
           + Secrets.describe(e, JobSecrets.of(job.source().path("connector").path("configuration"),
-              config.elasticsearch().connection().secrets()));
+              config.secrets()));
       Map<String, Object> fields = new HashMap<>();
       fields.put("status", JobStatus.ERROR.wire());
       fields.put("error", error);

@@ -71,7 +71,7 @@ public final class JobMonitor {
     this.config = config;
     this.protocol = protocol;
     this.runner = runner;
-    this.launcherSecrets = config.elasticsearch().connection().secrets();
+    this.launcherSecrets = config.secrets();
   }
 
   public void watch(RunHandle handle, SyncJob job) {

@@ -174,6 +174,30 @@ public abstract class DatabaseConnector implements SourceConnector {
     return problems;
   }
 
+  /** The sum of the dialect's row estimates of the configured tables; empty when it has none. */
+  @Override
+  public java.util.OptionalLong estimatedItemCount(ConnectorConfiguration config) throws Exception {
+    DatabaseDialect d = dialect();
+    List<String> configured = config.getList(TABLES);
+    boolean all = DatabaseListing.allTables(configured);
+    long sum = 0;
+    boolean any = false;
+    try (Connection c = JdbcConnections.open(d, config)) {
+      for (String schema : d.schemas(c, config)) {
+        for (ListedTable t : d.tables(c, config, schema)) {
+          if (all || configured.contains(t.table().name())) {
+            java.util.OptionalLong rows = d.estimatedRows(c, t.table());
+            if (rows.isPresent()) {
+              sum += rows.getAsLong();
+              any = true;
+            }
+          }
+        }
+      }
+    }
+    return any ? java.util.OptionalLong.of(sum) : java.util.OptionalLong.empty();
+  }
+
   @Override
   public SourceListing listing(ConnectorConfiguration config) {
     return DatabaseListing.of(dialect(), config);

@@ -87,6 +87,14 @@ public interface DatabaseDialect extends Serializable {
   }
 
   /**
+   * The catalog's row estimate of a table (a statistic, no scan), or empty when the dialect has
+   * none or the table was never analysed. Default: none.
+   */
+  default java.util.OptionalLong estimatedRows(Connection connection, TableRef table) throws SQLException {
+    return java.util.OptionalLong.empty();
+  }
+
+  /**
    * The query for one chunk's rows: {@link #selectAll} for a whole table; otherwise the rows whose
    * key is at or after {@code chunk.lower()} and before {@code chunk.upper()} in the database's own
    * ordering, its parameters set by {@link #bindChunk}. Dialects that return chunk boundaries must

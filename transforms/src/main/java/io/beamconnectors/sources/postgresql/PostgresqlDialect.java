@@ -138,6 +138,17 @@ final class PostgresqlDialect implements DatabaseDialect {
     return out;
   }
 
+  /** {@code pg_class.reltuples}: -1 (PostgreSQL 14+) or 0 before the first ANALYZE or VACUUM. */
+  @Override
+  public java.util.OptionalLong estimatedRows(Connection c, TableRef table) throws SQLException {
+    List<String> rows = CatalogQueries.firstColumn(c,
+        "SELECT t.reltuples::bigint FROM pg_catalog.pg_class t"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = ? AND t.relname = ?",
+        table.schema(), table.name());
+    long estimate = rows.isEmpty() || rows.get(0) == null ? -1 : Long.parseLong(rows.get(0));
+    return estimate > 0 ? java.util.OptionalLong.of(estimate) : java.util.OptionalLong.empty();
+  }
+
   @Override
   public List<String> primaryKey(Connection c, TableRef table) throws SQLException {
     // By name through the catalog (no regclass cast): needs no privilege on the schema, so a table

@@ -29,7 +29,7 @@ import java.util.Optional;
  * active (an earlier attempt got through before a timeout or a launcher restart): that job is
  * looked up by name and returned as {@link Launched#alreadyLaunched() already launched}.
  */
-public final class DataflowJobs {
+public final class DataflowJobs implements DataflowApi {
   private static final String CLOUD_PLATFORM_SCOPE = "https://www.googleapis.com/auth/cloud-platform";
   private static final int MAX_LIST_PAGES = 50;
 
@@ -66,6 +66,7 @@ public final class DataflowJobs {
   }
 
   /** Launches the flex template for a sync job, or finds the job an earlier attempt launched. */
+  @Override
   public Launched launch(String syncJobId, Map<String, String> parameters) throws IOException {
     LaunchFlexTemplateRequest request = FlexTemplateLaunches.request(settings, syncJobId, parameters);
     String jobName = request.getLaunchParameter().getJobName();
@@ -102,6 +103,7 @@ public final class DataflowJobs {
   }
 
   /** The job of this name: an active one if any, else the newest. */
+  @Override
   public Optional<Job> findByName(String jobName) throws IOException {
     Optional<Job> active = list(jobName, "ACTIVE");
     return active.isPresent() ? active : list(jobName, "ALL");
@@ -134,6 +136,7 @@ public final class DataflowJobs {
   }
 
   /** The job's state as a sync-job status; for a failed job its error messages are fetched for the reason. */
+  @Override
   public DataflowJobStatus status(String jobId) throws IOException {
     Job job = dataflow.projects().locations().jobs().get(settings.project(), settings.region(), jobId)
         .setView("JOB_VIEW_SUMMARY").execute();
@@ -149,12 +152,14 @@ public final class DataflowJobs {
   }
 
   /** The job's {@code sync} counters. */
+  @Override
   public DataflowCounters counters(String jobId) throws IOException {
     return DataflowCounters.from(dataflow.projects().locations().jobs()
         .getMetrics(settings.project(), settings.region(), jobId).execute());
   }
 
   /** Asks Dataflow to cancel the job ({@code requestedState: JOB_STATE_CANCELLED}); the state follows later. */
+  @Override
   public void cancel(String jobId) throws IOException {
     dataflow.projects().locations().jobs().update(settings.project(), settings.region(), jobId, cancelRequest()).execute();
   }

@@ -1,0 +1,101 @@
+package io.beamconnectors.pipelines;
+
+import io.beamconnectors.elasticsearch.ContentIndex;
+import io.beamconnectors.sources.ConfigurationException;
+import java.io.IOException;
+import java.util.Locale;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DirectRunner holds each step's output in memory, so a sync of a large source runs out of
+ * heap hours in, deep inside a transform. This check runs before the pipeline: it estimates the
+ * items (the larger of the content index's document count and the source's own cheap estimate,
+ * e.g. PostgreSQL's {@code reltuples}), multiplies them by {@link #HEAP_BYTES_PER_ITEM} and
+ * compares that with the JVM's maximum heap. Over the limit the sync stops with a
+ * {@link ConfigurationException} (exit code 2) whose one line names {@code --runner=FlinkRunner}
+ * and {@code --skipHeapCheck}. Other runners are not checked (their join spills to disk).
+ */
+public final class DirectRunnerHeapCheck {
+  private static final Logger LOG = LoggerFactory.getLogger(DirectRunnerHeapCheck.class);
+
+  /**
+   * Heap one item costs a DirectRunner full sync, in bytes. Measured with {@code make scale}
+   * ({@code ftest/scale.sh}, its DirectRunner step, {@code -Xmx2g}, G1, {@code -Xlog:gc}): full syncs
+   * of a PostgreSQL table of rows of about 200 bytes into an empty index; the largest heap
+   * occupancy after a collection was 338 MiB at 100,000 rows and 1,026 MiB at 300,000 rows, i.e.
+   * 3,607 bytes per additional row (bench/results/scale-20261203T151554Z.json and
+   * scale-20261203T154925Z.json), rounded up to 4 KiB for the collector's headroom. Larger rows,
+   * or files with extracted text, cost more: the check stops the syncs that cannot fit, it does
+   * not promise that a smaller one will.
+   */
+  public static final long HEAP_BYTES_PER_ITEM = 4 * 1024;
+
+  /** The outcome: how many items were estimated, what they need and what the heap allows. */
+  public record Decision(long items, long neededBytes, long maxHeapBytes) {
+    public boolean fits() {
+      return neededBytes <= maxHeapBytes;
+    }
+
+    /** The one line a user sees when the sync does not fit. */
+    public String message(String index) {
+      return String.format(Locale.ROOT, "The DirectRunner would need about %s of heap for about %,d items"
+          + " (index %s and the source's estimate) but the JVM may use %s: run the sync with"
+          + " --runner=FlinkRunner (see docs/runners.md), give the JVM a larger -Xmx, or pass"
+          + " --skipHeapCheck=true to start it anyway", mib(neededBytes), items, index, mib(maxHeapBytes));
+    }
+  }
+
+  private DirectRunnerHeapCheck() {}
+
+  /** The decision for {@code items} estimated items and a heap of {@code maxHeapBytes}. */
+  public static Decision decide(long items, long maxHeapBytes) {
+    if (items < 0 || maxHeapBytes <= 0) {
+      throw new IllegalArgumentException("items must be >= 0 and maxHeapBytes > 0, were " + items + ", " + maxHeapBytes);
+    }
+    long needed = items > Long.MAX_VALUE / HEAP_BYTES_PER_ITEM ? Long.MAX_VALUE : items * HEAP_BYTES_PER_ITEM;
+    return new Decision(items, needed, maxHeapBytes);
+  }
+
+  /** The larger of the two estimates; an absent one counts as zero. */
+  public static long items(long indexDocuments, OptionalLong sourceEstimate) {
+    return Math.max(indexDocuments, sourceEstimate.orElse(0));
+  }
+
+  /**
+   * Checks a planned sync before it runs; does nothing off the DirectRunner or with
+   * {@code --skipHeapCheck}. Estimates that fail (a source without catalog statistics, a missing
+   * index) count as zero: the check must never stop a sync that would have run.
+   */
+  public static void check(FullSyncOptions options, FullSyncPipeline.Plan plan, long maxHeapBytes) {
+    if (options.getSkipHeapCheck() || !"DirectRunner".equals(options.getRunner().getSimpleName())) {
+      return;
+    }
+    long indexDocuments = 0;
+    try (ContentIndex index = new ContentIndex(plan.elasticsearch())) {
+      if (index.exists()) {
+        indexDocuments = index.count();
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("Counting the index for the heap check failed: {}", e.toString());
+    }
+    OptionalLong source = OptionalLong.empty();
+    try {
+      source = plan.connector().estimatedItemCount(plan.configuration());
+    } catch (Exception e) {
+      LOG.debug("The source's size estimate failed: {}", e.getClass().getName());
+    }
+    Decision decision = decide(items(indexDocuments, source), maxHeapBytes);
+    LOG.info("Heap check: about {} items (index {}, source {}) need about {} of the {} heap", decision.items(),
+        indexDocuments, source.isPresent() ? source.getAsLong() : "no estimate", mib(decision.neededBytes()),
+        mib(maxHeapBytes));
+    if (!decision.fits()) {
+      throw new ConfigurationException(decision.message(plan.elasticsearch().index()));
+    }
+  }
+
+  private static String mib(long bytes) {
+    return String.format(Locale.ROOT, "%,d MiB", bytes / (1024 * 1024));
+  }
+}

@@ -1,0 +1,156 @@
+package io.beamconnectors.content;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Text of plain-text files (source code, Markdown, CSV, JSON...) decoded straight from the
+ * stream as strict UTF-8, without Tika: for these types Tika's text is the file's own characters,
+ * so running its type detection and charset guessing on every small file costs time and gives the
+ * same body. The stream is read only as far as the character cap. Bytes that are not plain UTF-8
+ * (a malformed sequence, a UTF-16/UTF-32 byte-order mark, a NUL byte, which UTF-16 text without a
+ * mark is full of) are handed back as "not decoded": Tika then guesses the charset, as before. A
+ * UTF-8 byte-order mark is dropped. Not thread-safe; cheap to build.
+ */
+final class PlainTextDecoder {
+  /**
+   * Extensions of the default list whose Tika text equals the decoded file (checked by
+   * PlainTextDecoderTest against Tika for each one). Markup (.html, .xml, .aspx) and every binary
+   * format still go through Tika.
+   */
+  static final Set<String> EXTENSIONS = Set.of(".txt", ".py", ".rst", ".markdown", ".md", ".rb", ".sh", ".csv",
+      ".json");
+
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+  private static final int CHUNK = 64 * 1024;
+
+  private final int maxChars;
+  private final boolean reduceWhitespace;
+
+  PlainTextDecoder(int maxChars, boolean reduceWhitespace) {
+    this.maxChars = maxChars;
+    this.reduceWhitespace = reduceWhitespace;
+  }
+
+  /** Whether files with this extension are decoded here rather than by Tika. */
+  static boolean handles(String extension) {
+    return EXTENSIONS.contains(extension);
+  }
+
+  /**
+   * The text of the stream, or null when its bytes are not plain UTF-8 text (then nothing is
+   * decided: the caller hands the file to Tika). I/O errors of the stream are thrown as they are.
+   */
+  TikaTextExtractor.Result decode(InputStream in) throws IOException {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer bytes = ByteBuffer.allocate(CHUNK);
+    CharBuffer chars = CharBuffer.allocate(CHUNK);
+    StringBuilder text = new StringBuilder();
+    boolean first = true;
+    while (true) {
+      int n = in.read(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+      boolean end = n < 0;
+      if (!end) {
+        bytes.position(bytes.position() + n);
+      }
+      if (first) {
+        // The byte-order mark decides before anything is decoded; wait for 4 bytes (or the end).
+        if (!end && bytes.position() < 4) {
+          continue;
+        }
+        first = false;
+        int bom = byteOrderMark(bytes);
+        if (bom < 0) {
+          return null;
+        }
+        bytes.flip();
+        bytes.position(bom);
+      } else {
+        bytes.flip();
+      }
+      CoderResult r;
+      do {
+        r = decoder.decode(bytes, chars, end);
+        if (r.isError()) {
+          return null;
+        }
+        int state = append(chars, text);
+        if (state != MORE) {
+          return state == NOT_TEXT ? null : result(text, true);
+        }
+      } while (r.isOverflow());
+      bytes.compact();
+      if (end) {
+        r = decoder.flush(chars);
+        int state = append(chars, text);
+        if (r.isError() || state == NOT_TEXT) {
+          return null;
+        }
+        return result(text, state == CUT);
+      }
+    }
+  }
+
+  private static final int MORE = 0;
+  private static final int CUT = 1;
+  private static final int NOT_TEXT = -1;
+
+  /**
+   * Moves the decoded characters into {@code text}, at most up to the character cap. Returns
+   * {@link #CUT} when characters beyond the cap were dropped, {@link #NOT_TEXT} when a NUL
+   * character shows the bytes are not UTF-8 text, {@link #MORE} otherwise.
+   */
+  private int append(CharBuffer chars, StringBuilder text) {
+    chars.flip();
+    int take = Math.min(chars.remaining(), maxChars - text.length());
+    for (int i = 0; i < take; i++) {
+      if (chars.get(i) == '\0') {
+        chars.clear();
+        return NOT_TEXT;
+      }
+    }
+    boolean cut = chars.remaining() > take;
+    text.append(chars, 0, take);
+    chars.clear();
+    return cut ? CUT : MORE;
+  }
+
+  /**
+   * The length of a UTF-8 byte-order mark at the start (3), 0 for none, -1 for a UTF-16 or UTF-32
+   * mark (not UTF-8: Tika decodes those). {@code bytes} is in write mode with the first bytes read.
+   */
+  private static int byteOrderMark(ByteBuffer bytes) {
+    int len = bytes.position();
+    byte[] a = bytes.array();
+    int o = bytes.arrayOffset();
+    if (len >= 3 && (a[o] & 0xFF) == 0xEF && (a[o + 1] & 0xFF) == 0xBB && (a[o + 2] & 0xFF) == 0xBF) {
+      return 3;
+    }
+    if (len >= 2 && (((a[o] & 0xFF) == 0xFE && (a[o + 1] & 0xFF) == 0xFF)
+        || ((a[o] & 0xFF) == 0xFF && (a[o + 1] & 0xFF) == 0xFE))) {
+      return -1; // UTF-16 BE/LE, or UTF-32 LE (FF FE 00 00)
+    }
+    if (len >= 4 && a[o] == 0 && a[o + 1] == 0 && (a[o + 2] & 0xFF) == 0xFE && (a[o + 3] & 0xFF) == 0xFF) {
+      return -1; // UTF-32 BE
+    }
+    return 0;
+  }
+
+  private TikaTextExtractor.Result result(StringBuilder text, boolean truncated) {
+    String s = text.toString().replace("\uFFFD", "");
+    if (reduceWhitespace) {
+      s = WHITESPACE.matcher(s).replaceAll(" ").trim();
+    }
+    return new TikaTextExtractor.Result(s, truncated, null, false);
+  }
+}
