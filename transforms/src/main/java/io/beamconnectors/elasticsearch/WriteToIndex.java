@@ -22,9 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes index and delete operations through Beam's ElasticsearchIO: explicit {@code _id} (so every
- * write is idempotent), backend version fixed to 8 (no probe), batches by count and bytes,
- * stateful batching with several requests in flight, and write errors returned instead of thrown.
+ * Writes index and delete operations ({@link IndexOperations}) through Beam's ElasticsearchIO
+ * bulk writer: explicit {@code _id} (so every write is idempotent), the bulk entries built here
+ * from the id at the head of each operation (ElasticsearchIO's DocToBulk would parse every document
+ * again), batches by count and bytes, stateful batching with several requests in flight where the
+ * settings ask for it, and write errors returned instead of thrown.
  *
  * <p>Retries are ours, in rounds: ElasticsearchIO's own retry does not cover a whole bulk request
  * answered with 429/502/503/504 (it reports such a batch as failed even after a successful retry,
@@ -41,10 +43,10 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
   private static final Logger LOG = LoggerFactory.getLogger(WriteToIndex.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final TupleTag<String> BATCHED = new TupleTag<>("batched") {};
-  private static final TupleTag<String> ALONE = new TupleTag<>("alone") {};
-  private static final TupleTag<String> RETRY = new TupleTag<>("retry") {};
-  private static final TupleTag<String> RETRY_ALONE = new TupleTag<>("retryAlone") {};
+  private static final TupleTag<Document> BATCHED = new TupleTag<>("batched") {};
+  private static final TupleTag<Document> ALONE = new TupleTag<>("alone") {};
+  private static final TupleTag<Document> RETRY = new TupleTag<>("retry") {};
+  private static final TupleTag<Document> RETRY_ALONE = new TupleTag<>("retryAlone") {};
   private static final TupleTag<String> FINAL_FAILURES = new TupleTag<>("finalFailures") {};
 
   private final ElasticsearchConnection connection;
@@ -82,48 +84,46 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
 
   @Override
   public PCollection<String> expand(PCollection<String> operations) {
-    PCollectionTuple lanes = operations.apply("BySize", ParDo.of(new SplitBySizeFn(settings.maxBatchBytes()))
+    PCollectionTuple lanes = operations.apply("ToBulk", ParDo.of(new ToBulkFn(settings.maxBatchBytes()))
         .withOutputTags(BATCHED, TupleTagList.of(ALONE)));
-    PCollection<String> batched = lanes.get(BATCHED).setCoder(StringUtf8Coder.of());
-    PCollection<String> alone = lanes.get(ALONE).setCoder(StringUtf8Coder.of());
+    PCollection<Document> batched = lanes.get(BATCHED).setCoder(ElasticsearchIO.DocumentCoder.of());
+    PCollection<Document> alone = lanes.get(ALONE).setCoder(ElasticsearchIO.DocumentCoder.of());
     PCollectionList<String> finalFailures = PCollectionList.empty(operations.getPipeline());
     for (int round = 1; round <= settings.maxAttempts(); round++) {
       boolean last = round == settings.maxAttempts();
-      // Only the first round's batches are stateful (batches across bundles, requests in flight):
-      // retries are few, and on the DirectRunner every stateful step costs timer bookkeeping.
-      PCollectionTuple fromBatched = write("Round" + round + "Batched", batched, settings.maxBatchSize(), round == 1)
+      // Only the first round's batches may be stateful (batches across bundles, requests in
+      // flight): retries are few, and on the DirectRunner every stateful step costs timer bookkeeping.
+      PCollectionTuple fromBatched = write("Round" + round + "Batched", batched, settings.maxBatchSize(),
+              round == 1 && settings.statefulBatches())
           .apply("Round" + round + "ClassifyBatched", ParDo.of(new ClassifyFailureFn(last, false))
-              .withOutputTags(RETRY, TupleTagList.of(RETRY_ALONE).and(FINAL_FAILURES)));
+              .withOutputTags(FINAL_FAILURES, TupleTagList.of(RETRY).and(RETRY_ALONE)));
       PCollectionTuple fromAlone = write("Round" + round + "Alone", alone, 1, false)
           .apply("Round" + round + "ClassifyAlone", ParDo.of(new ClassifyFailureFn(last, true))
-              .withOutputTags(RETRY, TupleTagList.of(RETRY_ALONE).and(FINAL_FAILURES)));
+              .withOutputTags(FINAL_FAILURES, TupleTagList.of(RETRY).and(RETRY_ALONE)));
       finalFailures = finalFailures.and(fromBatched.get(FINAL_FAILURES).setCoder(StringUtf8Coder.of()))
           .and(fromAlone.get(FINAL_FAILURES).setCoder(StringUtf8Coder.of()));
       if (last) {
         break;
       }
       long delayMillis = Math.min(1000L << (round - 1), settings.maxRetrySeconds() * 1000L);
-      batched = PCollectionList.of(fromBatched.get(RETRY).setCoder(StringUtf8Coder.of()))
-          .and(fromAlone.get(RETRY).setCoder(StringUtf8Coder.of()))
+      batched = PCollectionList.of(fromBatched.get(RETRY).setCoder(ElasticsearchIO.DocumentCoder.of()))
+          .and(fromAlone.get(RETRY).setCoder(ElasticsearchIO.DocumentCoder.of()))
           .apply("Round" + (round + 1) + "RetryBatched", Flatten.pCollections())
           .apply("Round" + (round + 1) + "BackoffBatched", ParDo.of(new BackoffFn(delayMillis)))
-          .setCoder(StringUtf8Coder.of());
-      alone = PCollectionList.of(fromBatched.get(RETRY_ALONE).setCoder(StringUtf8Coder.of()))
-          .and(fromAlone.get(RETRY_ALONE).setCoder(StringUtf8Coder.of()))
+          .setCoder(ElasticsearchIO.DocumentCoder.of());
+      alone = PCollectionList.of(fromBatched.get(RETRY_ALONE).setCoder(ElasticsearchIO.DocumentCoder.of()))
+          .and(fromAlone.get(RETRY_ALONE).setCoder(ElasticsearchIO.DocumentCoder.of()))
           .apply("Round" + (round + 1) + "RetryAlone", Flatten.pCollections())
           .apply("Round" + (round + 1) + "BackoffAlone", ParDo.of(new BackoffFn(delayMillis)))
-          .setCoder(StringUtf8Coder.of());
+          .setCoder(ElasticsearchIO.DocumentCoder.of());
     }
     return finalFailures.apply("AllFailures", Flatten.pCollections()).setCoder(StringUtf8Coder.of());
   }
 
-  /** One ElasticsearchIO write; returns its failed operations, counts its successes. */
-  private PCollection<Document> write(String name, PCollection<String> ops, int maxBatchSize, boolean stateful) {
-    ElasticsearchIO.Write write = ElasticsearchIO.write()
+  /** One ElasticsearchIO bulk write; returns its failed operations, counts its successes. */
+  private PCollection<Document> write(String name, PCollection<Document> ops, int maxBatchSize, boolean stateful) {
+    ElasticsearchIO.BulkIO write = ElasticsearchIO.bulkIO()
         .withConnectionConfiguration(connection.toBeam())
-        .withBackendVersion(8)
-        .withIdFn(new IdFn())
-        .withIsDeleteFn(new IsDeleteFn())
         .withMaxBatchSize(maxBatchSize)
         .withMaxBatchSizeBytes(settings.maxBatchBytes())
         .withUseStatefulBatches(stateful)
@@ -134,29 +134,30 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     return results.get(ElasticsearchIO.Write.FAILED_WRITES);
   }
 
-  static final class IdFn implements ElasticsearchIO.Write.FieldValueExtractFn {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public String apply(JsonNode input) {
-      return input.path(IndexFields.ID).asText();
-    }
-  }
-
   /**
-   * A delete carries the marker and no {@code _token}; every document written carries a token, so a
-   * source field named like the marker cannot turn a document into a delete of itself.
+   * The bulk entry of an operation built by {@link IndexOperations}: the action line with the
+   * explicit {@code _id} (read from the operation's first field, no second parse), then the
+   * document. The entry's input doc holds the id alone, for failure reports. This replaces
+   * ElasticsearchIO's own DocToBulk, which parses every document again to find its id.
    */
-  static final class IsDeleteFn implements ElasticsearchIO.Write.BooleanFieldValueExtractFn {
-    private static final long serialVersionUID = 1L;
-
-    @Override
-    public Boolean apply(JsonNode input) {
-      return input.path(IndexFields.DELETE_MARKER).asBoolean(false) && !input.has(IndexFields.TOKEN);
+  static Document toBulk(String operation, org.joda.time.Instant timestamp) {
+    String id = IndexOperations.idOf(operation);
+    if (id == null) {
+      throw new IllegalArgumentException("bulk operation does not start with its id: "
+          + operation.substring(0, Math.min(80, operation.length())));
     }
+    String quotedId = quote(id);
+    String entry = IndexOperations.isDelete(operation, id)
+        ? "{\"delete\":{\"_id\":" + quotedId + "}}\n"
+        : "{\"index\":{\"_id\":" + quotedId + "}}\n" + operation + "\n";
+    return Document.create().withInputDoc(id).withBulkDirective(entry).withTimestamp(timestamp);
   }
 
-  /** The bulk action of a directive as DocToBulk writes it ({@code { "delete" : {...} }}), or "". */
+  private static String quote(String s) {
+    return "\"" + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s)) + "\"";
+  }
+
+  /** The bulk action of an entry ({@code {"delete":{...}}}), or "". */
   static String actionOf(String bulkDirective) {
     if (bulkDirective == null) {
       return "";
@@ -170,20 +171,43 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     return "delete".equals(actionOf(d.getBulkDirective()));
   }
 
-  /** Operations at or over the byte cap go to a lane of one-operation requests. */
-  static final class SplitBySizeFn extends DoFn<String, String> {
+  /** UTF-8 bytes of the document line of a bulk entry (what {@code bytes_written} counts). */
+  static long documentBytes(String bulkDirective) {
+    int start = bulkDirective.indexOf('\n') + 1;
+    int end = bulkDirective.length() - 1;
+    long bytes = 0;
+    for (int i = start; i < end; i++) {
+      char c = bulkDirective.charAt(i);
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(bulkDirective.charAt(i + 1))) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return Math.max(0, bytes);
+  }
+
+  /** Operations to bulk entries; entries at or over the byte cap go to a lane of one-entry requests. */
+  static final class ToBulkFn extends DoFn<String, Document> {
     private static final long serialVersionUID = 1L;
     private final long maxBatchBytes;
 
-    SplitBySizeFn(long maxBatchBytes) {
+    ToBulkFn(long maxBatchBytes) {
       this.maxBatchBytes = maxBatchBytes;
     }
 
     @ProcessElement
-    public void process(@Element String op, MultiOutputReceiver out) {
-      // UTF-8 is at most 3 bytes per char: only long documents need an exact count.
-      boolean big = op.length() * 3L >= maxBatchBytes && op.getBytes(StandardCharsets.UTF_8).length >= maxBatchBytes;
-      out.get(big ? ALONE : BATCHED).output(op);
+    public void process(@Element String op, @Timestamp org.joda.time.Instant timestamp, MultiOutputReceiver out) {
+      Document entry = toBulk(op, timestamp);
+      String text = entry.getBulkDirective();
+      // UTF-8 is at most 3 bytes per char: only long entries need an exact count.
+      boolean big = text.length() * 3L >= maxBatchBytes && text.getBytes(StandardCharsets.UTF_8).length >= maxBatchBytes;
+      out.get(big ? ALONE : BATCHED).output(entry);
     }
   }
 
@@ -199,7 +223,7 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
         deleted.inc();
       } else {
         indexed.inc();
-        bytes.inc(d.getInputDoc().getBytes(StandardCharsets.UTF_8).length);
+        bytes.inc(documentBytes(d.getBulkDirective()));
       }
     }
   }
@@ -284,12 +308,14 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
       }
       if (!lastRound && kind != FailureKind.PERMANENT) {
         retried.inc();
-        out.get(kind == FailureKind.RETRY_ALONE ? RETRY_ALONE : RETRY).output(d.getInputDoc());
+        out.get(kind == FailureKind.RETRY_ALONE ? RETRY_ALONE : RETRY)
+            .output(Document.create().withInputDoc(d.getInputDoc()).withBulkDirective(d.getBulkDirective())
+                .withTimestamp(d.getTimestamp()));
         return;
       }
       failed.inc();
       String desc = JSON.createObjectNode()
-          .put("id", idOf(d.getInputDoc()))
+          .put("id", d.getInputDoc())
           .put("op", isDelete(d) ? "delete" : "index")
           .put("error", reasonOf(d.getResponseItemJson()))
           .toString();
@@ -300,19 +326,11 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     }
   }
 
-  private static String idOf(String inputDoc) {
-    try {
-      return JSON.readTree(inputDoc).path(IndexFields.ID).asText();
-    } catch (Exception e) {
-      return "";
-    }
-  }
-
   /**
    * Waits before passing the first operation of a round on (the backoff between rounds), once per
    * DoFn instance: runners with tiny bundles (the DirectRunner) would otherwise wait per element.
    */
-  static final class BackoffFn extends DoFn<String, String> {
+  static final class BackoffFn extends DoFn<Document, Document> {
     private static final long serialVersionUID = 1L;
     private final long delayMillis;
     private transient boolean waited;
@@ -322,7 +340,7 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     }
 
     @ProcessElement
-    public void process(@Element String op, OutputReceiver<String> out) throws InterruptedException {
+    public void process(@Element Document op, OutputReceiver<Document> out) throws InterruptedException {
       if (!waited) {
         Thread.sleep(delayMillis);
         waited = true;

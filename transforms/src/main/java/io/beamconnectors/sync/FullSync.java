@@ -132,7 +132,9 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
         input.apply("ReadIndexState", ReadIndexState.of(spec.elasticsearch()).withSlices(spec.stateSlices()));
 
     PCollectionTuple decided = records.apply("Reconcile", Reconcile.against(state, listingIssues).withStrategy(spec.joinStrategy())
-        .withIdsSurvivingMoves(spec.connector().idsSurviveMoves()));
+        .withIdsSurvivingMoves(spec.connector().idsSurviveMoves())
+        .withIdsListedOnce(spec.connector().listsEachIdOnce())
+        .withLookups(spec.elasticsearch()));
     PCollection<ListingIssue> issues = PCollectionList.of(listingIssues).and(decided.get(Reconcile.DUPLICATES))
         .apply("Issues", Flatten.pCollections())
         .setCoder(io.beamconnectors.sources.ListingIssueCoder.of());
@@ -155,7 +157,10 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
     PCollection<String> failed = PCollectionList.of(documents.setCoder(StringUtf8Coder.of()))
         .and(deletes.setCoder(StringUtf8Coder.of()))
         .apply("Operations", Flatten.pCollections())
-        .apply("WriteToIndex", WriteToIndex.to(spec.elasticsearch()).withSettings(spec.bulk()));
+        // On one machine a batch per bundle: the listing's bundles are large there, and stateful
+        // batching costs the DirectRunner timer bookkeeping on every element.
+        .apply("WriteToIndex", WriteToIndex.to(spec.elasticsearch())
+            .withSettings(oneMachine ? spec.bulk().withStatefulBatches(false) : spec.bulk()));
 
     return PCollectionTuple.of(FAILED_WRITES, failed).and(ISSUES, issues);
   }

@@ -2,6 +2,8 @@ package io.beamconnectors.sync;
 
 import io.beamconnectors.metrics.SyncCounters;
 import io.beamconnectors.elasticsearch.StoredToken;
+import io.beamconnectors.elasticsearch.ElasticsearchConnection;
+import io.beamconnectors.elasticsearch.IndexLookup;
 import io.beamconnectors.elasticsearch.IndexedState;
 import io.beamconnectors.sources.ListingIssue;
 import io.beamconnectors.sources.ListingIssueCoder;
@@ -69,29 +71,52 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   private final PCollection<ListingIssue> issues;
   private final JoinStrategy strategy;
   private final boolean idsSurviveMoves;
+  private final boolean idsListedOnce;
+  private final ElasticsearchConnection lookups;
 
   private Reconcile(PCollection<KV<String, IndexedState>> indexState, PCollection<ListingIssue> issues, JoinStrategy strategy,
-      boolean idsSurviveMoves) {
+      boolean idsSurviveMoves, boolean idsListedOnce, ElasticsearchConnection lookups) {
     this.indexState = indexState;
     this.issues = issues;
     this.strategy = strategy;
     this.idsSurviveMoves = idsSurviveMoves;
+    this.idsListedOnce = idsListedOnce;
+    this.lookups = lookups;
   }
 
   public static Reconcile against(PCollection<KV<String, IndexedState>> indexState, PCollection<ListingIssue> issues) {
-    return new Reconcile(indexState, issues, JoinStrategy.AUTO, false);
+    return new Reconcile(indexState, issues, JoinStrategy.AUTO, false, false, null);
   }
 
   public Reconcile withStrategy(JoinStrategy v) {
     if (v == null) {
       throw new IllegalArgumentException("join strategy must not be null");
     }
-    return new Reconcile(indexState, issues, v, idsSurviveMoves);
+    return new Reconcile(indexState, issues, v, idsSurviveMoves, idsListedOnce, lookups);
   }
 
   /** The source's ids follow moved items: any issue then holds back every delete (see {@link DeleteGate}). */
   public Reconcile withIdsSurvivingMoves(boolean v) {
-    return new Reconcile(indexState, issues, strategy, v);
+    return new Reconcile(indexState, issues, strategy, v, idsListedOnce, lookups);
+  }
+
+  /**
+   * The source promises to list each id once ({@code SourceConnector#listsEachIdOnce}): the
+   * in-memory join then decides records as they arrive and checks the promise on ids alone.
+   */
+  public Reconcile withIdsListedOnce(boolean v) {
+    return new Reconcile(indexState, issues, strategy, idsSurviveMoves, v, lookups);
+  }
+
+  /**
+   * With {@link #withIdsListedOnce} on the in-memory join: records are decided against the index
+   * itself, a batch of ids per search ({@link IndexLookup}), instead of against the index-state
+   * side input. The DirectRunner never waits for a side input then, so it holds no listed record:
+   * it would otherwise push every record back until the whole index state was read (and, busy
+   * retrying them, read it late), holding the listing in memory. Null (the default): side input.
+   */
+  public Reconcile withLookups(ElasticsearchConnection v) {
+    return new Reconcile(indexState, issues, strategy, idsSurviveMoves, idsListedOnce, v);
   }
 
   @Override
@@ -102,7 +127,8 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
             .via((SourceRecord r) -> KV.of(r.id(), r)))
         .setCoder(keyedCoder);
     JoinStrategy resolved = strategy.resolve(listing.getPipeline().getOptions().getRunner().getSimpleName());
-    PCollectionTuple decided = resolved == JoinStrategy.SIDE_INPUT ? joinInMemory(byId) : joinByShuffle(byId);
+    PCollectionTuple decided = resolved == JoinStrategy.SHUFFLE ? joinByShuffle(byId)
+        : idsListedOnce ? joinAsListed(byId) : joinInMemory(byId);
     PCollection<SourceRecord> upserts = decided.get(UPSERTS).setCoder(SourceRecordCoder.of());
     PCollection<ListingIssue> duplicates = decided.get(DUPLICATES).setCoder(ListingIssueCoder.of());
     PCollection<KV<String, IndexedState>> candidates = decided.get(CANDIDATES)
@@ -112,7 +138,8 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
         .apply("AllIssues", Flatten.pCollections())
         .apply("AllIssuesView", View.asList());
     PCollectionView<List<String>> listedScopes = listing
-        .apply("Scopes", MapElements.into(TypeDescriptors.strings()).via(SourceRecord::scope))
+        .apply("Scopes", ParDo.of(new DistinctScopesPerBundleFn()))
+        .setCoder(StringUtf8Coder.of())
         .apply("ListedScopes", Combine.globally(new DistinctScopesFn()))
         .setCoder(ListCoder.of(StringUtf8Coder.of()))
         .apply("ListedScopesView", View.asSingleton());
@@ -152,6 +179,28 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     PCollection<ListingIssue> duplicates = PCollectionList.of(listed.get(DUPLICATES).setCoder(ListingIssueCoder.of()))
         .and(shared.get(DUPLICATES).setCoder(ListingIssueCoder.of()))
         .apply("Duplicates", Flatten.pCollections());
+    return PCollectionTuple.of(UPSERTS, upserts).and(CANDIDATES, candidates).and(DUPLICATES, duplicates);
+  }
+
+  /**
+   * {@link JoinStrategy#SIDE_INPUT} for a source that lists each id once: every record is decided
+   * as soon as the index state is known, so nothing waits for the end of the listing (the
+   * DirectRunner would hold every record meanwhile). Only the ids are held: to find the delete
+   * candidates, and to check the promise.
+   */
+  private PCollectionTuple joinAsListed(PCollection<KV<String, SourceRecord>> byId) {
+    PCollectionView<Iterable<KV<String, IndexedState>>> indexView = indexState.apply("IndexStateView", View.asIterable());
+    PCollectionView<Iterable<String>> listedIds = byId.apply("ListedIds", Keys.create()).apply("ListedIdsView", View.asIterable());
+    PCollection<SourceRecord> upserts = (lookups != null
+        ? byId.apply("DecideByLookup", ParDo.of(new DecideByLookupFn(lookups)))
+        : byId.apply("DecideAsListed", ParDo.of(new DecideAsListedFn(indexView)).withSideInputs(indexView)))
+        .setCoder(SourceRecordCoder.of());
+    PCollection<ListingIssue> duplicates = byId.getPipeline()
+        .apply("CheckIdsListedOnce", org.apache.beam.sdk.transforms.Impulse.create())
+        .apply("RepeatedIds", ParDo.of(new RepeatedIdsFn(listedIds)).withSideInputs(listedIds))
+        .setCoder(ListingIssueCoder.of());
+    PCollection<KV<String, IndexedState>> candidates = indexState
+        .apply("DecideIndexed", ParDo.of(new DecideIndexedFn(listedIds)).withSideInputs(listedIds));
     return PCollectionTuple.of(UPSERTS, upserts).and(CANDIDATES, candidates).and(DUPLICATES, duplicates);
   }
 
@@ -256,6 +305,141 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     }
   }
 
+  /** {@link #joinAsListed}: each record against the in-memory index state, as it arrives. */
+  static final class DecideAsListedFn extends Decider<KV<String, SourceRecord>, SourceRecord> {
+    private static final long serialVersionUID = 1L;
+    private final PCollectionView<Iterable<KV<String, IndexedState>>> indexView;
+    private transient PerWindow<Map<String, IndexedState>> state;
+
+    DecideAsListedFn(PCollectionView<Iterable<KV<String, IndexedState>>> indexView) {
+      this.indexView = indexView;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c, BoundedWindow window) {
+      listed.inc();
+      if (state == null) {
+        state = new PerWindow<>();
+      }
+      IndexedState indexed = state.get(window, () -> indexMap(c.sideInput(indexView))).get(c.element().getKey());
+      if (shouldWrite(c.element().getValue(), indexed)) {
+        c.output(c.element().getValue());
+      }
+    }
+  }
+
+  /**
+   * {@link #joinAsListed} with {@link #withLookups}: records are buffered per window up to a
+   * batch, their ids looked up in the index in one search, and each decided as usual.
+   */
+  static final class DecideByLookupFn extends Decider<KV<String, SourceRecord>, SourceRecord> {
+    private static final long serialVersionUID = 1L;
+    static final int BATCH = 500;
+    private final ElasticsearchConnection connection;
+    private transient org.elasticsearch.client.RestClient client;
+    private transient Map<BoundedWindow, List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>>> buffers;
+
+    DecideByLookupFn(ElasticsearchConnection connection) {
+      this.connection = connection;
+    }
+
+    @Setup
+    public void setup() throws java.io.IOException {
+      client = connection.createClient();
+      IndexLookup.refresh(client, connection.index());
+    }
+
+    @StartBundle
+    public void start() {
+      buffers = new HashMap<>();
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, SourceRecord> element, @Timestamp org.joda.time.Instant timestamp,
+        BoundedWindow window, OutputReceiver<SourceRecord> out) throws java.io.IOException {
+      listed.inc();
+      List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> buffer =
+          buffers.computeIfAbsent(window, w -> new ArrayList<>(BATCH));
+      buffer.add(org.apache.beam.sdk.values.TimestampedValue.of(element.getValue(), timestamp));
+      if (buffer.size() >= BATCH) {
+        // Same window; the records leave with this element's timestamp (a batch sync's are all equal).
+        decide(buffer, r -> out.output(r.getValue()));
+        buffer.clear();
+      }
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext c) throws java.io.IOException {
+      for (Map.Entry<BoundedWindow, List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>>> e : buffers.entrySet()) {
+        BoundedWindow w = e.getKey();
+        decide(e.getValue(), r -> c.output(r.getValue(), r.getTimestamp(), w));
+      }
+      buffers = null;
+    }
+
+    private void decide(List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> batch,
+        java.util.function.Consumer<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> out) throws java.io.IOException {
+      if (batch.isEmpty()) {
+        return;
+      }
+      List<String> ids = new ArrayList<>(batch.size());
+      batch.forEach(r -> ids.add(r.getValue().id()));
+      Map<String, IndexedState> state = IndexLookup.lookup(client, connection.index(), ids);
+      for (org.apache.beam.sdk.values.TimestampedValue<SourceRecord> r : batch) {
+        if (shouldWrite(r.getValue(), state.get(r.getValue().id()))) {
+          out.accept(r);
+        }
+      }
+    }
+
+    @Teardown
+    public void teardown() throws java.io.IOException {
+      if (client != null) {
+        client.close();
+      }
+    }
+  }
+
+  /**
+   * {@link #joinAsListed}: checks the source's promise once the listing is complete. Ids listed
+   * more than once were each decided and written as they came, so which copy the index holds is
+   * not defined: one {@code DUPLICATE} issue for the whole source holds back every delete and
+   * makes the sync not clean.
+   */
+  static final class RepeatedIdsFn extends DoFn<byte[], ListingIssue> {
+    private static final long serialVersionUID = 1L;
+    private final PCollectionView<Iterable<String>> listedIdsView;
+    private final Counter duplicateIds = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.DUPLICATE_IDS);
+
+    RepeatedIdsFn(PCollectionView<Iterable<String>> listedIdsView) {
+      this.listedIdsView = listedIdsView;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      Map<String, Integer> seen = new HashMap<>();
+      for (String id : c.sideInput(listedIdsView)) {
+        seen.merge(id, 1, Integer::sum);
+      }
+      long extra = 0;
+      String sample = null;
+      for (Map.Entry<String, Integer> e : seen.entrySet()) {
+        if (e.getValue() > 1) {
+          extra += e.getValue() - 1;
+          if (sample == null || e.getKey().compareTo(sample) < 0) {
+            sample = e.getKey();
+          }
+        }
+      }
+      if (extra > 0) {
+        duplicateIds.inc(extra);
+        c.output(ListingIssue.duplicate(io.beamconnectors.sources.Scope.wholeSource(), extra
+            + " listed items repeat an id (e.g. '" + sample + "') although the source promises to list each id once;"
+            + " which copy is indexed is not defined and every delete is held back: report this as a bug of the source"));
+      }
+    }
+  }
+
   /** {@link JoinStrategy#SIDE_INPUT}, ids listed more than once, grouped: the shuffle's rule. */
   static final class DecideSharedFn extends Decider<KV<String, Iterable<SourceRecord>>, SourceRecord> {
     private static final long serialVersionUID = 1L;
@@ -331,6 +515,35 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
       } else {
         blocked.inc();
       }
+    }
+  }
+
+  /**
+   * The distinct scopes of each bundle, so the global combine sees a few per bundle instead of one
+   * per record (the DirectRunner does not pre-combine, and would hold every record's scope).
+   */
+  static final class DistinctScopesPerBundleFn extends DoFn<SourceRecord, String> {
+    private static final long serialVersionUID = 1L;
+    private transient Map<BoundedWindow, java.util.Set<String>> seen;
+
+    @StartBundle
+    public void start() {
+      seen = new HashMap<>();
+    }
+
+    @ProcessElement
+    public void process(@Element SourceRecord r, BoundedWindow window) {
+      seen.computeIfAbsent(window, w -> new java.util.HashSet<>()).add(r.scope());
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext c) {
+      for (Map.Entry<BoundedWindow, java.util.Set<String>> e : seen.entrySet()) {
+        for (String scope : e.getValue()) {
+          c.output(scope, e.getKey().maxTimestamp(), e.getKey());
+        }
+      }
+      seen = null;
     }
   }
 

@@ -23,9 +23,40 @@ class IndexOperationsTest {
   void theEngineFieldsAreAddedAndARowWithoutATimeGetsTheSyncStart() {
     SourceRecord r = SourceRecord.of("x", "tok", Scope.of("a", "b"), "{\"_timestamp\":\"spoofed\"}");
     String doc = IndexOperations.indexJson(r, "2024-01-01T00:00:00+00:00");
-    assertEquals("{\"_timestamp\":\"2024-01-01T00:00:00+00:00\",\"id\":\"x\",\"_token\":\"" + StoredToken.of(r)
+    assertEquals("{\"id\":\"x\",\"_timestamp\":\"2024-01-01T00:00:00+00:00\",\"_token\":\"" + StoredToken.of(r)
         + "\",\"_scope\":\"a/b\"}", doc);
     String file = IndexOperations.indexJson(r.withTimestamp("2020-02-02T00:00:00+00:00"), "2024-01-01T00:00:00+00:00");
     assertTrue(file.contains("\"_timestamp\":\"2020-02-02T00:00:00+00:00\""), file);
+  }
+
+  @Test
+  void theStreamingDocumentEqualsTheTreeDocument() {
+    SourceRecord r = SourceRecord.of("k\u00e9y", "tok", Scope.of("t"),
+        "{\"id\":5,\"name\":\"a \\\"q\\\" \\u0001 \u00e9\",\"nested\":{\"id\":[1,2.50,{\"x\":null}],\"_scope\":true},"
+            + "\"_token\":\"spoof\",\"e\":[],\"o\":{},\"f\":false,\"big\":1.000000000000000000001}");
+    String streamed = IndexOperations.indexJson(r, "2024-01-01T00:00:00+00:00");
+    assertEquals(IndexOperations.toJson(IndexOperations.document(r, "2024-01-01T00:00:00+00:00")), streamed);
+    assertTrue(streamed.startsWith("{\"id\":\"k\u00e9y\",\"name\""), streamed);
+    assertEquals("k\u00e9y", IndexOperations.idOf(streamed));
+    assertTrue(streamed.contains("\"nested\":{\"id\":[1,2.50,{\"x\":null}],\"_scope\":true}"), streamed);
+  }
+
+  @Test
+  void aDeleteIsExactlyTheMarkerOperationOfItsId() {
+    String del = IndexOperations.deleteJson("x");
+    assertTrue(IndexOperations.isDelete(del, "x"));
+    assertEquals("x", IndexOperations.idOf(del));
+    SourceRecord sneaky = SourceRecord.of("x", "t", Scope.of("t"), "{\"__bc_delete\":true}");
+    String doc = IndexOperations.indexJson(sneaky, "2024-01-01T00:00:00+00:00");
+    assertEquals(false, IndexOperations.isDelete(doc, "x"));
+    assertEquals(null, IndexOperations.idOf("{\"name\":\"x\",\"id\":\"x\"}"));
+  }
+
+  @Test
+  void invalidFieldsNameTheRecord() {
+    SourceRecord bad = SourceRecord.of("row-7", "", Scope.of("t"), "{\"a\":");
+    java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+        () -> IndexOperations.indexJson(bad, "2024-01-01T00:00:00+00:00"));
+    assertTrue(e.getMessage().contains("row-7"), e.getMessage());
   }
 }

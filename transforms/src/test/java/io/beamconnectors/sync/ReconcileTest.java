@@ -64,13 +64,31 @@ class ReconcileTest {
     final List<ListingIssue> duplicates = new ArrayList<>();
   }
 
-  private static PipelineResult run(JoinStrategy strategy, Case c) {
+  /**
+   * Each join strategy, and the in-memory one for a source that promises to list each id once
+   * (records decided as they arrive): all must give the same decisions.
+   */
+  enum Mode {
+    SHUFFLE(JoinStrategy.SHUFFLE, false),
+    SIDE_INPUT(JoinStrategy.SIDE_INPUT, false),
+    SIDE_INPUT_AS_LISTED(JoinStrategy.SIDE_INPUT, true);
+
+    final JoinStrategy strategy;
+    final boolean idsListedOnce;
+
+    Mode(JoinStrategy strategy, boolean idsListedOnce) {
+      this.strategy = strategy;
+      this.idsListedOnce = idsListedOnce;
+    }
+  }
+
+  private static PipelineResult run(Mode mode, Case c) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     PCollection<SourceRecord> s = p.apply("Source", Create.of(c.source).withCoder(SourceRecordCoder.of()));
     PCollection<KV<String, IndexedState>> e = p.apply("Index", Create.of(c.index)
         .withCoder(KvCoder.of(StringUtf8Coder.of(), IndexedState.Coder.of())));
     PCollection<ListingIssue> i = p.apply("Issues", Create.of(c.issues).withCoder(ListingIssueCoder.of()));
-    PCollectionTuple out = s.apply(Reconcile.against(e, i).withStrategy(strategy));
+    PCollectionTuple out = s.apply(Reconcile.against(e, i).withStrategy(mode.strategy).withIdsListedOnce(mode.idsListedOnce));
     // Upserts are compared by id and fields, so the duplicate winner is checked too.
     PAssert.that(out.get(Reconcile.UPSERTS)
             .apply(MapElements.into(TypeDescriptors.strings()).via((SourceRecord r) -> r.id() + " " + r.fieldsJson())))
@@ -92,8 +110,8 @@ class ReconcileTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
-  void decidesCreateUpdateUnchangedDelete(JoinStrategy strategy) {
+  @EnumSource(Mode.class)
+  void decidesCreateUpdateUnchangedDelete(Mode strategy) {
     Case c = new Case();
     SourceRecord same = record("same", "t3", "s");
     c.source.addAll(List.of(record("new", "t1", "s"), record("changed", "t2", "s"), same));
@@ -110,8 +128,8 @@ class ReconcileTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
-  void aChangeOfFieldsOrScopeUnderTheSameSourceTokenIsAnUpdate(JoinStrategy strategy) {
+  @EnumSource(Mode.class)
+  void aChangeOfFieldsOrScopeUnderTheSameSourceTokenIsAnUpdate(Mode strategy) {
     Case c = new Case();
     SourceRecord before = record("moved", "mtime-1", "share/old", "{\"path\":\"old/f.txt\"}");
     SourceRecord owner = record("owner", "mtime-2", "share/a", "{\"owner\":\"ann\"}");
@@ -124,8 +142,8 @@ class ReconcileTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
-  void aContentFailureMarkedForRetryIsFetchedAgain(JoinStrategy strategy) {
+  @EnumSource(Mode.class)
+  void aContentFailureMarkedForRetryIsFetchedAgain(Mode strategy) {
     Case c = new Case();
     c.source.add(record("flaky", "t", "s"));
     c.index.add(indexed("flaky", StoredToken.RETRY, "s"));
@@ -134,8 +152,8 @@ class ReconcileTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
-  void duplicateIdsHaveOneDeterministicWinnerAndBlockTheirScopes(JoinStrategy strategy) {
+  @EnumSource(value = Mode.class, names = {"SHUFFLE", "SIDE_INPUT"})
+  void duplicateIdsHaveOneDeterministicWinnerAndBlockTheirScopes(Mode strategy) {
     Case c = new Case();
     // Three items share one id across two scopes; "a" sorts first by stored token.
     SourceRecord a = record("dup", "a", "t/x", "{\"v\":1}");
@@ -159,8 +177,8 @@ class ReconcileTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
-  void aDuplicateWhoseWinnerIsIndexedIsUnchangedOnTheNextSync(JoinStrategy strategy) {
+  @EnumSource(value = Mode.class, names = {"SHUFFLE", "SIDE_INPUT"})
+  void aDuplicateWhoseWinnerIsIndexedIsUnchangedOnTheNextSync(Mode strategy) {
     Case c = new Case();
     SourceRecord a = record("dup", "a", "s", "{\"v\":1}");
     SourceRecord b = record("dup", "b", "s", "{\"v\":2}");
@@ -173,8 +191,8 @@ class ReconcileTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
-  void anEmptyIndexCreatesEverything(JoinStrategy strategy) {
+  @EnumSource(Mode.class)
+  void anEmptyIndexCreatesEverything(Mode strategy) {
     Case c = new Case();
     c.source.addAll(List.of(record("a", "", "s"), record("", "", "s")));
     c.upserts.addAll(List.of("a {}", " {}"));
@@ -183,8 +201,8 @@ class ReconcileTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
-  void anEmptyListingWithoutIssuesDeletesEverything(JoinStrategy strategy) {
+  @EnumSource(Mode.class)
+  void anEmptyListingWithoutIssuesDeletesEverything(Mode strategy) {
     Case c = new Case();
     c.index.addAll(List.of(indexed("a", "t", "s"), indexed("b", "t", "")));
     c.deletes.addAll(List.of("a", "b"));
@@ -192,8 +210,8 @@ class ReconcileTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
-  void issuesBlockTheDeletesUnderTheirScopeAndOfScopesNotListed(JoinStrategy strategy) {
+  @EnumSource(Mode.class)
+  void issuesBlockTheDeletesUnderTheirScopeAndOfScopesNotListed(Mode strategy) {
     Case c = new Case();
     c.source.add(record("listed", "t", "bucket/c"));
     c.index.addAll(List.of(indexed("listed", "t", "bucket/c"),
@@ -214,8 +232,8 @@ class ReconcileTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = JoinStrategy.class, names = {"SHUFFLE", "SIDE_INPUT"})
-  void wholeSourceFailureBlocksEveryDelete(JoinStrategy strategy) {
+  @EnumSource(Mode.class)
+  void wholeSourceFailureBlocksEveryDelete(Mode strategy) {
     Case c = new Case();
     SourceRecord kept = record("kept", "t", "x");
     c.source.add(kept);
@@ -223,6 +241,25 @@ class ReconcileTest {
     c.issues.add(ListingIssue.failed(Scope.wholeSource(), "cannot connect"));
     PipelineResult r = run(strategy, c);
     assertEquals(2, counter(r, SyncCounters.DELETES_BLOCKED));
+  }
+
+  @Test
+  void aBrokenPromiseToListEachIdOnceIsReportedAndHoldsBackEveryDelete() {
+    Case c = new Case();
+    SourceRecord a = record("dup", "a", "t/x", "{\"v\":1}");
+    SourceRecord b = record("dup", "b", "t/y", "{\"v\":2}");
+    c.source.addAll(List.of(a, b, record("single", "t", "t/x")));
+    c.index.addAll(List.of(indexed("gone", "t", "t/x"), indexed("dup", "old", "t/x")));
+    // Both copies were decided as they came (which one the index keeps is not defined).
+    c.upserts.addAll(List.of("dup {\"v\":1}", "dup {\"v\":2}", "single {}"));
+    c.duplicates.add(ListingIssue.duplicate(Scope.wholeSource(), "1 listed items repeat an id (e.g. 'dup') although the"
+        + " source promises to list each id once; which copy is indexed is not defined and every delete is held back:"
+        + " report this as a bug of the source"));
+    PipelineResult r = run(Mode.SIDE_INPUT_AS_LISTED, c);
+    assertEquals(3, counter(r, SyncCounters.LISTED));
+    assertEquals(1, counter(r, SyncCounters.DUPLICATE_IDS));
+    assertEquals(1, counter(r, SyncCounters.DELETES_BLOCKED));
+    assertEquals(0, counter(r, SyncCounters.DELETED));
   }
 
   @Test

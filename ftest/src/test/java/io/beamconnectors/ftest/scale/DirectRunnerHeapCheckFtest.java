@@ -39,7 +39,7 @@ class DirectRunnerHeapCheckFtest {
   private static final String DATABASE = "bc_scale_heap";
   private static final String INDEX = "search-scale-heap-check";
   /** Rows that need more than a 96 MiB heap at the check's bytes per item. */
-  private static final int ROWS = (int) (160L * 1024 * 1024 / DirectRunnerHeapCheck.HEAP_BYTES_PER_ITEM);
+  private static final int ROWS = (int) (160L * 1024 * 1024 / DirectRunnerHeapCheck.HEAP_BYTES_PER_STREAMED_ITEM);
 
   @TempDir
   static Path dir;

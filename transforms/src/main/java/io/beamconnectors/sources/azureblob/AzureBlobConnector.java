@@ -169,4 +169,10 @@ public final class AzureBlobConnector implements SourceConnector {
   public ContentFetcher contentFetcher(ConnectorConfiguration config) {
     return ObjectStoreFetcher.of(new AzureBlobStore(AzureBlobSettings.from(config)));
   }
+
+  /** True: ids are {@code container/name}, unique in a listing of distinct containers. */
+  @Override
+  public boolean listsEachIdOnce() {
+    return true;
+  }
 }

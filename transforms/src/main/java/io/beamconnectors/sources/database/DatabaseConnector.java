@@ -202,4 +202,10 @@ public abstract class DatabaseConnector implements SourceConnector {
   public SourceListing listing(ConnectorConfiguration config) {
     return DatabaseListing.of(dialect(), config);
   }
+
+  /** True: ids are built injectively from the database, the table and its primary key. */
+  @Override
+  public boolean listsEachIdOnce() {
+    return true;
+  }
 }

@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -121,13 +122,70 @@ public final class DatabaseListing extends SourceListing {
 
     @Override
     public PCollectionTuple expand(PCollection<ListedTable> tables) {
-      PCollection<TableChunk> chunks = tables
+      PCollection<List<TableChunk>> split = tables
           .apply("SplitTable", ParDo.of(new SplitTableFn(dialect, config)))
-          .setCoder(TableChunk.Coder.of())
-          .apply("SpreadChunks", Reshuffle.viaRandomKey());
-      PCollectionTuple rows = chunks.apply("ReadChunk", readChunks(dialect, config));
+          .setCoder(ListCoder.of(TableChunk.Coder.of()));
+      PCollectionTuple rows;
+      if ("DirectRunner".equals(tables.getPipeline().getOptions().getRunner().getSimpleName())) {
+        // One machine: a table's chunks one after another, yielding after each (see ReadChunksInTurnFn).
+        rows = split.apply("ReadChunksInTurn", ParDo.of(new ReadChunksInTurnFn(dialect, config))
+            .withOutputTags(RECORDS, TupleTagList.of(ISSUES)));
+      } else {
+        rows = split
+            .apply("EachChunk", org.apache.beam.sdk.transforms.Flatten.iterables())
+            .setCoder(TableChunk.Coder.of())
+            .apply("SpreadChunks", Reshuffle.viaRandomKey())
+            .apply("ReadChunk", readChunks(dialect, config));
+      }
       rows.get(ISSUES).setCoder(ListingIssueCoder.of());
       return rows;
+    }
+  }
+
+  /**
+   * The DirectRunner's way to read a table's chunks: one splittable DoFn per table that claims one
+   * chunk at a time. The DirectRunner runs every ready bundle in the order it became ready, so
+   * chunks spread as separate elements were all read (the whole table held in memory) before any
+   * row reached the next step; this DoFn yields after each chunk when the runner asks it to
+   * (after 100 outputs or a second), its rest queued behind the steps downstream, so rows flow
+   * on while the table is read. Memory stays at a few chunks whatever the size of the table.
+   */
+  @DoFn.BoundedPerElement
+  static final class ReadChunksInTurnFn extends DoFn<List<TableChunk>, SourceRecord> {
+    private static final long serialVersionUID = 1L;
+    private final ReadChunkFn reader;
+
+    ReadChunksInTurnFn(DatabaseDialect dialect, ConnectorConfiguration config) {
+      this.reader = new ReadChunkFn(dialect, config);
+    }
+
+    @Setup
+    public void setup() {
+      reader.setup();
+    }
+
+    @GetInitialRestriction
+    public org.apache.beam.sdk.io.range.OffsetRange initialRestriction(@Element List<TableChunk> chunks) {
+      return new org.apache.beam.sdk.io.range.OffsetRange(0, chunks.size());
+    }
+
+    @GetRestrictionCoder
+    public org.apache.beam.sdk.coders.Coder<org.apache.beam.sdk.io.range.OffsetRange> restrictionCoder() {
+      return org.apache.beam.sdk.io.range.OffsetRange.Coder.of();
+    }
+
+    @ProcessElement
+    public void process(@Element List<TableChunk> chunks,
+        org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker<org.apache.beam.sdk.io.range.OffsetRange, Long> tracker,
+        MultiOutputReceiver out) {
+      for (long i = tracker.currentRestriction().getFrom(); tracker.tryClaim(i); i++) {
+        reader.process(chunks.get((int) i), out);
+      }
+    }
+
+    @Teardown
+    public void teardown() {
+      reader.teardown();
     }
   }
 
@@ -212,7 +270,7 @@ public final class DatabaseListing extends SourceListing {
    * When the boundaries cannot be found the table is one chunk too: its read then succeeds or fails
    * for the whole table, as it would have without chunks.
    */
-  static final class SplitTableFn extends DoFn<ListedTable, TableChunk> {
+  static final class SplitTableFn extends DoFn<ListedTable, List<TableChunk>> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SplitTableFn.class);
     private final DatabaseDialect dialect;
@@ -226,10 +284,10 @@ public final class DatabaseListing extends SourceListing {
     }
 
     @ProcessElement
-    public void process(@Element ListedTable table, OutputReceiver<TableChunk> out) {
+    public void process(@Element ListedTable table, OutputReceiver<List<TableChunk>> out) {
       long rowsPerChunk = rowsPerChunk(config);
       if (table.primaryKey().isEmpty() || rowsPerChunk <= 0) {
-        out.output(TableChunk.whole(table));
+        out.output(List.of(TableChunk.whole(table)));
         return;
       }
       KeyBoundaries boundaries;
@@ -250,9 +308,7 @@ public final class DatabaseListing extends SourceListing {
       List<TableChunk> chunks = TableChunk.split(table, boundaries);
       tablesSplit.inc();
       LOG.info("table {}: {} chunk(s) of up to {} rows", table, chunks.size(), rowsPerChunk);
-      for (TableChunk chunk : chunks) {
-        out.output(chunk);
-      }
+      out.output(chunks);
     }
 
     @Setup

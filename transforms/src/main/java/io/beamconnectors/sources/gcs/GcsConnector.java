@@ -138,4 +138,10 @@ public final class GcsConnector implements SourceConnector {
   public ContentFetcher contentFetcher(ConnectorConfiguration config) {
     return ObjectStoreFetcher.of(new GcsStore(config));
   }
+
+  /** True: ids are {@code bucket/name/generation}, unique in a listing of distinct buckets. */
+  @Override
+  public boolean listsEachIdOnce() {
+    return true;
+  }
 }

@@ -144,4 +144,10 @@ public final class S3Connector implements SourceConnector {
   public ContentFetcher contentFetcher(ConnectorConfiguration config) {
     return ObjectStoreFetcher.of(new S3Store(config));
   }
+
+  /** True: ids are the MD5 of {@code bucket/key}, unique in a listing of distinct buckets. */
+  @Override
+  public boolean listsEachIdOnce() {
+    return true;
+  }
 }
