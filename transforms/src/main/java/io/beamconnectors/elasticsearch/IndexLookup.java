@@ -84,7 +84,8 @@ public final class IndexLookup {
     return into;
   }
 
-  private static String first(JsonNode fields, String name) {
+  /** The first doc value of {@code name} in a hit's {@code fields}, or null: shared with {@link ReadIndexState}. */
+  static String first(JsonNode fields, String name) {
     JsonNode v = fields.path(name);
     return v.isArray() && v.size() > 0 ? v.get(0).asText() : null;
   }

@@ -251,12 +251,12 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
         }
         for (JsonNode hit : hits) {
           JsonNode fields = hit.path("fields");
-          String id = first(fields, IndexFields.ID);
+          String id = IndexLookup.first(fields, IndexFields.ID);
           if (id == null) {
             // A document without the keyword id (written by another tool): not ours to manage.
             continue;
           }
-          out.output(KV.of(id, new IndexedState(first(fields, IndexFields.TOKEN), first(fields, IndexFields.SCOPE))));
+          out.output(KV.of(id, new IndexedState(IndexLookup.first(fields, IndexFields.TOKEN), IndexLookup.first(fields, IndexFields.SCOPE))));
           read.inc();
         }
         searchAfter = hits.get(hits.size() - 1).path("sort");
@@ -266,10 +266,6 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
       }
     }
 
-    private static String first(JsonNode fields, String name) {
-      JsonNode v = fields.path(name);
-      return v.isArray() && v.size() > 0 ? v.get(0).asText() : null;
-    }
 
     @Teardown
     public void teardown() throws IOException {
