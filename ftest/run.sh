@@ -8,6 +8,9 @@
 #   ftest/run.sh flink_cluster   syncs submitted from the bundled pipelines jar to a Flink session
 #                                cluster (fixtures: postgresql, s3, flink); builds the jar when it
 #                                is missing or older than the sources
+#   ftest/run.sh launcher        the launcher suites: LauncherFtest (direct runner), LauncherFlinkFtest
+#                                (flink runner on the session cluster; builds the jar like
+#                                flink_cluster), ConnectorApiFtest (fixtures: postgresql, flink)
 # Elasticsearch 9: `all` and `launcher` then run the launcher suites (LauncherFtest,
 # ConnectorApiFtest) a second time against an Elasticsearch 9.2.0 of their own (`all` also
 # PostgresqlFtest), started by the same fixture script with its own run dir and ports and stopped
@@ -35,7 +38,7 @@ fixture_for() {
     oracle) echo "- OracleFtest" ;;
     mssql) echo "- MssqlFtest" ;;
     flink_cluster) echo "postgresql,s3,flink FlinkClusterFtest" ;;
-    launcher) echo "postgresql LauncherFtest,ConnectorApiFtest" ;;
+    launcher) echo "postgresql,flink LauncherFtest,LauncherFlinkFtest,ConnectorApiFtest" ;;
     *) echo "unknown NAME '$1': use postgresql, network_drive, s3, google_cloud_storage, azure_blob_storage, oracle, mssql, flink_cluster or launcher" >&2; exit 2 ;;
   esac
 }
@@ -86,7 +89,7 @@ ensure_bundled_jar() {
   BC_PIPELINES_JAR="$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")"
   export BC_PIPELINES_JAR
 }
-if [[ "$target" == flink_cluster || "$target" == all ]]; then
+if [[ "$target" == flink_cluster || "$target" == launcher || "$target" == all ]]; then
   ensure_bundled_jar
 fi
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.beamconnectors.ftest.support.FileCorpus;
 import io.beamconnectors.ftest.support.FixtureEnv;
+import io.beamconnectors.ftest.support.FlinkRestApi;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

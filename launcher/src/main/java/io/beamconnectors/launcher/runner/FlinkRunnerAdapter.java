@@ -56,6 +56,8 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
     volatile String flinkJobId;
     volatile RunStatus failedBeforeRunning;
     volatile boolean cancelRequested;
+    /** The cluster accepted the cancel request (a cancel asked for before the job was listed is sent when it is). */
+    volatile boolean cancelSent;
     volatile RunStatus finalStatus;
     volatile Map<String, Long> finalCounters;
     volatile long finishedSeenAt;
@@ -153,10 +155,16 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
     run.flinkJobId = job.get().path("jid").asText();
     String state = job.get().path("state").asText("");
     RunState mapped = map(state);
+    if (mapped == RunState.RUNNING && run.cancelRequested && !run.cancelSent) {
+      sendCancel(run, handle);
+    }
     if (mapped == RunState.DONE) {
-      Map<String, Long> c = restCounters(run.flinkJobId);
+      // Just finished: /jobs/overview is current, but the per-job handlers answer from a cache of
+      // the job's graph (web.refresh-interval, 3 s by default), so the accumulators can still be a
+      // running snapshot (seen here: 0 written where the cluster later said 40). They count once
+      // the job's own details say it ended: then the cached graph is the final one.
+      Map<String, Long> c = detailsSayEnded(run.flinkJobId) ? restCounters(run.flinkJobId) : Map.of();
       if (!c.containsKey("listed")) {
-        // Just finished: the accumulators may not be archived yet; ask again next time (for up to 60 s).
         if (run.finishedSeenAt == 0) {
           run.finishedSeenAt = System.currentTimeMillis();
         }
@@ -214,14 +222,37 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
     Run run = runs.computeIfAbsent(handle.syncJobId(), k -> new Run());
     run.cancelRequested = true;
     try {
-      Optional<JsonNode> job = findJob(handle.runnerJobId());
-      if (job.isPresent()) {
-        HttpRequest patch = HttpRequest.newBuilder(base().resolve("/jobs/" + job.get().path("jid").asText() + "?mode=cancel"))
-            .method("PATCH", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build();
-        http.send(patch, HttpResponse.BodyHandlers.discarding());
+      if (findJob(handle.runnerJobId()).isPresent()) {
+        sendCancel(run, handle);
       }
-    } catch (IOException | InterruptedException e) {
-      LOG.warn("Cancelling Flink job {} failed (retried at the next check): {}", handle.runnerJobId(), e.toString());
+      // Not listed yet (still being submitted): status() sends the cancel once the cluster lists it.
+    } catch (IOException e) {
+      LOG.warn("Cancelling Flink job {} failed (sent again at the next check): {}", handle.runnerJobId(), e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** PATCH /jobs/<jid>?mode=cancel for the newest job of this name; remembered once the cluster accepts it. */
+  private void sendCancel(Run run, RunHandle handle) {
+    try {
+      Optional<JsonNode> job = findJob(handle.runnerJobId());
+      if (job.isEmpty()) {
+        return;
+      }
+      HttpRequest patch = HttpRequest.newBuilder(base().resolve("/jobs/" + job.get().path("jid").asText() + "?mode=cancel"))
+          .method("PATCH", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build();
+      int code = http.send(patch, HttpResponse.BodyHandlers.discarding()).statusCode();
+      if (code / 100 == 2) {
+        run.cancelSent = true;
+        LOG.info("Asked Flink to cancel job {} ({})", handle.runnerJobId(), job.get().path("jid").asText());
+      } else {
+        LOG.warn("Flink answered HTTP {} to cancelling job {} (sent again at the next check)", code, handle.runnerJobId());
+      }
+    } catch (IOException e) {
+      LOG.warn("Cancelling Flink job {} failed (sent again at the next check): {}", handle.runnerJobId(), e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -229,7 +260,11 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
   public Optional<RunHandle> recover(String syncJobId) {
     try {
       Optional<JsonNode> job = findJob(jobName(syncJobId));
-      if (job.isPresent() && map(job.get().path("state").asText("")) == RunState.RUNNING) {
+      // A running job is watched again; a job that ended while no launcher watched it (FINISHED,
+      // CANCELED, FAILED: the cluster keeps ended jobs for jobstore.expiration-time, an hour by
+      // default) is "re-attached" too, so its job document gets the run's real outcome and counters
+      // instead of the idle-job error.
+      if (job.isPresent() && map(job.get().path("state").asText("")) != RunState.LOST) {
         Run run = new Run();
         run.flinkJobId = job.get().path("jid").asText();
         runs.put(syncJobId, run);
@@ -279,6 +314,21 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
       Thread.currentThread().interrupt();
     }
     return out;
+  }
+
+  /** True if {@code /jobs/<jid>} (the cached graph the accumulators come from) says the job ended. */
+  private boolean detailsSayEnded(String flinkJobId) {
+    try {
+      HttpRequest get = HttpRequest.newBuilder(base().resolve("/jobs/" + flinkJobId)).timeout(Duration.ofSeconds(10)).GET().build();
+      HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 && map(JSON.readTree(r.body()).path("state").asText("")).terminal();
+    } catch (IOException e) {
+      LOG.debug("Details of Flink job {} not readable", flinkJobId, e);
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** A protobuf-style unsigned varint (how Beam encodes a sum_int64 payload). */

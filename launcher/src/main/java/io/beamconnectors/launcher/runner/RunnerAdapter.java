@@ -32,7 +32,11 @@ public interface RunnerAdapter extends AutoCloseable {
   /** Forgets a run whose end was recorded in the job document. */
   void release(RunHandle handle);
 
-  /** A still-running run of this sync job started by an earlier launcher, if the runner can find it. */
+  /**
+   * A run of this sync job started by an earlier launcher, if the runner can still find it: one
+   * that is running, or (where the runner keeps them) one that ended while no launcher watched it,
+   * so its real outcome is recorded.
+   */
   Optional<RunHandle> recover(String syncJobId);
 
   /**

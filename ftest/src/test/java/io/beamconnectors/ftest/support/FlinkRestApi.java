@@ -1,8 +1,7 @@
-package io.beamconnectors.ftest.flinkcluster;
+package io.beamconnectors.ftest.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.beamconnectors.ftest.support.FixtureEnv;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,11 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The session cluster's REST API (ftest/fixtures/flink.sh): what the cluster itself says ran. */
-final class FlinkRestApi {
+public final class FlinkRestApi {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One row of {@code /jobs/overview}. */
-  record Job(String id, String name, String state) {}
+  public record Job(String id, String name, String state) {}
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl = FixtureEnv.require("BC_FLINK_REST_URL", "flink").replaceAll("/+$", "");
@@ -37,7 +36,7 @@ final class FlinkRestApi {
   }
 
   /** Every job the cluster knows (running and archived), from {@code /jobs/overview}. */
-  List<Job> jobs() throws IOException {
+  public List<Job> jobs() throws IOException {
     List<Job> out = new ArrayList<>();
     for (JsonNode j : get("/jobs/overview").path("jobs")) {
       out.add(new Job(j.path("jid").asText(), j.path("name").asText(), j.path("state").asText()));
@@ -46,12 +45,30 @@ final class FlinkRestApi {
   }
 
   /** The jobs with this name (Beam's --jobName); each test run uses a name of its own. */
-  List<Job> jobsNamed(String name) throws IOException {
+  public List<Job> jobsNamed(String name) throws IOException {
     return jobs().stream().filter(j -> j.name().equals(name)).toList();
   }
 
+  /** The state of the newest job with this name, or null if the cluster lists none. */
+  public String stateOfJobNamed(String name) throws IOException {
+    String state = null;
+    long newest = Long.MIN_VALUE;
+    for (JsonNode j : get("/jobs/overview").path("jobs")) {
+      if (name.equals(j.path("name").asText()) && j.path("start-time").asLong() > newest) {
+        newest = j.path("start-time").asLong();
+        state = j.path("state").asText();
+      }
+    }
+    return state;
+  }
+
+  /** What the cluster holds of a job's configuration ({@code /jobs/<jid>/config}: its execution config and user config). */
+  public String jobConfig(String jobId) throws IOException {
+    return get("/jobs/" + jobId + "/config").toString();
+  }
+
   /** Registered TaskManagers, from {@code /overview}. */
-  int taskManagers() throws IOException {
+  public int taskManagers() throws IOException {
     return get("/overview").path("taskmanagers").asInt();
   }
 }
