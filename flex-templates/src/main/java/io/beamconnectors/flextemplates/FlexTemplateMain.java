@@ -2,6 +2,8 @@ package io.beamconnectors.flextemplates;
 
 import io.beamconnectors.elasticsearch.ContentIndex;
 import io.beamconnectors.pipelines.FullSyncPipeline;
+import io.beamconnectors.pipelines.JobSyncPipeline;
+import io.beamconnectors.pipelines.SyncJobOptions;
 import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sync.SyncSummary;
 import java.io.IOException;
@@ -87,6 +89,9 @@ public final class FlexTemplateMain {
    */
   public static Launched launch(String[] args, Map<String, String> env, SecretReference.SecretManager secretManager)
       throws IOException {
+    if (syncJobRequested(args)) {
+      return launchSyncJob(args, env, secretManager);
+    }
     FlexTemplateOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FlexTemplateOptions.class);
     Map<String, String> resolved = resolveSecrets(options, env, secretManager);
 
@@ -110,6 +115,34 @@ public final class FlexTemplateMain {
     long start = System.currentTimeMillis();
     PipelineResult result = pipeline.run(); // never waitUntilFinish: the template launch would block on it
     return new Launched(options, plan, result, start);
+  }
+
+  /**
+   * A launcher's sync job ({@code --syncJobId}): the job document gives service type, index and
+   * configuration ({@link JobSyncPipeline#start}, as on the launcher's other runners), the
+   * Elasticsearch credential comes from its secret reference; submitted without waiting, the
+   * launcher watches the Dataflow job and writes the job document.
+   */
+  private static Launched launchSyncJob(String[] args, Map<String, String> env,
+      SecretReference.SecretManager secretManager) throws IOException {
+    // No withValidation(): --serviceType and --esIndex come from the job document.
+    FlexTemplateOptions options = PipelineOptionsFactory.fromArgs(args).as(FlexTemplateOptions.class);
+    FullSyncPipeline.relaxDirectRunnerChecks(options, args);
+    if (isSet(options.getConnectorConfig()) || isSet(options.getConnectorConfigSecret())) {
+      throw new ConfigurationException("--syncJobId takes the source configuration from the sync-job document:"
+          + " drop --connectorConfig and --connectorConfigSecret");
+    }
+    if (!isSet(options.getSyncJobId())) {
+      throw new ConfigurationException("--syncJobId is empty: give the id of a document in .elastic-connectors-sync-jobs");
+    }
+    JobSyncPipeline.Started started = JobSyncPipeline.start(options.as(SyncJobOptions.class),
+        resolveSecrets(options, env, secretManager), io.beamconnectors.sources.SourceRegistry.builtIn());
+    return new Launched(options, started.plan(), started.result(), started.startMillis());
+  }
+
+  /** Whether the arguments name a launcher's sync job ({@code --syncJobId}). */
+  static boolean syncJobRequested(String[] args) {
+    return java.util.Arrays.stream(args).anyMatch(a -> a.startsWith("--syncJobId"));
   }
 
   /**
@@ -157,6 +190,10 @@ public final class FlexTemplateMain {
     // No withValidation(): --serviceType and --esIndex come from the connector document.
     FlexTemplateOptions options = PipelineOptionsFactory.fromArgs(args).as(FlexTemplateOptions.class);
     FullSyncPipeline.relaxDirectRunnerChecks(options, args);
+    if (isSet(options.getSyncJobId())) {
+      throw new ConfigurationException("--selfReportConnectorId and --syncJobId are both set: a self-reported run"
+          + " creates its own job, a launcher's run is given one; keep one");
+    }
     if (isSet(options.getConnectorConfig()) || isSet(options.getConnectorConfigSecret())) {
       throw new ConfigurationException("--selfReportConnectorId takes the source configuration from the connector"
           + " document: drop --connectorConfig and --connectorConfigSecret");

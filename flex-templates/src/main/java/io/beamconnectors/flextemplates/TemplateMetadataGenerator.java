@@ -125,7 +125,8 @@ public final class TemplateMetadataGenerator {
           + ") has no @Description: add one, it becomes the template parameter's help text");
     }
     String defaultValue = defaultValue(getter);
-    boolean required = getter.isAnnotationPresent(Validation.Required.class);
+    boolean documentProvided = FlexTemplateOptions.DOCUMENT_PROVIDED.contains(name);
+    boolean required = getter.isAnnotationPresent(Validation.Required.class) && !documentProvided;
     Class<?> type = getter.getReturnType();
     TemplateParameterFormats.Format format = TemplateParameterFormats.of(name);
 
@@ -135,6 +136,9 @@ public final class TemplateMetadataGenerator {
     }
     if (defaultValue != null && !defaultValue.isEmpty()) {
       help.append(" Default: ").append(defaultValue).append('.');
+    }
+    if (documentProvided) {
+      help.append(" Required unless syncJobId or selfReportConnectorId is set (then it comes from that document).");
     }
 
     ParameterMetadata p = new ParameterMetadata()

@@ -44,6 +44,23 @@ class FlexTemplateMainTest {
   }
 
   @Test
+  void aSyncJobTakesItsConfigurationFromTheJobDocumentOnly() throws Exception {
+    Path f = Files.writeString(dir.resolve("c.json"), "{}");
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> FlexTemplateMain.launch(
+        new String[] {"--runner=DirectRunner", "--syncJobId=job-1", "--connectorConfig=" + f}, Map.of(), NO_SECRET_MANAGER));
+    assertTrue(e.getMessage().contains("--syncJobId takes the source configuration from the sync-job document"),
+        e.getMessage());
+  }
+
+  @Test
+  void aSyncJobAndASelfReportedRunAtOnceAreRefused() {
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> FlexTemplateMain.runSelfReported(
+        new String[] {"--runner=DirectRunner", "--syncJobId=job-1", "--selfReportConnectorId=c"}, Map.of(),
+        NO_SECRET_MANAGER));
+    assertTrue(e.getMessage().contains("--selfReportConnectorId and --syncJobId are both set"), e.getMessage());
+  }
+
+  @Test
   void aSecretValueInsteadOfAReferenceIsRefusedUnquoted() {
     ConfigurationException e = assertThrows(ConfigurationException.class,
         () -> FlexTemplateMain.launch(args("--esUsername=elastic", "--esPasswordSecret=Sup3r-S3cret!"), Map.of(),

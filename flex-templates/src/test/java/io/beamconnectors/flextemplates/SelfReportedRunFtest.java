@@ -50,6 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the claim ends the job in error without secrets and without touching the index. On the DirectRunner
  * in this JVM, and (when {@code BC_FLINK_MASTER} and {@code BC_PIPELINES_JAR} are set: a Flink
  * session cluster and the bundled pipelines jar) submitted to the Flink cluster from a child JVM.
+ * Also the launcher's {@code dataflow} runner's launches ({@code --syncJobId}), run here on the
+ * DirectRunner with the parameters the launcher sends.
  * Database {@code bc_self_report}, connectors {@code bc-self-report-*}, indices {@code search-self-report-*}.
  */
 @Tag("ftest")
@@ -326,5 +328,75 @@ class SelfReportedRunFtest {
     assertTrue(first.waitFor(10, TimeUnit.MINUTES), "the Flink run ended");
     assertEquals(0, first.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     assertCompleted(id, running.id(), "search-self-report-flink");
+  }
+
+  /**
+   * The launcher's {@code dataflow} runner launches this template with
+   * {@code DataflowRunnerAdapter.parameters(jobId)}: each is a template parameter whose value passes
+   * its regex, and the template main given exactly those (the credential's Secret Manager name
+   * swapped for a local {@code env:} reference, the one deliberate difference) syncs the job's
+   * connector: service type, index and configuration come from the job document. The job document
+   * itself is the launcher's to write, so the run leaves it pending.
+   */
+  @Test
+  @Order(5)
+  void aLaunchersSyncJobRunsFromTheParametersItsDataflowRunnerSends() throws Exception {
+    String id = connector("launcher-job", "items");
+    String jobId = protocol.createJob(protocol.connector(id).orElseThrow(), io.beamconnectors.launcher.protocol.JobType.FULL,
+        io.beamconnectors.launcher.protocol.TriggerMethod.ON_DEMAND);
+    io.beamconnectors.launcher.config.LauncherConfig config = io.beamconnectors.launcher.config.LauncherConfig.parse(
+        "elasticsearch:\n  host: " + require("BC_ES_URL") + "\n  username: " + require("BC_ES_USERNAME")
+            + "\n  password: ${PW}\nrunner:\n  type: dataflow\n  dataflow:\n    project: bc-project-123\n"
+            + "    region: europe-west1\n    template_location: gs://bc-templates/spec.json\n"
+            + "    es_credential_secret: projects/bc-project-123/secrets/es-password/versions/2\n",
+        Map.of("PW", require("BC_ES_PASSWORD")), "config.yml");
+    // Only parameters() is called: the Dataflow API is never reached from here.
+    io.beamconnectors.launcher.runner.dataflow.DataflowApi unreachable =
+        (io.beamconnectors.launcher.runner.dataflow.DataflowApi) java.lang.reflect.Proxy.newProxyInstance(
+            getClass().getClassLoader(), new Class<?>[] {io.beamconnectors.launcher.runner.dataflow.DataflowApi.class},
+            (proxy, method, a) -> {
+              throw new AssertionError("the Dataflow API was called: " + method.getName());
+            });
+    Map<String, String> parameters = new io.beamconnectors.launcher.runner.dataflow.DataflowRunnerAdapter(
+        config.elasticsearch(), config.runner().dataflow(), unreachable).parameters(jobId);
+    assertEquals(jobId, parameters.get("syncJobId"));
+    assertFalse(parameters.containsValue(require("BC_ES_PASSWORD")), "no secret among the parameters");
+
+    Map<String, com.google.api.services.dataflow.model.ParameterMetadata> metadata = new java.util.HashMap<>();
+    for (com.google.api.services.dataflow.model.ParameterMetadata m
+        : TemplateMetadataGenerator.generate(FlexTemplateOptions.class).getParameters()) {
+      metadata.put(m.getName(), m);
+    }
+    for (com.google.api.services.dataflow.model.ParameterMetadata m : metadata.values()) {
+      if (!Boolean.TRUE.equals(m.getIsOptional())) {
+        assertTrue(parameters.containsKey(m.getName()), "the required template parameter " + m.getName() + " is sent");
+      }
+    }
+    List<String> a = new ArrayList<>(List.of("--runner=DirectRunner", "--contentMode=NONE"));
+    for (Map.Entry<String, String> e : parameters.entrySet()) {
+      com.google.api.services.dataflow.model.ParameterMetadata m = metadata.get(e.getKey());
+      assertNotNull(m, e.getKey() + " is a template parameter");
+      for (String regex : m.getRegexes() == null ? List.<String>of() : m.getRegexes()) {
+        assertTrue(java.util.regex.Pattern.compile(regex).matcher(e.getValue()).find(), e.getKey() + " vs " + regex);
+      }
+      String value = e.getKey().equals("esPasswordSecret") ? "env:BC_SELF_REPORT_ES_PASSWORD" : e.getValue();
+      a.add("--" + e.getKey() + "=" + value);
+    }
+    FlexTemplateMain.Launched launched = FlexTemplateMain.launch(a.toArray(String[]::new), env(), NO_SECRET_MANAGER);
+    assertEquals(org.apache.beam.sdk.PipelineResult.State.DONE, launched.result().getState());
+    assertEquals(0, FlexTemplateMain.report(launched));
+    assertEquals("postgresql", launched.options().getServiceType(), "from the job document");
+    assertEquals("search-self-report-launcher-job", launched.options().getEsIndex(), "from the job document");
+    assertEquals(ROWS, count("search-self-report-launcher-job"));
+    String options = JSON.writeValueAsString(launched.options());
+    assertFalse(options.contains(PG_PASSWORD_SECRET), "the source password is not in the pipeline options");
+    assertFalse(options.contains(require("BC_ES_PASSWORD")), "the ES password is not in the pipeline options");
+    assertEquals(JobStatus.PENDING, protocol.job(jobId).orElseThrow().status(), "the launcher writes the job, not the run");
+
+    // A launch that repeats serviceType must agree with the job.
+    a.add("--serviceType=s3");
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> FlexTemplateMain.launch(a.toArray(String[]::new), env(), NO_SECRET_MANAGER));
+    assertTrue(e.getMessage().contains("--serviceType 's3' differs from sync job " + jobId), e.getMessage());
   }
 }

@@ -63,7 +63,15 @@ class TemplateMetadataGeneratorTest {
       String description = g.getAnnotation(Description.class).value();
       assertTrue(p.getHelpText().startsWith(description.strip()), name + ": help text is the @Description");
       assertFalse(p.getLabel().isBlank(), name);
-      assertEquals(!g.isAnnotationPresent(Validation.Required.class), p.getIsOptional(), name + " isOptional");
+      // serviceType and esIndex: required by the full sync, but a launcher's sync job (syncJobId) or a
+      // self-reported run takes them from its document, so a launch may leave them out.
+      boolean documentProvided = FlexTemplateOptions.DOCUMENT_PROVIDED.contains(name);
+      assertEquals(!g.isAnnotationPresent(Validation.Required.class) || documentProvided, p.getIsOptional(),
+          name + " isOptional");
+      if (documentProvided) {
+        assertTrue(g.isAnnotationPresent(Validation.Required.class), name + " is required outside the document modes");
+        assertTrue(p.getHelpText().contains("Required unless syncJobId or selfReportConnectorId is set"), p.getHelpText());
+      }
       Class<?> t = g.getReturnType();
       if (t == int.class || t == long.class || t == Integer.class || t == Long.class) {
         assertEquals(List.of(TemplateMetadataGenerator.INTEGER_REGEX), p.getRegexes(), name);
@@ -79,6 +87,7 @@ class TemplateMetadataGeneratorTest {
         assertEquals(g.getAnnotation(Default.String.class).value(), p.getDefaultValue(), name);
       }
     }
+    assertTrue(params.containsKey("syncJobId"), "the launcher's dataflow runner passes syncJobId");
     for (String beamOption : List.of("runner", "jobName", "tempLocation", "project", "region", "appName")) {
       assertFalse(params.containsKey(beamOption), beamOption + " is set by Dataflow, not a template parameter");
     }

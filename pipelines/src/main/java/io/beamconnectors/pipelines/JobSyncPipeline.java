@@ -124,6 +124,15 @@ public final class JobSyncPipeline {
     Map<String, String> planEnv = credentialEnvironment(options, env);
     ElasticsearchConnection protocolConnection = protocolConnection(options, planEnv);
     SyncJobDocument job = SyncJobDocument.read(protocolConnection, options.getSyncJobId());
+    // Given ones must agree with the job (a template launch may repeat them); unset ones come from it.
+    if (isSet(options.getServiceType()) && !options.getServiceType().equals(job.serviceType())) {
+      throw new ConfigurationException("--serviceType '" + options.getServiceType() + "' differs from sync job "
+          + options.getSyncJobId() + "'s service_type '" + job.serviceType() + "': drop --serviceType");
+    }
+    if (isSet(options.getEsIndex()) && !options.getEsIndex().equals(job.indexName())) {
+      throw new ConfigurationException("--esIndex '" + options.getEsIndex() + "' differs from sync job "
+          + options.getSyncJobId() + "'s index_name '" + job.indexName() + "': drop --esIndex");
+    }
     options.setServiceType(job.serviceType());
     options.setEsIndex(job.indexName());
     FullSyncPipeline.Plan plan = FullSyncPipeline.plan(options, contentEnvironment(options, env, planEnv),
@@ -147,6 +156,10 @@ public final class JobSyncPipeline {
       index.refresh();
       return summary.withIndexDocumentCount(index.count());
     }
+  }
+
+  private static boolean isSet(String v) {
+    return v != null && !v.isBlank();
   }
 
   private static ElasticsearchConnection protocolConnection(SyncJobOptions options, Map<String, String> env) {

@@ -92,8 +92,11 @@ public final class DataflowRunnerAdapter implements RunnerAdapter {
     return false;
   }
 
-  /** The template parameters of a sync job: references only, no secret (Dataflow shows parameters to job viewers). */
-  Map<String, String> parameters(String syncJobId) {
+  /**
+   * The template parameters of a sync job: references only, no secret (Dataflow shows parameters to
+   * job viewers). The template takes service type, index and configuration from the job document.
+   */
+  public Map<String, String> parameters(String syncJobId) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("syncJobId", syncJobId);
     p.put("esUrl", String.join(",", es.hosts()));
