@@ -200,6 +200,23 @@ public final class FullSyncPipeline {
       if (index.ensureExists(plan.connector().indexPropertiesJson())) {
         LOG.info("Created content index {} with explicit mappings", plan.elasticsearch().index());
       }
+    } catch (org.elasticsearch.client.ResponseException e) {
+      throwIfAccessDenied(plan.elasticsearch().index(), e);
+      throw e;
+    }
+  }
+
+  /** A 401 or 403 on the content index becomes the one-line fix (nothing was written yet). */
+  static void throwIfAccessDenied(String index, org.elasticsearch.client.ResponseException e) {
+    int status = e.getResponse().getStatusLine().getStatusCode();
+    if (status == 401) {
+      throw ConfigurationException.ofSetting("Elasticsearch rejected the credential used for the content index '" + index
+          + "' (HTTP 401 Unauthorized), nothing was synced: check the username and password or the API key");
+    }
+    if (status == 403) {
+      throw ConfigurationException.ofSetting("Elasticsearch refused the content index '" + index + "' to the credential"
+          + " that writes it (HTTP 403 Forbidden), nothing was synced: give that user or API key the index privilege"
+          + " 'all' on '" + index + "' (or at least create_index, view_index_metadata, maintenance, read and write)");
     }
   }
 

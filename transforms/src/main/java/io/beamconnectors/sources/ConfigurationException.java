@@ -12,8 +12,21 @@ public class ConfigurationException extends RuntimeException {
   private final List<String> problems;
 
   public ConfigurationException(List<String> problems) {
-    super("Invalid connector configuration: " + String.join("; ", problems));
+    this("Invalid connector configuration: " + String.join("; ", problems), problems);
+  }
+
+  private ConfigurationException(String message, List<String> problems) {
+    super(message);
     this.problems = List.copyOf(problems);
+  }
+
+  /**
+   * A setting outside the connector's configuration that cannot work (e.g. the Elasticsearch
+   * credential of the content index): handled like a configuration problem (exit code 2, the job's
+   * error), its message as given, without the "Invalid connector configuration" prefix.
+   */
+  public static ConfigurationException ofSetting(String problem) {
+    return new ConfigurationException(problem, List.of(problem));
   }
 
   public ConfigurationException(String problem) {

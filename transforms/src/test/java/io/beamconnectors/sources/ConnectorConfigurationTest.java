@@ -11,6 +11,15 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ConnectorConfigurationTest {
+
+  @Test
+  void aProblemOutsideTheConnectorConfigurationKeepsItsOwnWords() {
+    ConfigurationException setting = ConfigurationException.ofSetting("Elasticsearch refused the content index 'x'");
+    assertEquals("Elasticsearch refused the content index 'x'", setting.getMessage());
+    assertEquals(List.of("Elasticsearch refused the content index 'x'"), setting.problems());
+    assertTrue(new ConfigurationException("'Port' (port) must be a number").getMessage()
+        .startsWith("Invalid connector configuration: "));
+  }
   private final PostgresqlConnector pg = new PostgresqlConnector();
 
   @Test

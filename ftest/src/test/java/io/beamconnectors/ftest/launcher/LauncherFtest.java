@@ -434,8 +434,11 @@ class LauncherFtest {
         assertEquals(rows, fx.indexCount(KEYED));
       } else {
         assertEquals(JobStatus.ERROR, done.status(), "a key without rights on the content index must fail the sync");
-        assertTrue(done.error().contains("403") || done.error().toLowerCase(java.util.Locale.ROOT).contains("unauthorized")
-            || done.error().contains("security_exception"), done.error());
+        // One line naming the index, the status and the fix; not the client's raw exception.
+        assertTrue(done.error().startsWith("Elasticsearch refused the content index '" + index(KEYED) + "'")
+            && done.error().contains("HTTP 403 Forbidden")
+            && done.error().contains("index privilege"), done.error());
+        assertFalse(done.error().contains("ResponseException") || done.error().contains("\n"), done.error());
       }
     }
   }
