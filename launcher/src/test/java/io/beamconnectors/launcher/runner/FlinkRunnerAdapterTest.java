@@ -1,0 +1,168 @@
+package io.beamconnectors.launcher.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.beamconnectors.launcher.config.LauncherConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code flink} adapter against {@link FakeFlinkRest}, for what a real session cluster does
+ * only by chance (LauncherFlinkFtest runs the same paths on a real one): a cancel asked for before
+ * the cluster lists the job, per-job answers that lag {@code /jobs/overview}, and a job that ended
+ * while no launcher watched it.
+ */
+class FlinkRunnerAdapterTest {
+  private static final String SYNC_JOB = "Sync-Job_1";
+  private static final String NAME = FlinkRunnerAdapter.jobName(SYNC_JOB);
+  private static final String JID = "0123456789abcdef0123456789abcdef";
+
+  private FakeFlinkRest flink;
+  private FlinkRunnerAdapter adapter;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    flink = new FakeFlinkRest();
+    LauncherConfig config = LauncherConfig.parse("elasticsearch:\n  host: http://127.0.0.1:9200\nrunner:\n  type: flink\n"
+        + "  flink:\n    master: 127.0.0.1:" + flink.port() + "\n    jar: /nonexistent/bundled.jar\n", Map.of(), "config.yml");
+    adapter = new FlinkRunnerAdapter(config);
+  }
+
+  @AfterEach
+  void tearDown() {
+    adapter.close();
+    flink.close();
+  }
+
+  @Test
+  void aCancelAskedForBeforeTheJobIsListedIsSentOnceItIs() {
+    RunHandle handle = new RunHandle(SYNC_JOB, NAME);
+    adapter.cancel(handle); // still being submitted: nothing to cancel yet
+    assertEquals(List.of(), flink.cancels);
+    flink.overviewState = "RUNNING";
+    flink.detailsState = "RUNNING";
+    assertEquals(RunState.RUNNING, adapter.status(handle).state());
+    assertEquals(List.of(JID), flink.cancels, "sent as soon as the cluster lists the job");
+    adapter.status(handle);
+    assertEquals(List.of(JID), flink.cancels, "and only once");
+  }
+
+  @Test
+  void countersOfAJustFinishedJobWaitForItsOwnDetailsToSayItEnded() {
+    flink.overviewState = "RUNNING";
+    flink.detailsState = "RUNNING";
+    flink.counters = Map.of("listed", 40L); // a running snapshot
+    RunHandle handle = adapter.recover(SYNC_JOB).orElseThrow();
+    flink.overviewState = "FINISHED"; // the overview is current, the per-job handlers lag
+    assertEquals(RunState.RUNNING, adapter.status(handle).state(), "not done while the job's details say RUNNING");
+    flink.detailsState = "FINISHED";
+    flink.counters = Map.of("listed", 40L, "indexed_ok", 39L, "deleted_ok", 1L, "bytes_written", 2_200_000L);
+    assertEquals(RunState.DONE, adapter.status(handle).state());
+    JobCounters c = adapter.counters(handle);
+    assertEquals(39, c.indexed());
+    assertEquals(1, c.deleted());
+    assertEquals(2, c.volumeMiB());
+  }
+
+  @Test
+  void aJobThatEndedWhileNoLauncherWatchedIsRecoveredWithItsOutcome() {
+    flink.overviewState = "FINISHED";
+    flink.detailsState = "FINISHED";
+    flink.counters = Map.of("listed", 5L, "listing_failures", 1L, "deletes_blocked", 3L);
+    RunHandle handle = adapter.recover(SYNC_JOB).orElseThrow();
+    RunStatus s = adapter.status(handle);
+    assertEquals(RunState.FAILED, s.state(), "a run that was not clean");
+    assertTrue(s.error().contains("1 listing failures") && s.error().contains("3 deletes held back"), s.error());
+    flink.overviewState = null;
+    assertTrue(adapter.recover("another-sync-job").isEmpty(), "a job the cluster does not list is not recovered");
+  }
+
+  /**
+   * A named fake of the four Flink REST calls the adapter makes ({@code /jobs/overview},
+   * {@code /jobs/<jid>}, {@code /jobs/<jid>/accumulators}, {@code PATCH /jobs/<jid>?mode=cancel}),
+   * each answering from fields a test sets; a JDK HTTP server on a free loopback port.
+   */
+  static final class FakeFlinkRest implements AutoCloseable {
+    volatile String overviewState; // null: the job is not listed
+    volatile String detailsState = "RUNNING";
+    volatile Map<String, Long> counters = Map.of();
+    final List<String> cancels = new ArrayList<>();
+    private final HttpServer server;
+
+    FakeFlinkRest() throws IOException {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+      server.createContext("/jobs", exchange -> {
+        String path = exchange.getRequestURI().getPath();
+        String body;
+        int status = 200;
+        if (path.equals("/jobs/overview")) {
+          body = overviewState == null ? "{\"jobs\":[]}" : "{\"jobs\":[{\"jid\":\"" + JID + "\",\"name\":\"" + NAME
+              + "\",\"state\":\"" + overviewState + "\",\"start-time\":1}]}";
+        } else if (path.equals("/jobs/" + JID + "/accumulators")) {
+          body = accumulators();
+        } else if (path.equals("/jobs/" + JID) && exchange.getRequestMethod().equals("PATCH")) {
+          synchronized (cancels) {
+            cancels.add(JID);
+          }
+          status = 202;
+          body = "{}";
+        } else if (path.equals("/jobs/" + JID)) {
+          body = "{\"jid\":\"" + JID + "\",\"state\":\"" + detailsState + "\"}";
+        } else {
+          status = 404;
+          body = "{\"errors\":[\"not found\"]}";
+        }
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+      });
+      server.start();
+    }
+
+    int port() {
+      return server.getAddress().getPort();
+    }
+
+    /** Beam's metrics accumulator as Flink serves it: each sum_int64 payload a base64 varint. */
+    private String accumulators() {
+      StringBuilder attempted = new StringBuilder();
+      for (Map.Entry<String, Long> e : counters.entrySet()) {
+        if (attempted.length() > 0) {
+          attempted.append(',');
+        }
+        attempted.append("{\"labels\":{\"NAMESPACE\":\"sync\",\"NAME\":\"").append(e.getKey())
+            .append("\"},\"type\":\"beam:metrics:sum_int64:v1\",\"payload\":\"")
+            .append(Base64.getEncoder().encodeToString(varint(e.getValue()))).append("\"}");
+      }
+      String value = "{\"metrics\":{\"attempted\":[" + attempted + "]}}";
+      return "{\"user-task-accumulators\":[{\"name\":\"__metricscontainers\",\"type\":\"MetricsAccumulator\",\"value\":"
+          + com.fasterxml.jackson.databind.node.TextNode.valueOf(value) + "}]}";
+    }
+
+    private static byte[] varint(long v) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      while ((v & ~0x7fL) != 0) {
+        out.write((int) ((v & 0x7f) | 0x80));
+        v >>>= 7;
+      }
+      out.write((int) v);
+      return out.toByteArray();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+}
