@@ -25,6 +25,12 @@ cd "$(dirname "$0")/.."
 FIXTURES=ftest/fixtures
 target="${1:-all}"
 
+# Maven 3.8 (Debian's) prints stray ESC[0m resets even in batch mode: strip them from what the
+# user reads, on both streams. pipefail (above) keeps Maven's exit status.
+without_escapes() {
+  "$@" 2> >(sed -u $'s/\e\\[[0-9;]*m//g' >&2) | sed -u $'s/\e\\[[0-9;]*m//g'
+}
+
 # NAME -> "FIXTURE[,FIXTURE...] TEST_CLASS" (elasticsearch is always started).
 fixture_for() {
   case "$1" in
@@ -83,7 +89,7 @@ ensure_bundled_jar() {
   if [[ -z "$jar" ]] || [[ -n "$(find pom.xml transforms/pom.xml transforms/src/main pipelines/pom.xml pipelines/src/main \
       -newer "$jar" -type f -print -quit)" ]]; then
     echo "[run.sh] building the bundled pipelines jar (mvn package -Pshade -pl pipelines -am)" >&2
-    mvn -q -B -ntp package -DskipTests -Pshade -pl pipelines -am
+    without_escapes mvn -q -B -ntp package -DskipTests -Pshade -pl pipelines -am
     jar="$(ls pipelines/target/beam-connectors-pipelines-*-bundled.jar | head -n 1)"
   fi
   BC_PIPELINES_JAR="$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")"
@@ -201,13 +207,13 @@ print_suites() {
 }
 
 if [[ -z "$tests" ]]; then
-  "${MVN[@]}" install -Pftest
+  without_escapes "${MVN[@]}" install -Pftest
   report_skipped ftest/target/surefire-reports/TEST-*.xml
 else
   # One reactor (-am): the ftest module compiles against this checkout's modules, never against
   # whatever snapshot another checkout last installed into ~/.m2.
   rm -rf ftest/target/surefire-reports
-  "${MVN[@]}" verify -pl ftest -am -Pftest -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false
+  without_escapes "${MVN[@]}" verify -pl ftest -am -Pftest -Dtest="$tests" -Dsurefire.failIfNoSpecifiedTests=false
   check_ran "$tests"
 fi
 print_suites "$(es_version_of "$BC_ES_URL" "${BC_ES_USERNAME:-elastic}" "$BC_ES_PASSWORD") ($BC_ES_URL)"
@@ -242,7 +248,7 @@ if [[ -n "$es9_tests" ]]; then
       exit 1
     fi
     echo "[run.sh] running $es9_tests against Elasticsearch $actual at $BC_ES_URL" >&2
-    "${MVN[@]}" verify -pl ftest -am -Pftest -Dtest="$es9_tests" -Dsurefire.failIfNoSpecifiedTests=false
+    without_escapes "${MVN[@]}" verify -pl ftest -am -Pftest -Dtest="$es9_tests" -Dsurefire.failIfNoSpecifiedTests=false
     check_ran "$es9_tests"
     print_suites "$actual ($BC_ES_URL)"
   )
