@@ -139,7 +139,10 @@ public final class JobSyncPipeline {
         job.configuration(), registry);
     FullSyncPipeline.prepare(plan, options.getPing());
     DirectRunnerHeapCheck.check(options, plan, Runtime.getRuntime().maxMemory());
-    String issuesPrefix = io.beamconnectors.sync.IssueFiles.newLocalPrefix();
+    // --issuesOutput (e.g. a gs:// prefix for a pipeline on Dataflow) when given, else a local
+    // directory that finish() reads and removes.
+    String issuesPrefix = isSet(options.getIssuesOutput()) ? options.getIssuesOutput()
+        : io.beamconnectors.sync.IssueFiles.newLocalPrefix();
     Pipeline pipeline = Pipeline.create(options);
     pipeline.apply("FullSync " + plan.connector().serviceType(), plan.sync().withIssuesOutput(issuesPrefix));
     long start = System.currentTimeMillis();
