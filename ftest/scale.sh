@@ -21,8 +21,9 @@
 # Everything runs on servers of its own so 10M documents never land in the shared ones:
 # Elasticsearch and Flink under SCALE_RUN_DIR (default /tmp/bc-scale) on 197xx ports, started here
 # and stopped by PID at the end (SCALE_KEEP_SERVERS=1 keeps them). PostgreSQL is the shared fixture
-# (own database bc_scale, dropped at the end unless SCALE_KEEP_DATA=1).
-# Settings: SCALE_ES_HEAP (3g), SCALE_TM_PROCESS_SIZE (2560m), SCALE_TM_MANAGED_SIZE (512m),
+# (own database bc_scale, dropped at the end unless SCALE_KEEP_DATA=1; with SCALE_KEEP_DATA=1 a kept
+# table and index are reused by the next run, so SCALE_STEPS=noop can measure a no-op on them).
+# Settings: SCALE_STEPS ("full noop"; the Flink steps run at each size), SCALE_ES_HEAP (3g), SCALE_TM_PROCESS_SIZE (2560m), SCALE_TM_MANAGED_SIZE (512m),
 # SCALE_SUBMIT_HEAP (1g), SCALE_DIRECT_HEAP (8g), SCALE_DEADLINE (a `date -d` time: no run starts
 # that the previous size's timing says cannot end before it), SCALE_JAR (the bundled pipelines jar).
 set -euo pipefail
@@ -30,6 +31,7 @@ cd "$(dirname "$0")/.."
 ROOT="$PWD"
 SIZES="${SCALE_SIZES:-1000000 5000000 10000000}"
 RUNNERS="${SCALE_RUNNERS:-flink direct}"
+STEPS="${SCALE_STEPS:-full noop}"
 DIRECT_SIZE="${SCALE_DIRECT_SIZE:-1000000}"
 DIRECT_HEAP="${SCALE_DIRECT_HEAP:-8g}"
 SUBMIT_HEAP="${SCALE_SUBMIT_HEAP:-1g}"
@@ -84,13 +86,19 @@ if [[ -z "$JAR" || ! -f "$JAR" ]]; then
 fi
 
 psql_scale() { bash ftest/fixtures/postgresql.sh psql -v ON_ERROR_STOP=1 -q -d "$DATABASE" "$@"; }
-bash ftest/fixtures/postgresql.sh psql -v ON_ERROR_STOP=1 -q -c "DROP DATABASE IF EXISTS $DATABASE WITH (FORCE)"
-bash ftest/fixtures/postgresql.sh psql -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE $DATABASE"
-psql_scale -c "CREATE TABLE items (id BIGINT PRIMARY KEY, name TEXT, category TEXT, price NUMERIC(10,2), payload TEXT)"
+ROWS=0
+if [[ "${SCALE_KEEP_DATA:-0}" == 1 ]] && [[ "$(bash ftest/fixtures/postgresql.sh psql -Atc \
+    "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'")" == 1 ]]; then
+  ROWS="$(psql_scale -Atc "SELECT count(*) FROM items")"  # kept by an earlier SCALE_KEEP_DATA=1 run: grown, not rebuilt
+  echo "== postgresql: keeping $DATABASE.items ($ROWS rows)"
+else
+  bash ftest/fixtures/postgresql.sh psql -v ON_ERROR_STOP=1 -q -c "DROP DATABASE IF EXISTS $DATABASE WITH (FORCE)"
+  bash ftest/fixtures/postgresql.sh psql -v ON_ERROR_STOP=1 -q -c "CREATE DATABASE $DATABASE"
+  psql_scale -c "CREATE TABLE items (id BIGINT PRIMARY KEY, name TEXT, category TEXT, price NUMERIC(10,2), payload TEXT)"
+fi
 CONFIG="$WORK/postgresql.json"
 ( umask 077; printf '{"host":"%s","port":%s,"username":"%s","password":"%s","database":"%s","tables":"items","fetch_size":1000}\n' \
   "$BC_PG_HOST" "$BC_PG_PORT" "$BC_PG_USER" "$BC_PG_PASSWORD" "$DATABASE" > "$CONFIG" )
-ROWS=0
 grow_table() {  # grow_table N: rows 1..N, about 200 bytes each as a document (id, name, category, price, payload)
   local n="$1" t0=$SECONDS
   echo "== postgresql: rows $((ROWS + 1))..$n"
@@ -119,7 +127,7 @@ sample() {
     local rss spill
     rss="$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)"
     spill="$(find "$FLINK_RUN/tmp" -maxdepth 1 \( -name 'flink-io-*' -o -name 'flink-netty-shuffle-*' \) -print0 2>/dev/null \
-      | du -sbc --files0-from=- 2>/dev/null | awk 'END {print $1+0}')"
+      | du -sbc --files0-from=- 2>/dev/null | awk 'END {printf "%.0f\n", $1}')"
     echo "${rss:-0} ${spill:-0}" >> "$2"
     sleep 1
   done
@@ -186,8 +194,9 @@ for rc_file in sorted(glob.glob(os.path.join(work, "*.rc"))):
     if os.path.exists(samples):
         rows = [l.split() for l in open(samples) if len(l.split()) == 2]
         e["taskmanager_samples"] = len(rows)
-        e["taskmanager_peak_rss_sampled_mb"] = round(max((int(r[0]) for r in rows), default=0) / 1024)
-        e["spilled_peak_bytes"] = max((int(r[1]) for r in rows), default=0)
+        e["taskmanager_peak_rss_sampled_mb"] = round(max((int(float(r[0])) for r in rows), default=0) / 1024)
+        # float(): samples written before awk printed integers have 2.14897e+09 for sizes over 2^31
+        e["spilled_peak_bytes"] = max((int(float(r[1])) for r in rows), default=0)
     hwm = os.path.join(work, label + ".hwm")
     if os.path.exists(hwm) and open(hwm).read().strip():
         e["taskmanager_vmhwm_mb"] = round(int(open(hwm).read().split()[0]) / 1024)
@@ -248,9 +257,11 @@ for size in $SIZES; do
   t0=$(date +%s)
   grow_table "$size"
   if [[ " $RUNNERS " == *" flink "* ]]; then
-    es -o /dev/null -X DELETE "$ES_URL/$INDEX"
-    run_sync "$size-flink-full" flink "$INDEX"
-    run_sync "$size-flink-noop" flink "$INDEX"
+    if [[ " $STEPS " == *" full "* ]]; then
+      es -o /dev/null -X DELETE "$ES_URL/$INDEX"
+      run_sync "$size-flink-full" flink "$INDEX"
+    fi
+    [[ " $STEPS " != *" noop "* ]] || run_sync "$size-flink-noop" flink "$INDEX"
   fi
   if [[ "$size" == "$DIRECT_SIZE" && " $RUNNERS " == *" direct "* ]]; then
     own_env bash ftest/fixtures/flink.sh stop >/dev/null 2>&1 || true  # room for the DirectRunner's heap
@@ -260,8 +271,8 @@ for size in $SIZES; do
   fi
   LAST_SIZE="$size"; LAST_SECONDS=$(( $(date +%s) - t0 ))
 done
-es -o /dev/null -X DELETE "$ES_URL/$INDEX"
 if [[ "${SCALE_KEEP_DATA:-0}" != 1 ]]; then
+  es -o /dev/null -X DELETE "$ES_URL/$INDEX"
   bash ftest/fixtures/postgresql.sh psql -q -c "DROP DATABASE IF EXISTS $DATABASE WITH (FORCE)"
 fi
 write_results
