@@ -1,0 +1,260 @@
+package io.beamconnectors.sync;
+
+import static io.beamconnectors.sync.Reconcile.CANDIDATES;
+import static io.beamconnectors.sync.Reconcile.DUPLICATES;
+import static io.beamconnectors.sync.Reconcile.INDEX;
+import static io.beamconnectors.sync.Reconcile.SHARED_IDS;
+import static io.beamconnectors.sync.Reconcile.SOURCE;
+import static io.beamconnectors.sync.Reconcile.UPSERTS;
+import static io.beamconnectors.sync.Reconcile.indexMap;
+import static io.beamconnectors.sync.Reconcile.listedIdMultiplicity;
+
+import io.beamconnectors.sync.Reconcile.PerWindow;
+import io.beamconnectors.metrics.SyncCounters;
+import io.beamconnectors.elasticsearch.StoredToken;
+import io.beamconnectors.elasticsearch.ElasticsearchConnection;
+import io.beamconnectors.elasticsearch.IndexLookup;
+import io.beamconnectors.elasticsearch.IndexedState;
+import io.beamconnectors.sources.ListingIssue;
+import io.beamconnectors.sources.SourceRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * The per-record decisions of {@link Reconcile}: each listed record against what the index holds
+ * for its id (created, updated, unchanged; several records with one id resolved and reported),
+ * one {@link DoFn} per join strategy, with the shared rules and counters in {@link Decider}.
+ */
+final class ReconcileDecisions {
+  private ReconcileDecisions() {}
+
+  /** The decision rules and their counters, shared by both strategies. */
+  abstract static class Decider<I, O> extends DoFn<I, O> {
+    private static final long serialVersionUID = 1L;
+    private final Counter created = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CREATED);
+    private final Counter updated = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.UPDATED);
+    private final Counter unchanged = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.UNCHANGED);
+    private final Counter duplicateIds = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.DUPLICATE_IDS);
+    protected final Counter listed = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.LISTED);
+
+    /** A listed record against what the index holds for its id (null: nothing): upsert or not. */
+    protected boolean shouldWrite(SourceRecord record, IndexedState indexed) {
+      if (indexed == null) {
+        created.inc();
+        return true;
+      }
+      if (!indexed.token().equals(StoredToken.of(record))) {
+        updated.inc();
+        return true;
+      }
+      unchanged.inc();
+      return false;
+    }
+
+    /** Several records with one id: reports them, then decides the winner like any record. */
+    protected SourceRecord resolveShared(List<SourceRecord> records, IndexedState indexed, MultiOutputReceiver out) {
+      SourceRecord winner = DuplicateIds.winner(records);
+      duplicateIds.inc(records.size() - 1L);
+      for (ListingIssue issue : DuplicateIds.issues(records)) {
+        out.get(DUPLICATES).output(issue);
+      }
+      return shouldWrite(winner, indexed) ? winner : null;
+    }
+  }
+
+  /** {@link JoinStrategy#SHUFFLE}: one id with everything both sides hold for it. */
+  static final class DecideJoinedFn extends Decider<KV<String, CoGbkResult>, SourceRecord> {
+    private static final long serialVersionUID = 1L;
+
+    @ProcessElement
+    public void process(@Element KV<String, CoGbkResult> element, MultiOutputReceiver out) {
+      CoGbkResult joined = element.getValue();
+      List<SourceRecord> records = new ArrayList<>(1);
+      for (SourceRecord r : joined.getAll(SOURCE)) {
+        records.add(r);
+        listed.inc();
+      }
+      IndexedState indexed = null;
+      for (IndexedState s : joined.getAll(INDEX)) {
+        indexed = s;
+        break;
+      }
+      if (records.isEmpty()) {
+        if (indexed != null) {
+          out.get(CANDIDATES).output(KV.of(element.getKey(), indexed));
+        }
+        return;
+      }
+      SourceRecord write = records.size() == 1
+          ? (shouldWrite(records.get(0), indexed) ? records.get(0) : null)
+          : resolveShared(records, indexed, out);
+      if (write != null) {
+        out.get(UPSERTS).output(write);
+      }
+    }
+  }
+
+  /**
+   * {@link JoinStrategy#SIDE_INPUT}, listed side: each record against the in-memory index state;
+   * a record whose id was listed more than once goes to {@link #SHARED_IDS} instead.
+   */
+  static final class DecideListedFn extends Decider<KV<String, SourceRecord>, SourceRecord> {
+    private static final long serialVersionUID = 1L;
+    private final PCollectionView<Iterable<KV<String, IndexedState>>> indexView;
+    private final PCollectionView<Iterable<String>> listedIdsView;
+    private transient PerWindow<Map<String, IndexedState>> state;
+    private transient PerWindow<Map<String, Boolean>> ids;
+
+    DecideListedFn(PCollectionView<Iterable<KV<String, IndexedState>>> indexView, PCollectionView<Iterable<String>> listedIdsView) {
+      this.indexView = indexView;
+      this.listedIdsView = listedIdsView;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c, BoundedWindow window, MultiOutputReceiver out) {
+      listed.inc();
+      if (state == null) {
+        state = new PerWindow<>();
+        ids = new PerWindow<>();
+      }
+      String id = c.element().getKey();
+      if (ids.get(window, () -> listedIdMultiplicity(c.sideInput(listedIdsView))).get(id)) {
+        out.get(SHARED_IDS).output(c.element());
+        return;
+      }
+      IndexedState indexed = state.get(window, () -> indexMap(c.sideInput(indexView))).get(id);
+      if (shouldWrite(c.element().getValue(), indexed)) {
+        out.get(UPSERTS).output(c.element().getValue());
+      }
+    }
+  }
+
+  /** {@link #joinAsListed}: each record against the in-memory index state, as it arrives. */
+  static final class DecideAsListedFn extends Decider<KV<String, SourceRecord>, SourceRecord> {
+    private static final long serialVersionUID = 1L;
+    private final PCollectionView<Iterable<KV<String, IndexedState>>> indexView;
+    private transient PerWindow<Map<String, IndexedState>> state;
+
+    DecideAsListedFn(PCollectionView<Iterable<KV<String, IndexedState>>> indexView) {
+      this.indexView = indexView;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c, BoundedWindow window) {
+      listed.inc();
+      if (state == null) {
+        state = new PerWindow<>();
+      }
+      IndexedState indexed = state.get(window, () -> indexMap(c.sideInput(indexView))).get(c.element().getKey());
+      if (shouldWrite(c.element().getValue(), indexed)) {
+        c.output(c.element().getValue());
+      }
+    }
+  }
+
+  /**
+   * {@link #joinAsListed} with {@link #withLookups}: records are buffered per window up to a
+   * batch, their ids looked up in the index in one search, and each decided as usual.
+   */
+  static final class DecideByLookupFn extends Decider<KV<String, SourceRecord>, SourceRecord> {
+    private static final long serialVersionUID = 1L;
+    static final int BATCH = 500;
+    private final ElasticsearchConnection connection;
+    private transient org.elasticsearch.client.RestClient client;
+    private transient Map<BoundedWindow, List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>>> buffers;
+
+    DecideByLookupFn(ElasticsearchConnection connection) {
+      this.connection = connection;
+    }
+
+    @Setup
+    public void setup() throws java.io.IOException {
+      client = connection.createClient();
+      IndexLookup.refresh(client, connection.index());
+    }
+
+    @StartBundle
+    public void start() {
+      buffers = new HashMap<>();
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, SourceRecord> element, @Timestamp org.joda.time.Instant timestamp,
+        BoundedWindow window, OutputReceiver<SourceRecord> out) throws java.io.IOException {
+      listed.inc();
+      List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> buffer =
+          buffers.computeIfAbsent(window, w -> new ArrayList<>(BATCH));
+      buffer.add(org.apache.beam.sdk.values.TimestampedValue.of(element.getValue(), timestamp));
+      if (buffer.size() >= BATCH) {
+        // Same window; the records leave with this element's timestamp (a batch sync's are all equal).
+        decide(buffer, r -> out.output(r.getValue()));
+        buffer.clear();
+      }
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext c) throws java.io.IOException {
+      for (Map.Entry<BoundedWindow, List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>>> e : buffers.entrySet()) {
+        BoundedWindow w = e.getKey();
+        decide(e.getValue(), r -> c.output(r.getValue(), r.getTimestamp(), w));
+      }
+      buffers = null;
+    }
+
+    private void decide(List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> batch,
+        java.util.function.Consumer<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> out) throws java.io.IOException {
+      if (batch.isEmpty()) {
+        return;
+      }
+      List<String> ids = new ArrayList<>(batch.size());
+      batch.forEach(r -> ids.add(r.getValue().id()));
+      Map<String, IndexedState> state = IndexLookup.lookup(client, connection.index(), ids);
+      for (org.apache.beam.sdk.values.TimestampedValue<SourceRecord> r : batch) {
+        if (shouldWrite(r.getValue(), state.get(r.getValue().id()))) {
+          out.accept(r);
+        }
+      }
+    }
+
+    @Teardown
+    public void teardown() throws java.io.IOException {
+      if (client != null) {
+        client.close();
+      }
+    }
+  }
+
+  /** {@link JoinStrategy#SIDE_INPUT}, ids listed more than once, grouped: the shuffle's rule. */
+  static final class DecideSharedFn extends Decider<KV<String, Iterable<SourceRecord>>, SourceRecord> {
+    private static final long serialVersionUID = 1L;
+    private final PCollectionView<Iterable<KV<String, IndexedState>>> indexView;
+    private transient PerWindow<Map<String, IndexedState>> state;
+
+    DecideSharedFn(PCollectionView<Iterable<KV<String, IndexedState>>> indexView) {
+      this.indexView = indexView;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c, BoundedWindow window, MultiOutputReceiver out) {
+      if (state == null) {
+        state = new PerWindow<>();
+      }
+      List<SourceRecord> records = new ArrayList<>();
+      c.element().getValue().forEach(records::add);
+      IndexedState indexed = state.get(window, () -> indexMap(c.sideInput(indexView))).get(c.element().getKey());
+      SourceRecord write = resolveShared(records, indexed, out);
+      if (write != null) {
+        out.get(UPSERTS).output(write);
+      }
+    }
+  }
+}
