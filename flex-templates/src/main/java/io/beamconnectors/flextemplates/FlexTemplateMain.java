@@ -266,25 +266,7 @@ public final class FlexTemplateMain {
         LOG.warn("Heartbeat of sync job {} failed (next one in {} s): {}", job.jobId(), period, Secrets.describe(e, secrets));
       }
     }, period, period, TimeUnit.SECONDS);
-    boolean ownIssuesDir = !isSet(options.getIssuesOutput());
-    String issuesPrefix = ownIssuesDir ? io.beamconnectors.sync.IssueFiles.newLocalPrefix() : options.getIssuesOutput();
-    Pipeline pipeline = Pipeline.create(options);
-    pipeline.apply("FullSync " + plan.connector().serviceType(), plan.sync().withIssuesOutput(issuesPrefix));
-    long start = System.currentTimeMillis();
-    PipelineResult result = pipeline.run();
-    PipelineResult.State state = result.waitUntilFinish();
-    if (state != PipelineResult.State.DONE) {
-      throw new IllegalStateException("Pipeline ended in state " + state);
-    }
-    SyncSummary summary = SyncSummary.from(result, System.currentTimeMillis() - start)
-        .withIssues(io.beamconnectors.sync.IssueFiles.read(issuesPrefix));
-    if (ownIssuesDir) {
-      io.beamconnectors.sync.IssueFiles.deleteLocal(issuesPrefix);
-    }
-    try (ContentIndex contentIndex = new ContentIndex(plan.elasticsearch())) {
-      contentIndex.refresh();
-      return summary.withIndexDocumentCount(contentIndex.count());
-    }
+    return FullSyncPipeline.runToEnd(options, plan);
   }
 
   private static boolean isSet(String v) {

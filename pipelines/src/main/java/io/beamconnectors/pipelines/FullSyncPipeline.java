@@ -225,6 +225,15 @@ public final class FullSyncPipeline {
     Plan plan = plan(options, env);
     prepare(plan, options.getPing());
     DirectRunnerHeapCheck.check(options, plan, Runtime.getRuntime().maxMemory());
+    return runToEnd(options, plan);
+  }
+
+  /**
+   * Runs a prepared plan to its end and returns its summary, with the issues read back (from
+   * {@code --issuesOutput}, or a local directory made and removed here) and the content index
+   * refreshed and counted. A pipeline that does not end DONE is an {@link IllegalStateException}.
+   */
+  public static SyncSummary runToEnd(FullSyncOptions options, Plan plan) throws IOException {
     boolean ownIssuesDir = options.getIssuesOutput() == null || options.getIssuesOutput().isBlank();
     String issuesPrefix = ownIssuesDir ? io.beamconnectors.sync.IssueFiles.newLocalPrefix() : options.getIssuesOutput();
     Pipeline pipeline = Pipeline.create(options);
