@@ -84,15 +84,8 @@ public final class SelfReportedJob {
       if (connector.lastSyncStatus() == JobStatus.IN_PROGRESS) {
         throw overlapping(protocol, connector);
       }
-      Map<String, Object> lock = new HashMap<>();
-      lock.put("last_sync_status", JobStatus.IN_PROGRESS.wire());
-      lock.put("last_sync_error", null);
-      if (connector.status() == ConnectorStatus.ERROR || connector.status() == ConnectorStatus.CONFIGURED) {
-        lock.put("status", ConnectorStatus.CONNECTED.wire());
-        lock.put("error", null);
-      }
       try {
-        protocol.updateConnector(connector, lock);
+        protocol.updateConnector(connector, connector.syncLockFields());
       } catch (ConcurrentUpdateException e) {
         continue; // someone else wrote the connector: read it again, it may now be running a job
       }

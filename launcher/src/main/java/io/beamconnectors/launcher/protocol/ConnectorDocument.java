@@ -31,6 +31,22 @@ public record ConnectorDocument(String id, long seqNo, long primaryTerm, ObjectN
     return source.path("deleted").asBoolean(false);
   }
 
+  /**
+   * The fields that lock this connector for a sync (written with its {@code if_seq_no}, so two
+   * writers cannot both take it): {@code last_sync_status} in_progress, {@code last_sync_error}
+   * cleared, and a connector in {@code error} or {@code configured} marked connected.
+   */
+  public java.util.Map<String, Object> syncLockFields() {
+    java.util.Map<String, Object> fields = new java.util.HashMap<>();
+    fields.put("last_sync_status", JobStatus.IN_PROGRESS.wire());
+    fields.put("last_sync_error", null);
+    if (status() == ConnectorStatus.ERROR || status() == ConnectorStatus.CONFIGURED) {
+      fields.put("status", ConnectorStatus.CONNECTED.wire());
+      fields.put("error", null);
+    }
+    return fields;
+  }
+
   public JobStatus lastSyncStatus() {
     return JobStatus.fromWire(text("last_sync_status"));
   }

@@ -3,7 +3,6 @@ package io.beamconnectors.launcher.service;
 import io.beamconnectors.launcher.config.LauncherConfig;
 import io.beamconnectors.launcher.protocol.ConcurrentUpdateException;
 import io.beamconnectors.launcher.protocol.ConnectorDocument;
-import io.beamconnectors.launcher.protocol.ConnectorStatus;
 import io.beamconnectors.launcher.protocol.ConnectorsProtocol;
 import io.beamconnectors.launcher.protocol.DirectProtocol;
 import io.beamconnectors.launcher.protocol.JobQuery;
@@ -157,15 +156,8 @@ public final class JobExecutor {
         LOG.debug("Connector {} already runs a job", connectorId);
         return null;
       }
-      Map<String, Object> fields = new HashMap<>();
-      fields.put("last_sync_status", JobStatus.IN_PROGRESS.wire());
-      fields.put("last_sync_error", null);
-      if (c.status() == ConnectorStatus.ERROR || c.status() == ConnectorStatus.CONFIGURED) {
-        fields.put("status", ConnectorStatus.CONNECTED.wire());
-        fields.put("error", null);
-      }
       try {
-        protocol.updateConnector(c, fields);
+        protocol.updateConnector(c, c.syncLockFields());
         return c;
       } catch (ConcurrentUpdateException e) {
         LOG.debug("Connector {} changed while it was locked (attempt {})", connectorId, attempt);
