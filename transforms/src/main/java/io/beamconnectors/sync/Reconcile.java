@@ -21,7 +21,6 @@ import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.Keys;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -69,6 +68,8 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   static final TupleTag<IndexedState> INDEX = new TupleTag<>("index") {};
   static final TupleTag<KV<String, IndexedState>> CANDIDATES = new TupleTag<>("deleteCandidates") {};
   static final TupleTag<KV<String, SourceRecord>> SHARED_IDS = new TupleTag<>("sharedIds") {};
+  static final TupleTag<String> LISTED_SCOPES = new TupleTag<>("listedScopes") {};
+  static final TupleTag<List<String>> LISTED_ID_CHUNKS = new TupleTag<>("listedIdChunks") {};
 
   private final PCollection<KV<String, IndexedState>> indexState;
   private final PCollection<ListingIssue> issues;
@@ -124,14 +125,18 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
 
   @Override
   public PCollectionTuple expand(PCollection<SourceRecord> listing) {
-    KvCoder<String, SourceRecord> keyedCoder = KvCoder.of(StringUtf8Coder.of(), SourceRecordCoder.of());
-    PCollection<KV<String, SourceRecord>> byId = listing
-        .apply("KeyById", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(SourceRecord.class)))
-            .via((SourceRecord r) -> KV.of(r.id(), r)))
-        .setCoder(keyedCoder);
     JoinStrategy resolved = strategy.resolve(listing.getPipeline().getOptions().getRunner().getSimpleName());
-    PCollectionTuple decided = resolved == JoinStrategy.SHUFFLE ? joinByShuffle(byId)
-        : idsListedOnce ? joinAsListed(byId) : joinInMemory(byId);
+    boolean inMemory = resolved != JoinStrategy.SHUFFLE;
+    // One pass over the listing for its scopes and, for the in-memory joins, its ids: compacted
+    // per bundle, so a view and a combine see a few elements per bundle instead of one per record
+    // (the DirectRunner pays its per-element bookkeeping on every step an element passes).
+    PCollectionTuple summaries = listing.apply("ListedPerBundle", ParDo.of(new ListedPerBundleFn(inMemory))
+        .withOutputTags(LISTED_SCOPES, TupleTagList.of(LISTED_ID_CHUNKS)));
+    PCollectionView<Iterable<List<String>>> listedIds = inMemory
+        ? summaries.get(LISTED_ID_CHUNKS).setCoder(ListCoder.of(StringUtf8Coder.of())).apply("ListedIdsView", View.asIterable())
+        : null;
+    PCollectionTuple decided = !inMemory ? joinByShuffle(keyById(listing))
+        : idsListedOnce ? joinAsListed(listing, listedIds) : joinInMemory(keyById(listing), listedIds);
     PCollection<SourceRecord> upserts = decided.get(UPSERTS).setCoder(SourceRecordCoder.of());
     PCollection<ListingIssue> duplicates = decided.get(DUPLICATES).setCoder(ListingIssueCoder.of());
     PCollection<KV<String, IndexedState>> candidates = decided.get(CANDIDATES)
@@ -140,8 +145,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     PCollectionView<List<ListingIssue>> allIssues = PCollectionList.of(issues).and(duplicates)
         .apply("AllIssues", Flatten.pCollections())
         .apply("AllIssuesView", View.asList());
-    PCollectionView<List<String>> listedScopes = listing
-        .apply("Scopes", ParDo.of(new DistinctScopesPerBundleFn()))
+    PCollectionView<List<String>> listedScopes = summaries.get(LISTED_SCOPES)
         .setCoder(StringUtf8Coder.of())
         .apply("ListedScopes", Combine.globally(new DistinctScopesFn()))
         .setCoder(ListCoder.of(StringUtf8Coder.of()))
@@ -152,6 +156,13 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     return PCollectionTuple.of(UPSERTS, upserts).and(DELETES, deletes).and(DUPLICATES, duplicates);
   }
 
+  private static PCollection<KV<String, SourceRecord>> keyById(PCollection<SourceRecord> listing) {
+    return listing
+        .apply("KeyById", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(SourceRecord.class)))
+            .via((SourceRecord r) -> KV.of(r.id(), r)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), SourceRecordCoder.of()));
+  }
+
   private PCollectionTuple joinByShuffle(PCollection<KV<String, SourceRecord>> byId) {
     return KeyedPCollectionTuple.of(SOURCE, byId)
         .and(INDEX, indexState)
@@ -160,11 +171,10 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
             .withOutputTags(UPSERTS, TupleTagList.of(CANDIDATES).and(DUPLICATES)));
   }
 
-  private PCollectionTuple joinInMemory(PCollection<KV<String, SourceRecord>> byId) {
+  private PCollectionTuple joinInMemory(PCollection<KV<String, SourceRecord>> byId, PCollectionView<Iterable<List<String>>> listedIds) {
     // Iterables, not Beam's map views: the DirectRunner's map views search linearly on every get,
     // so each DoFn instance builds its own hash map once from the iterable.
     PCollectionView<Iterable<KV<String, IndexedState>>> indexView = indexState.apply("IndexStateView", View.asIterable());
-    PCollectionView<Iterable<String>> listedIds = byId.apply("ListedIds", Keys.create()).apply("ListedIdsView", View.asIterable());
     PCollectionTuple listed = byId.apply("DecideListed", ParDo.of(new DecideListedFn(indexView, listedIds))
         .withSideInputs(indexView, listedIds)
         .withOutputTags(UPSERTS, TupleTagList.of(SHARED_IDS).and(DUPLICATES)));
@@ -191,14 +201,17 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
    * DirectRunner would hold every record meanwhile). Only the ids are held: to find the delete
    * candidates, and to check the promise.
    */
-  private PCollectionTuple joinAsListed(PCollection<KV<String, SourceRecord>> byId) {
-    PCollectionView<Iterable<KV<String, IndexedState>>> indexView = indexState.apply("IndexStateView", View.asIterable());
-    PCollectionView<Iterable<String>> listedIds = byId.apply("ListedIds", Keys.create()).apply("ListedIdsView", View.asIterable());
-    PCollection<SourceRecord> upserts = (lookups != null
-        ? byId.apply("DecideByLookup", ParDo.of(new DecideByLookupFn(lookups)))
-        : byId.apply("DecideAsListed", ParDo.of(new DecideAsListedFn(indexView)).withSideInputs(indexView)))
-        .setCoder(SourceRecordCoder.of());
-    PCollection<ListingIssue> duplicates = byId.getPipeline()
+  private PCollectionTuple joinAsListed(PCollection<SourceRecord> listing, PCollectionView<Iterable<List<String>>> listedIds) {
+    PCollection<SourceRecord> upserts;
+    if (lookups != null) {
+      // No index-state view at all: it would be materialized (read, grouped, held) for nothing.
+      upserts = listing.apply("DecideByLookup", ParDo.of(new DecideByLookupFn(lookups)));
+    } else {
+      PCollectionView<Iterable<KV<String, IndexedState>>> indexView = indexState.apply("IndexStateView", View.asIterable());
+      upserts = listing.apply("DecideAsListed", ParDo.of(new DecideAsListedFn(indexView)).withSideInputs(indexView));
+    }
+    upserts.setCoder(SourceRecordCoder.of());
+    PCollection<ListingIssue> duplicates = listing.getPipeline()
         .apply("CheckIdsListedOnce", org.apache.beam.sdk.transforms.Impulse.create())
         .apply("RepeatedIds", ParDo.of(new RepeatedIdsFn(listedIds)).withSideInputs(listedIds))
         .setCoder(ListingIssueCoder.of());
@@ -215,18 +228,20 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
    */
   static final class RepeatedIdsFn extends DoFn<byte[], ListingIssue> {
     private static final long serialVersionUID = 1L;
-    private final PCollectionView<Iterable<String>> listedIdsView;
+    private final PCollectionView<Iterable<List<String>>> listedIdsView;
     private final Counter duplicateIds = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.DUPLICATE_IDS);
 
-    RepeatedIdsFn(PCollectionView<Iterable<String>> listedIdsView) {
+    RepeatedIdsFn(PCollectionView<Iterable<List<String>>> listedIdsView) {
       this.listedIdsView = listedIdsView;
     }
 
     @ProcessElement
     public void process(ProcessContext c) {
       Map<String, Integer> seen = new HashMap<>();
-      for (String id : c.sideInput(listedIdsView)) {
-        seen.merge(id, 1, Integer::sum);
+      for (List<String> chunk : c.sideInput(listedIdsView)) {
+        for (String id : chunk) {
+          seen.merge(id, 1, Integer::sum);
+        }
       }
       long extra = 0;
       String sample = null;
@@ -250,10 +265,10 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   /** {@link JoinStrategy#SIDE_INPUT}, index side: an indexed document whose id was not listed is a candidate. */
   static final class DecideIndexedFn extends DoFn<KV<String, IndexedState>, KV<String, IndexedState>> {
     private static final long serialVersionUID = 1L;
-    private final PCollectionView<Iterable<String>> listedIdsView;
+    private final PCollectionView<Iterable<List<String>>> listedIdsView;
     private transient PerWindow<Map<String, Boolean>> ids;
 
-    DecideIndexedFn(PCollectionView<Iterable<String>> listedIdsView) {
+    DecideIndexedFn(PCollectionView<Iterable<List<String>>> listedIdsView) {
       this.listedIdsView = listedIdsView;
     }
 
@@ -301,31 +316,55 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   }
 
   /**
-   * The distinct scopes of each bundle, so the global combine sees a few per bundle instead of one
-   * per record (the DirectRunner does not pre-combine, and would hold every record's scope).
+   * Per bundle: the distinct scopes of its records ({@link #LISTED_SCOPES}, so the global combine
+   * sees a few per bundle instead of one per record: the DirectRunner does not pre-combine, and
+   * would hold every record's scope) and, when asked, its ids in chunks of up to
+   * {@value #ID_CHUNK} ({@link #LISTED_ID_CHUNKS}, for the in-memory joins).
    */
-  static final class DistinctScopesPerBundleFn extends DoFn<SourceRecord, String> {
+  static final class ListedPerBundleFn extends DoFn<SourceRecord, String> {
     private static final long serialVersionUID = 1L;
-    private transient Map<BoundedWindow, java.util.Set<String>> seen;
+    static final int ID_CHUNK = 10_000;
+    private final boolean withIds;
+    private transient Map<BoundedWindow, java.util.Set<String>> scopes;
+    private transient Map<BoundedWindow, List<String>> ids;
+
+    ListedPerBundleFn(boolean withIds) {
+      this.withIds = withIds;
+    }
 
     @StartBundle
     public void start() {
-      seen = new HashMap<>();
+      scopes = new HashMap<>();
+      ids = new HashMap<>();
     }
 
     @ProcessElement
-    public void process(@Element SourceRecord r, BoundedWindow window) {
-      seen.computeIfAbsent(window, w -> new java.util.HashSet<>()).add(r.scope());
+    public void process(@Element SourceRecord r, BoundedWindow window, MultiOutputReceiver out) {
+      scopes.computeIfAbsent(window, w -> new java.util.HashSet<>()).add(r.scope());
+      if (withIds) {
+        List<String> chunk = ids.computeIfAbsent(window, w -> new ArrayList<>());
+        chunk.add(r.id());
+        if (chunk.size() >= ID_CHUNK) {
+          out.get(LISTED_ID_CHUNKS).output(new ArrayList<>(chunk));
+          chunk.clear();
+        }
+      }
     }
 
     @FinishBundle
     public void finish(FinishBundleContext c) {
-      for (Map.Entry<BoundedWindow, java.util.Set<String>> e : seen.entrySet()) {
+      for (Map.Entry<BoundedWindow, java.util.Set<String>> e : scopes.entrySet()) {
         for (String scope : e.getValue()) {
-          c.output(scope, e.getKey().maxTimestamp(), e.getKey());
+          c.output(LISTED_SCOPES, scope, e.getKey().maxTimestamp(), e.getKey());
         }
       }
-      seen = null;
+      for (Map.Entry<BoundedWindow, List<String>> e : ids.entrySet()) {
+        if (!e.getValue().isEmpty()) {
+          c.output(LISTED_ID_CHUNKS, e.getValue(), e.getKey().maxTimestamp(), e.getKey());
+        }
+      }
+      scopes = null;
+      ids = null;
     }
   }
 
@@ -373,10 +412,12 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   }
 
   /** Listed id to whether it was listed more than once. */
-  static Map<String, Boolean> listedIdMultiplicity(Iterable<String> ids) {
+  static Map<String, Boolean> listedIdMultiplicity(Iterable<List<String>> chunks) {
     Map<String, Boolean> m = new HashMap<>();
-    for (String id : ids) {
-      m.merge(id, Boolean.FALSE, (a, b) -> Boolean.TRUE);
+    for (List<String> chunk : chunks) {
+      for (String id : chunk) {
+        m.merge(id, Boolean.FALSE, (a, b) -> Boolean.TRUE);
+      }
     }
     return m;
   }

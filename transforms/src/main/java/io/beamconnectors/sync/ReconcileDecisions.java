@@ -110,11 +110,11 @@ final class ReconcileDecisions {
   static final class DecideListedFn extends Decider<KV<String, SourceRecord>, SourceRecord> {
     private static final long serialVersionUID = 1L;
     private final PCollectionView<Iterable<KV<String, IndexedState>>> indexView;
-    private final PCollectionView<Iterable<String>> listedIdsView;
+    private final PCollectionView<Iterable<List<String>>> listedIdsView;
     private transient PerWindow<Map<String, IndexedState>> state;
     private transient PerWindow<Map<String, Boolean>> ids;
 
-    DecideListedFn(PCollectionView<Iterable<KV<String, IndexedState>>> indexView, PCollectionView<Iterable<String>> listedIdsView) {
+    DecideListedFn(PCollectionView<Iterable<KV<String, IndexedState>>> indexView, PCollectionView<Iterable<List<String>>> listedIdsView) {
       this.indexView = indexView;
       this.listedIdsView = listedIdsView;
     }
@@ -139,7 +139,7 @@ final class ReconcileDecisions {
   }
 
   /** {@link #joinAsListed}: each record against the in-memory index state, as it arrives. */
-  static final class DecideAsListedFn extends Decider<KV<String, SourceRecord>, SourceRecord> {
+  static final class DecideAsListedFn extends Decider<SourceRecord, SourceRecord> {
     private static final long serialVersionUID = 1L;
     private final PCollectionView<Iterable<KV<String, IndexedState>>> indexView;
     private transient PerWindow<Map<String, IndexedState>> state;
@@ -154,9 +154,9 @@ final class ReconcileDecisions {
       if (state == null) {
         state = new PerWindow<>();
       }
-      IndexedState indexed = state.get(window, () -> indexMap(c.sideInput(indexView))).get(c.element().getKey());
-      if (shouldWrite(c.element().getValue(), indexed)) {
-        c.output(c.element().getValue());
+      IndexedState indexed = state.get(window, () -> indexMap(c.sideInput(indexView))).get(c.element().id());
+      if (shouldWrite(c.element(), indexed)) {
+        c.output(c.element());
       }
     }
   }
@@ -165,11 +165,12 @@ final class ReconcileDecisions {
    * {@link #joinAsListed} with {@link #withLookups}: records are buffered per window up to a
    * batch, their ids looked up in the index in one search, and each decided as usual.
    */
-  static final class DecideByLookupFn extends Decider<KV<String, SourceRecord>, SourceRecord> {
+  static final class DecideByLookupFn extends Decider<SourceRecord, SourceRecord> {
     private static final long serialVersionUID = 1L;
     static final int BATCH = 500;
     private final ElasticsearchConnection connection;
     private transient org.elasticsearch.client.RestClient client;
+    private transient IndexLookup.Session lookups;
     private transient Map<BoundedWindow, List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>>> buffers;
 
     DecideByLookupFn(ElasticsearchConnection connection) {
@@ -179,7 +180,7 @@ final class ReconcileDecisions {
     @Setup
     public void setup() throws java.io.IOException {
       client = connection.createClient();
-      IndexLookup.refresh(client, connection.index());
+      lookups = IndexLookup.Session.open(client, connection.index());
     }
 
     @StartBundle
@@ -188,12 +189,12 @@ final class ReconcileDecisions {
     }
 
     @ProcessElement
-    public void process(@Element KV<String, SourceRecord> element, @Timestamp org.joda.time.Instant timestamp,
+    public void process(@Element SourceRecord element, @Timestamp org.joda.time.Instant timestamp,
         BoundedWindow window, OutputReceiver<SourceRecord> out) throws java.io.IOException {
       listed.inc();
       List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> buffer =
           buffers.computeIfAbsent(window, w -> new ArrayList<>(BATCH));
-      buffer.add(org.apache.beam.sdk.values.TimestampedValue.of(element.getValue(), timestamp));
+      buffer.add(org.apache.beam.sdk.values.TimestampedValue.of(element, timestamp));
       if (buffer.size() >= BATCH) {
         // Same window; the records leave with this element's timestamp (a batch sync's are all equal).
         decide(buffer, r -> out.output(r.getValue()));
@@ -217,7 +218,7 @@ final class ReconcileDecisions {
       }
       List<String> ids = new ArrayList<>(batch.size());
       batch.forEach(r -> ids.add(r.getValue().id()));
-      Map<String, IndexedState> state = IndexLookup.lookup(client, connection.index(), ids);
+      Map<String, IndexedState> state = lookups.lookup(ids);
       for (org.apache.beam.sdk.values.TimestampedValue<SourceRecord> r : batch) {
         if (shouldWrite(r.getValue(), state.get(r.getValue().id()))) {
           out.accept(r);
@@ -227,6 +228,9 @@ final class ReconcileDecisions {
 
     @Teardown
     public void teardown() throws java.io.IOException {
+      if (lookups != null) {
+        lookups.close();
+      }
       if (client != null) {
         client.close();
       }
