@@ -10,18 +10,25 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import org.elasticsearch.client.Request;
-import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
 import org.elasticsearch.client.RestClient;
 
 /**
  * What the index holds for a batch of ids: one search by {@code _id} that reads the doc values of
  * {@code id}, {@code _token} and {@code _scope} (no {@code _source}). Lets a sync decide records as
- * they arrive, without waiting for the whole index state. The caller refreshes the index once
- * before its first lookup ({@link #refresh}), so everything an earlier sync wrote is searchable.
+ * they arrive, without waiting for the whole index state.
+ *
+ * <p>A {@link Session} searches a point in time opened after one refresh: everything earlier syncs
+ * wrote is visible, and what this sync writes meanwhile is not (a lookup only ever asks for ids not
+ * yet written, so it needs nothing newer). Searching through a point in time also leaves the shards
+ * search-idle: a plain search wakes a shard and keeps it refreshing every second while the sync
+ * writes, and on a large full sync those many small segments cost Elasticsearch more in merging than
+ * the indexing itself (measured in {@code docs/benchmarks.md}).
  */
 public final class IndexLookup {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** How long the point in time lives between two lookups; each lookup extends it. */
+  static final String KEEP_ALIVE = "10m";
 
   private IndexLookup() {}
 
@@ -36,29 +43,104 @@ public final class IndexLookup {
     }
   }
 
-  /** The state of those ids the index holds; absent ids are not in the map. */
-  public static Map<String, IndexedState> lookup(RestClient client, String index, Collection<String> ids) throws IOException {
-    Map<String, IndexedState> found = new HashMap<>();
-    if (ids.isEmpty()) {
-      return found;
+  /**
+   * Lookups against one point in time of one index. Not thread-safe; close it to release the point
+   * in time early (it expires {@link #KEEP_ALIVE} after the last lookup anyway).
+   */
+  public static final class Session implements AutoCloseable {
+    private final RestClient client;
+    private final String index;
+    private String pitId;
+    private boolean missing;
+
+    private Session(RestClient client, String index) {
+      this.client = client;
+      this.index = index;
     }
-    Request search = new Request("POST", "/" + index + "/_search");
-    search.setJsonEntity(body(ids).toString());
-    Response resp;
-    try {
-      resp = ReadIndexState.performWithRetry(client, search);
-    } catch (ResponseException e) {
-      if (e.getResponse().getStatusLine().getStatusCode() == 404) {
+
+    /** Refreshes the index and opens a point in time over it; a missing index reads as empty. */
+    public static Session open(RestClient client, String index) throws IOException {
+      Session s = new Session(client, index);
+      refresh(client, index);
+      s.openPit();
+      return s;
+    }
+
+    private void openPit() throws IOException {
+      Request open = new Request("POST", "/" + index + "/_pit");
+      open.addParameter("keep_alive", KEEP_ALIVE);
+      try (InputStream in = ReadIndexState.performWithRetry(client, open).getEntity().getContent()) {
+        pitId = JSON.readTree(in).path("id").asText();
+        missing = false;
+      } catch (ResponseException e) {
+        if (e.getResponse().getStatusLine().getStatusCode() != 404) {
+          throw e;
+        }
+        pitId = null;
+        missing = true;
+      }
+    }
+
+    /** The state of those ids the index holds; absent ids are not in the map. */
+    public Map<String, IndexedState> lookup(Collection<String> ids) throws IOException {
+      Map<String, IndexedState> found = new HashMap<>();
+      // No document has an empty _id, and an ids query with one fails as a whole.
+      ids = ids.stream().filter(id -> !id.isEmpty()).toList();
+      if (ids.isEmpty() || missing) {
         return found;
       }
-      throw e;
+      JsonNode parsed;
+      try {
+        parsed = search(ids);
+      } catch (ResponseException e) {
+        if (e.getResponse().getStatusLine().getStatusCode() != 404) {
+          throw e;
+        }
+        // The point in time expired (a worker idle for longer than its keep-alive): a new one sees
+        // what this sync has written since, but never an id still to be looked up, so it is as good.
+        openPit();
+        if (missing) {
+          return found;
+        }
+        parsed = search(ids);
+      }
+      ReadIndexState.checkShards(parsed);
+      if (parsed.hasNonNull("pit_id")) {
+        pitId = parsed.get("pit_id").asText();
+      }
+      return states(parsed, found);
     }
-    JsonNode parsed;
-    try (InputStream in = resp.getEntity().getContent()) {
-      parsed = JSON.readTree(in);
+
+    private JsonNode search(Collection<String> ids) throws IOException {
+      Request search = new Request("POST", "/_search");
+      ObjectNode body = body(ids);
+      body.putObject("pit").put("id", pitId).put("keep_alive", KEEP_ALIVE);
+      search.setJsonEntity(body.toString());
+      try (InputStream in = ReadIndexState.performWithRetry(client, search).getEntity().getContent()) {
+        return JSON.readTree(in);
+      }
     }
-    ReadIndexState.checkShards(parsed);
-    return states(parsed, found);
+
+    /** The id of the point in time the next lookup searches (null: the index is missing). */
+    public String pointInTime() {
+      return pitId;
+    }
+
+    /** Releases the point in time; failures are ignored (it expires on its own). */
+    @Override
+    public void close() {
+      if (pitId == null) {
+        return;
+      }
+      Request close = new Request("DELETE", "/_pit");
+      close.setJsonEntity(JSON.createObjectNode().put("id", pitId).toString());
+      try {
+        client.performRequest(close);
+      } catch (IOException e) {
+        // Already expired or unreachable: nothing to release.
+      }
+      pitId = null;
+    }
   }
 
   static ObjectNode body(Collection<String> ids) {

@@ -1,0 +1,140 @@
+package io.beamconnectors.ftest.elasticsearch;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beamconnectors.elasticsearch.ContentIndex;
+import io.beamconnectors.elasticsearch.ElasticsearchConnection;
+import io.beamconnectors.elasticsearch.IndexLookup;
+import io.beamconnectors.elasticsearch.IndexedState;
+import io.beamconnectors.ftest.support.IndexInspector;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.RestClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link IndexLookup.Session} against the real Elasticsearch: what it finds, that it reads the
+ * index as it was when opened, that it survives its point in time going away, and that looking up
+ * leaves the shard search-idle (a plain search, the control, wakes it).
+ */
+class IndexLookupFtest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String INDEX = "ftest-index-lookup";
+  private ElasticsearchConnection connection;
+  private RestClient client;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    connection = IndexInspector.connection(INDEX);
+    client = connection.createClient();
+    try (ContentIndex index = new ContentIndex(connection)) {
+      index.delete();
+      index.ensureExists(null);
+    }
+    // Idle after one second without a search, instead of thirty: the test can watch it happen.
+    Request settings = new Request("PUT", "/" + INDEX + "/_settings");
+    settings.setJsonEntity("{\"index\":{\"search.idle.after\":\"1s\"}}");
+    client.performRequest(settings);
+    for (String id : List.of("a", "0", "é/ü 1", "A")) {
+      put(id, "#token-" + id, "scope/" + id);
+    }
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    try (ContentIndex index = new ContentIndex(connection)) {
+      index.delete();
+    }
+    client.close();
+  }
+
+  @Test
+  void findsWhatEarlierWritesLeftAndNothingWrittenAfterOpening() throws IOException {
+    try (IndexLookup.Session lookups = IndexLookup.Session.open(client, INDEX)) {
+      put("later", "#later", "scope/later");
+      client.performRequest(new Request("POST", "/" + INDEX + "/_refresh"));
+      Map<String, IndexedState> found = lookups.lookup(List.of("a", "0", "é/ü 1", "A", "b", "later", "a ", ""));
+      assertEquals(Map.of(
+          "a", new IndexedState("#token-a", "scope/a"),
+          "0", new IndexedState("#token-0", "scope/0"),
+          "é/ü 1", new IndexedState("#token-é/ü 1", "scope/é/ü 1"),
+          "A", new IndexedState("#token-A", "scope/A")), found);
+    }
+  }
+
+  @Test
+  void aPointInTimeThatWentAwayIsOpenedAgain() throws IOException {
+    try (IndexLookup.Session lookups = IndexLookup.Session.open(client, INDEX)) {
+      assertEquals(1, lookups.lookup(List.of("a")).size());
+      // What an expired keep-alive leaves: the session's point in time is gone from the node.
+      Request close = new Request("DELETE", "/_pit");
+      close.setJsonEntity(JSON.createObjectNode().put("id", lookups.pointInTime()).toString());
+      assertTrue(read(client.performRequest(close)).path("succeeded").asBoolean());
+      assertEquals(Map.of("A", new IndexedState("#token-A", "scope/A")), lookups.lookup(List.of("A", "missing")));
+    }
+  }
+
+  @Test
+  void lookingUpLeavesTheShardSearchIdleWhereAPlainSearchWakesIt() throws Exception {
+    awaitTrue(this::searchIdle, "the shard never went search-idle after its writes");
+    // Control: a plain search wakes the shard, so the check below can see a wake-up.
+    client.performRequest(new Request("POST", "/" + INDEX + "/_search"));
+    assertFalse(searchIdle(), "a plain search should wake the shard");
+    awaitTrue(this::searchIdle, "the shard never went back to search-idle");
+
+    try (IndexLookup.Session lookups = IndexLookup.Session.open(client, INDEX)) {
+      // Opening the point in time wakes the shard once; lookups through it must not keep it awake.
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      boolean idleWhileLookingUp = false;
+      while (!idleWhileLookingUp && System.nanoTime() < deadline) {
+        assertEquals(1, lookups.lookup(List.of("a")).size());
+        idleWhileLookingUp = searchIdle();
+      }
+      assertTrue(idleWhileLookingUp, "lookups kept the shard search-active for 20 s");
+    }
+  }
+
+  private void put(String id, String token, String scope) throws IOException {
+    Request r = new Request("PUT", "/" + INDEX + "/_doc/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)
+        .replace("+", "%20"));
+    r.addParameter("refresh", "true");
+    r.setJsonEntity(JSON.createObjectNode().put("id", id).put("_token", token).put("_scope", scope).toString());
+    client.performRequest(r);
+  }
+
+  private boolean searchIdle() {
+    try {
+      Request stats = new Request("GET", "/" + INDEX + "/_stats/refresh");
+      stats.addParameter("level", "shards");
+      JsonNode shard = read(client.performRequest(stats)).path("indices").path(INDEX).path("shards").path("0").path(0);
+      return shard.path("search_idle").asBoolean(false);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, String message) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, message);
+      Thread.sleep(100);
+    }
+  }
+
+  private static JsonNode read(org.elasticsearch.client.Response response) throws IOException {
+    try (InputStream in = response.getEntity().getContent()) {
+      return JSON.readTree(in);
+    }
+  }
+}
