@@ -1,0 +1,69 @@
+package io.beamconnectors.sync;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+/**
+ * A run of ids packed into one byte array (each id: its UTF-8 length as a varint, then its bytes).
+ * The in-memory joins hold the listed ids in a side input; the DirectRunner copies a grouped
+ * side input's contents by encoding and decoding them each time a bundle adds to it, and a byte
+ * array copies as one block where a list of strings copies string by string (measured: a fifth of
+ * a 1,000,000-row sync's CPU went into those copies).
+ */
+final class PackedIds {
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+  private int count;
+
+  void add(String id) {
+    byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
+    int n = utf8.length;
+    while ((n & ~0x7F) != 0) {
+      bytes.write((n & 0x7F) | 0x80);
+      n >>>= 7;
+    }
+    bytes.write(n);
+    bytes.write(utf8, 0, utf8.length);
+    count++;
+  }
+
+  int count() {
+    return count;
+  }
+
+  int size() {
+    return bytes.size();
+  }
+
+  byte[] toByteArray() {
+    return bytes.toByteArray();
+  }
+
+  void clear() {
+    bytes.reset();
+    count = 0;
+  }
+
+  /** Calls {@code each} with every id of a packed run, in the order they were added. */
+  static void forEach(byte[] packed, Consumer<String> each) {
+    int at = 0;
+    while (at < packed.length) {
+      int n = 0;
+      int shift = 0;
+      byte b;
+      do {
+        if (at >= packed.length) {
+          throw new IllegalArgumentException("packed ids end inside a length");
+        }
+        b = packed[at++];
+        n |= (b & 0x7F) << shift;
+        shift += 7;
+      } while ((b & 0x80) != 0);
+      if (n < 0 || at + n > packed.length) {
+        throw new IllegalArgumentException("packed ids end inside an id");
+      }
+      each.accept(new String(packed, at, n, StandardCharsets.UTF_8));
+      at += n;
+    }
+  }
+}

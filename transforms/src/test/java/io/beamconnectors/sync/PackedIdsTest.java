@@ -1,0 +1,36 @@
+package io.beamconnectors.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PackedIdsTest {
+  @Test
+  void everyIdComesBackInOrder() {
+    List<String> ids = List.of("", "0", "a\u0000b", "é/ü 1", "Straße", "STRASSE", "😀", "x".repeat(127), "y".repeat(128),
+        "z".repeat(16_384), "a,b;c\nd", "a");
+    PackedIds packed = new PackedIds();
+    ids.forEach(packed::add);
+    assertEquals(ids.size(), packed.count());
+    List<String> back = new ArrayList<>();
+    PackedIds.forEach(packed.toByteArray(), back::add);
+    assertEquals(ids, back);
+
+    packed.clear();
+    assertEquals(0, packed.count());
+    assertEquals(0, packed.toByteArray().length);
+  }
+
+  @Test
+  void aTruncatedRunIsRefused() {
+    PackedIds packed = new PackedIds();
+    packed.add("y".repeat(300));
+    byte[] bytes = packed.toByteArray();
+    assertThrows(IllegalArgumentException.class, () -> PackedIds.forEach(Arrays.copyOf(bytes, 1), id -> { }));
+    assertThrows(IllegalArgumentException.class, () -> PackedIds.forEach(Arrays.copyOf(bytes, 100), id -> { }));
+  }
+}
