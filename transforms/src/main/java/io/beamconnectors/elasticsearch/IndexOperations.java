@@ -82,11 +82,66 @@ public final class IndexOperations {
     document.put(IndexFields.TOKEN, StoredToken.RETRY);
   }
 
+  /** The engine's field names as they appear quoted in JSON text. */
+  private static final String[] QUOTED_ENGINE_FIELDS =
+      ENGINE_FIELDS.stream().map(f -> "\"" + f + "\"").toArray(String[]::new);
+
   /**
-   * {@link #document} as JSON text, in one streaming pass over the source's fields (no tree):
-   * the same fields in the same order, numbers copied as the source wrote them.
+   * {@link #document} as JSON text: the same fields in the same order, numbers copied as the
+   * source wrote them. Fields that cannot hold an engine field ({@link #splicable}) are spliced in
+   * as text; any other fields are copied in one streaming pass (no tree) that drops engine fields.
    */
   public static String indexJson(SourceRecord record, String seenAt) {
+    String fields = record.fieldsJson();
+    if (splicable(fields)) {
+      String timestamp = record.timestamp() != null ? record.timestamp() : seenAt;
+      StringBuilder doc = new StringBuilder(fields.length() + record.id().length() + record.scope().length()
+          + timestamp.length() + 128);
+      doc.append("{\"").append(IndexFields.ID).append("\":");
+      appendQuoted(doc, record.id());
+      if (fields.length() > 2) {
+        doc.append(',').append(fields, 1, fields.length() - 1);
+      }
+      doc.append(",\"").append(IndexFields.TIMESTAMP).append("\":");
+      appendQuoted(doc, timestamp);
+      doc.append(",\"").append(IndexFields.TOKEN).append("\":");
+      appendQuoted(doc, StoredToken.of(record));
+      doc.append(",\"").append(IndexFields.SCOPE).append("\":");
+      appendQuoted(doc, record.scope());
+      return doc.append('}').toString();
+    }
+    return streamedIndexJson(record, seenAt);
+  }
+
+  /**
+   * Whether fields JSON can be spliced into a document as it is: an object (empty, or opening with
+   * a key) in which no engine field name appears quoted and no {@code \\u} escape appears (so no
+   * key can spell one in escapes). Conservative: a value that merely reads "id" takes the
+   * streaming path, which gives the same document.
+   */
+  static boolean splicable(String fields) {
+    int n = fields.length();
+    if (n < 2 || fields.charAt(0) != '{' || fields.charAt(n - 1) != '}' || (n > 2 && fields.charAt(1) != '"')) {
+      return false;
+    }
+    if (fields.indexOf("\\u") >= 0) {
+      return false;
+    }
+    for (String quoted : QUOTED_ENGINE_FIELDS) {
+      if (fields.contains(quoted)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void appendQuoted(StringBuilder out, String value) {
+    out.append('"');
+    com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(value, out);
+    out.append('"');
+  }
+
+  private static String streamedIndexJson(SourceRecord record, String seenAt) {
     java.io.StringWriter out = new java.io.StringWriter(record.fieldsJson().length() + record.scope().length() + 160);
     try (JsonParser p = FACTORY.createParser(record.fieldsJson()); JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();
@@ -168,6 +223,14 @@ public final class IndexOperations {
    * does not start with the id (not built by this class).
    */
   public static String idOf(String operation) {
+    // Fast path: the id as written here, a string with no escapes.
+    String head = "{\"" + IndexFields.ID + "\":\"";
+    if (operation.startsWith(head)) {
+      int close = operation.indexOf('"', head.length());
+      if (close > 0 && operation.lastIndexOf('\\', close) < head.length()) {
+        return operation.substring(head.length(), close);
+      }
+    }
     try (JsonParser p = FACTORY.createParser(operation)) {
       if (p.nextToken() == JsonToken.START_OBJECT && p.nextToken() == JsonToken.FIELD_NAME
           && IndexFields.ID.equals(p.currentName()) && p.nextToken() == JsonToken.VALUE_STRING) {

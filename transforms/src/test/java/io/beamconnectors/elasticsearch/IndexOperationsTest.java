@@ -42,6 +42,33 @@ class IndexOperationsTest {
   }
 
   @Test
+  void theSplicedDocumentEqualsTheTreeDocument() {
+    String seenAt = "2024-01-01T00:00:00+00:00";
+    String[] spliced = {
+        "{}",
+        "{\"a\":1}",
+        "{\"t_payload\":\"x\\\"y\\n\u00e9\ud83d\ude00\",\"n\":12.50,\"big\":1.000000000000000000001,\"o\":{\"k\":[1,null,true]},\"Database\":\"d\"}",
+        "{\"ids\":\"idx\",\"_tokens\":1,\"scope\":\"s\"}"};
+    for (String fields : spliced) {
+      SourceRecord r = SourceRecord.of("k\"\u00e9\\y", "tok", Scope.of("a/b", "c"), fields);
+      assertTrue(IndexOperations.splicable(fields), fields);
+      String doc = IndexOperations.indexJson(r, seenAt);
+      assertEquals(IndexOperations.toJson(IndexOperations.document(r, seenAt)), doc, fields);
+      assertEquals("k\"\u00e9\\y", IndexOperations.idOf(doc));
+    }
+    // Anything that could hold an engine field, or spell one in escapes, takes the streaming path.
+    String[] streamed = {
+        "{\"id\":1}", "{\"x\":\"id\"}", "{\"\\u0069d\":2,\"b\":3}", "{\"o\":{\"_scope\":1}}", "{ \"a\":1}", "[1]", "\"s\""};
+    for (String fields : streamed) {
+      assertEquals(false, IndexOperations.splicable(fields), fields);
+      SourceRecord r = SourceRecord.of("x", "tok", Scope.of("t"), fields);
+      assertEquals(IndexOperations.toJson(IndexOperations.document(r, seenAt)), IndexOperations.indexJson(r, seenAt), fields);
+    }
+    assertTrue(IndexOperations.indexJson(SourceRecord.of("x", "t", Scope.of("t"), "{\"\\u0069d\":2,\"b\":3}"), seenAt)
+        .startsWith("{\"id\":\"x\",\"b\":3,"));
+  }
+
+  @Test
   void aDeleteIsExactlyTheMarkerOperationOfItsId() {
     String del = IndexOperations.deleteJson("x");
     assertTrue(IndexOperations.isDelete(del, "x"));
