@@ -42,16 +42,27 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
   private final int slices;
   private final int pageSize;
   private final String keepAlive;
+  private final transient PCollection<?> startAfter;
 
-  private ReadIndexState(ElasticsearchConnection connection, int slices, int pageSize, String keepAlive) {
+  private ReadIndexState(ElasticsearchConnection connection, int slices, int pageSize, String keepAlive, PCollection<?> startAfter) {
     this.connection = connection;
     this.slices = slices;
     this.pageSize = pageSize;
     this.keepAlive = keepAlive;
+    this.startAfter = startAfter;
   }
 
   public static ReadIndexState of(ElasticsearchConnection connection) {
-    return new ReadIndexState(connection, 4, 10_000, "10m");
+    return new ReadIndexState(connection, 4, 10_000, "10m", null);
+  }
+
+  /**
+   * Opens the point in time only once {@code signal} is complete (null: at once). The state then
+   * reflects everything written before that, which is as good for delete candidates: an id written
+   * meanwhile was listed.
+   */
+  public ReadIndexState withStartAfter(PCollection<?> signal) {
+    return new ReadIndexState(connection, slices, pageSize, keepAlive, signal);
   }
 
   /** Number of parallel slices (1 reads without slicing). */
@@ -59,7 +70,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     if (v < 1) {
       throw new IllegalArgumentException("slices must be at least 1, got " + v);
     }
-    return new ReadIndexState(connection, v, pageSize, keepAlive);
+    return new ReadIndexState(connection, v, pageSize, keepAlive, startAfter);
   }
 
   /** Hits per page (1 to 10,000, Elasticsearch's default result window). */
@@ -67,7 +78,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     if (v < 1 || v > 10_000) {
       throw new IllegalArgumentException("pageSize must be between 1 and 10000, got " + v);
     }
-    return new ReadIndexState(connection, slices, v, keepAlive);
+    return new ReadIndexState(connection, slices, v, keepAlive, startAfter);
   }
 
   /** How long the point in time lives between pages, as Elasticsearch reads it ("10m", "90s"). */
@@ -75,7 +86,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     if (v == null || !v.matches("[0-9]+(ms|s|m|h|d)")) {
       throw new IllegalArgumentException("keepAlive must be a time value such as 10m or 90s, got " + v);
     }
-    return new ReadIndexState(connection, slices, pageSize, v);
+    return new ReadIndexState(connection, slices, pageSize, v, startAfter);
   }
 
   @Override
@@ -89,8 +100,11 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
 
   @Override
   public PCollection<KV<String, IndexedState>> expand(PBegin input) {
-    PCollection<KV<String, Integer>> slicesOfPit = input
-        .apply("Seed", Create.of(connection.index()))
+    PCollection<String> seed = input.apply("Seed", Create.of(connection.index()));
+    if (startAfter != null) {
+      seed = seed.apply("StartAfter", Wait.on(startAfter));
+    }
+    PCollection<KV<String, Integer>> slicesOfPit = seed
         .apply("OpenPointInTime", ParDo.of(new OpenPitFn(connection, slices, keepAlive)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()));
     PCollection<KV<String, IndexedState>> states = slicesOfPit

@@ -5,7 +5,6 @@ import io.beamconnectors.content.ContentSettings;
 import io.beamconnectors.content.FetchContent;
 import io.beamconnectors.elasticsearch.BulkSettings;
 import io.beamconnectors.elasticsearch.ElasticsearchConnection;
-import io.beamconnectors.elasticsearch.IndexedState;
 import io.beamconnectors.elasticsearch.ReadIndexState;
 import io.beamconnectors.elasticsearch.WriteToIndex;
 import io.beamconnectors.sources.ConnectorConfiguration;
@@ -23,7 +22,6 @@ import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -128,10 +126,9 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
     PCollection<SourceRecord> records = listing.get(SourceListing.RECORDS);
     PCollection<ListingIssue> listingIssues = listing.get(SourceListing.ISSUES);
 
-    PCollection<KV<String, IndexedState>> state =
-        input.apply("ReadIndexState", ReadIndexState.of(spec.elasticsearch()).withSlices(spec.stateSlices()));
-
-    PCollectionTuple decided = records.apply("Reconcile", Reconcile.against(state, listingIssues).withStrategy(spec.joinStrategy())
+    PCollectionTuple decided = records.apply("Reconcile", Reconcile.againstIndex(
+            ReadIndexState.of(spec.elasticsearch()).withSlices(spec.stateSlices()), listingIssues)
+        .withStrategy(spec.joinStrategy())
         .withIdsSurvivingMoves(spec.connector().idsSurviveMoves())
         .withIdsListedOnce(spec.connector().listsEachIdOnce())
         .withLookups(spec.elasticsearch()));

@@ -110,11 +110,11 @@ final class ReconcileDecisions {
   static final class DecideListedFn extends Decider<KV<String, SourceRecord>, SourceRecord> {
     private static final long serialVersionUID = 1L;
     private final PCollectionView<Iterable<KV<String, IndexedState>>> indexView;
-    private final PCollectionView<Iterable<List<String>>> listedIdsView;
+    private final PCollectionView<Iterable<byte[]>> listedIdsView;
     private transient PerWindow<Map<String, IndexedState>> state;
     private transient PerWindow<Map<String, Boolean>> ids;
 
-    DecideListedFn(PCollectionView<Iterable<KV<String, IndexedState>>> indexView, PCollectionView<Iterable<List<String>>> listedIdsView) {
+    DecideListedFn(PCollectionView<Iterable<KV<String, IndexedState>>> indexView, PCollectionView<Iterable<byte[]>> listedIdsView) {
       this.indexView = indexView;
       this.listedIdsView = listedIdsView;
     }
