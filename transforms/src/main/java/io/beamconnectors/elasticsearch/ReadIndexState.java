@@ -20,6 +20,7 @@ import org.apache.beam.sdk.transforms.Wait;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
@@ -43,17 +44,29 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
   private final int pageSize;
   private final String keepAlive;
   private final transient PCollection<?> startAfter;
+  private final transient PCollectionView<Long> skipWhenCountIs;
 
-  private ReadIndexState(ElasticsearchConnection connection, int slices, int pageSize, String keepAlive, PCollection<?> startAfter) {
+  private ReadIndexState(ElasticsearchConnection connection, int slices, int pageSize, String keepAlive, PCollection<?> startAfter,
+      PCollectionView<Long> skipWhenCountIs) {
     this.connection = connection;
     this.slices = slices;
     this.pageSize = pageSize;
     this.keepAlive = keepAlive;
     this.startAfter = startAfter;
+    this.skipWhenCountIs = skipWhenCountIs;
   }
 
   public static ReadIndexState of(ElasticsearchConnection connection) {
-    return new ReadIndexState(connection, 4, 10_000, "10m", null);
+    return new ReadIndexState(connection, 4, 10_000, "10m", null, null);
+  }
+
+  /**
+   * Reads nothing when the point in time holds exactly {@code count} documents (null, the default:
+   * always reads). For a caller that knows that many of the index's documents already and wants
+   * only the others: if the index holds no more, there are none. Checked with one counting search.
+   */
+  public ReadIndexState withSkipWhenCountIs(PCollectionView<Long> count) {
+    return new ReadIndexState(connection, slices, pageSize, keepAlive, startAfter, count);
   }
 
   /**
@@ -62,7 +75,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
    * meanwhile was listed.
    */
   public ReadIndexState withStartAfter(PCollection<?> signal) {
-    return new ReadIndexState(connection, slices, pageSize, keepAlive, signal);
+    return new ReadIndexState(connection, slices, pageSize, keepAlive, signal, skipWhenCountIs);
   }
 
   /** Number of parallel slices (1 reads without slicing). */
@@ -70,7 +83,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     if (v < 1) {
       throw new IllegalArgumentException("slices must be at least 1, got " + v);
     }
-    return new ReadIndexState(connection, v, pageSize, keepAlive, startAfter);
+    return new ReadIndexState(connection, v, pageSize, keepAlive, startAfter, skipWhenCountIs);
   }
 
   /** Hits per page (1 to 10,000, Elasticsearch's default result window). */
@@ -78,7 +91,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     if (v < 1 || v > 10_000) {
       throw new IllegalArgumentException("pageSize must be between 1 and 10000, got " + v);
     }
-    return new ReadIndexState(connection, slices, v, keepAlive, startAfter);
+    return new ReadIndexState(connection, slices, v, keepAlive, startAfter, skipWhenCountIs);
   }
 
   /** How long the point in time lives between pages, as Elasticsearch reads it ("10m", "90s"). */
@@ -86,7 +99,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     if (v == null || !v.matches("[0-9]+(ms|s|m|h|d)")) {
       throw new IllegalArgumentException("keepAlive must be a time value such as 10m or 90s, got " + v);
     }
-    return new ReadIndexState(connection, slices, pageSize, v, startAfter);
+    return new ReadIndexState(connection, slices, pageSize, v, startAfter, skipWhenCountIs);
   }
 
   @Override
@@ -105,7 +118,9 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
       seed = seed.apply("StartAfter", Wait.on(startAfter));
     }
     PCollection<KV<String, Integer>> slicesOfPit = seed
-        .apply("OpenPointInTime", ParDo.of(new OpenPitFn(connection, slices, keepAlive)))
+        .apply("OpenPointInTime", skipWhenCountIs == null
+            ? ParDo.of(new OpenPitFn(connection, slices, keepAlive, null))
+            : ParDo.of(new OpenPitFn(connection, slices, keepAlive, skipWhenCountIs)).withSideInputs(skipWhenCountIs))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()));
     PCollection<KV<String, IndexedState>> states = slicesOfPit
         .apply("SpreadSlices", Reshuffle.viaRandomKey())
@@ -161,24 +176,41 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     }
   }
 
+  /** Closes a point in time; one that expired or was closed already needs nothing. */
+  static void close(RestClient client, String pitId) {
+    Request close = new Request("DELETE", "/_pit");
+    close.setJsonEntity(JSON.createObjectNode().put("id", pitId).toString());
+    try {
+      client.performRequest(close);
+    } catch (IOException e) {
+      // Already expired or closed, or unreachable: it expires on its own.
+    }
+  }
+
   private static JsonNode read(Response resp) throws IOException {
     try (InputStream in = resp.getEntity().getContent()) {
       return JSON.readTree(in);
     }
   }
 
-  /** Refreshes the index, opens a point in time and emits one element per slice. */
+  /**
+   * Refreshes the index, opens a point in time and emits one element per slice; none when the
+   * point in time holds exactly the count of {@link #withSkipWhenCountIs} (it is closed at once).
+   */
   static final class OpenPitFn extends DoFn<String, KV<String, Integer>> {
     private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OpenPitFn.class);
     private final ElasticsearchConnection connection;
     private final int slices;
     private final String keepAlive;
+    private final PCollectionView<Long> skipWhenCountIs;
     private transient RestClient client;
 
-    OpenPitFn(ElasticsearchConnection connection, int slices, String keepAlive) {
+    OpenPitFn(ElasticsearchConnection connection, int slices, String keepAlive, PCollectionView<Long> skipWhenCountIs) {
       this.connection = connection;
       this.slices = slices;
       this.keepAlive = keepAlive;
+      this.skipWhenCountIs = skipWhenCountIs;
     }
 
     @Setup
@@ -187,7 +219,8 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     }
 
     @ProcessElement
-    public void process(@Element String index, OutputReceiver<KV<String, Integer>> out) throws IOException {
+    public void process(ProcessContext c) throws IOException {
+      String index = c.element();
       Response exists = performWithRetry(client, new Request("HEAD", "/" + index));
       if (exists.getStatusLine().getStatusCode() == 404) {
         return;
@@ -196,9 +229,34 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
       Request open = new Request("POST", "/" + index + "/_pit");
       open.addParameter("keep_alive", keepAlive);
       String pitId = read(performWithRetry(client, open)).path("id").asText();
-      for (int i = 0; i < slices; i++) {
-        out.output(KV.of(pitId, i));
+      if (skipWhenCountIs != null) {
+        long known = c.sideInput(skipWhenCountIs);
+        long held = count(pitId);
+        if (held == known) {
+          LOG.info("The index holds exactly the {} documents the lookups found: no delete candidate, its state is not read", held);
+          close(client, pitId);
+          return;
+        }
       }
+      for (int i = 0; i < slices; i++) {
+        c.output(KV.of(pitId, i));
+      }
+    }
+
+    private long count(String pitId) throws IOException {
+      ObjectNode body = JSON.createObjectNode();
+      body.put("size", 0);
+      body.put("track_total_hits", true);
+      body.putObject("pit").put("id", pitId).put("keep_alive", keepAlive);
+      Request search = new Request("POST", "/_search");
+      search.setJsonEntity(body.toString());
+      JsonNode resp = read(performWithRetry(client, search));
+      checkShards(resp);
+      JsonNode total = resp.path("hits").path("total");
+      if (!"eq".equals(total.path("relation").asText("eq")) || !total.path("value").canConvertToLong()) {
+        return -1;
+      }
+      return total.path("value").asLong();
     }
 
     @Teardown
@@ -305,16 +363,9 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Integer> slice) throws IOException {
-      if (slice.getValue() != 0) {
-        return;
-      }
-      Request close = new Request("DELETE", "/_pit");
-      close.setJsonEntity(JSON.createObjectNode().put("id", slice.getKey()).toString());
-      try {
-        client.performRequest(close);
-      } catch (ResponseException e) {
-        // Already expired or closed: nothing to release.
+    public void process(@Element KV<String, Integer> slice) {
+      if (slice.getValue() == 0) {
+        close(client, slice.getKey());
       }
     }
 

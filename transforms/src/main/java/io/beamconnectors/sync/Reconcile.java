@@ -71,6 +71,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   static final TupleTag<KV<String, SourceRecord>> SHARED_IDS = new TupleTag<>("sharedIds") {};
   static final TupleTag<String> LISTED_SCOPES = new TupleTag<>("listedScopes") {};
   static final TupleTag<byte[]> LISTED_ID_CHUNKS = new TupleTag<>("listedIdChunks") {};
+  static final TupleTag<Long> FOUND_COUNTS = new TupleTag<>("foundCounts") {};
 
   private final transient PCollection<KV<String, IndexedState>> indexState;
   private final ReadIndexState indexRead;
@@ -155,12 +156,15 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     PCollectionView<Iterable<byte[]>> listedIds = inMemory
         ? idChunks.apply("ListedIdsView", View.asIterable())
         : null;
-    boolean readAfterListing = inMemory && idsListedOnce && lookups != null;
-    PCollection<KV<String, IndexedState>> state = indexState != null ? indexState
-        : listing.getPipeline().begin().apply("ReadIndexState",
-            readAfterListing ? indexRead.withStartAfter(scopes) : indexRead);
-    PCollectionTuple decided = !inMemory ? joinByShuffle(keyById(listing), state)
-        : idsListedOnce ? joinAsListed(listing, listedIds, state) : joinInMemory(keyById(listing), listedIds, state);
+    PCollectionTuple decided;
+    if (inMemory && idsListedOnce && lookups != null) {
+      decided = joinByLookup(listing, listedIds, scopes);
+    } else {
+      PCollection<KV<String, IndexedState>> state = indexState != null ? indexState
+          : listing.getPipeline().begin().apply("ReadIndexState", indexRead);
+      decided = !inMemory ? joinByShuffle(keyById(listing), state)
+          : idsListedOnce ? joinAsListed(listing, listedIds, state) : joinInMemory(keyById(listing), listedIds, state);
+    }
     PCollection<SourceRecord> upserts = decided.get(UPSERTS).setCoder(SourceRecordCoder.of());
     PCollection<ListingIssue> duplicates = decided.get(DUPLICATES).setCoder(ListingIssueCoder.of());
     PCollection<KV<String, IndexedState>> candidates = decided.get(CANDIDATES)
@@ -227,22 +231,50 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
    */
   private PCollectionTuple joinAsListed(PCollection<SourceRecord> listing, PCollectionView<Iterable<byte[]>> listedIds,
       PCollection<KV<String, IndexedState>> indexState) {
-    PCollection<SourceRecord> upserts;
-    if (lookups != null) {
-      // No index-state view at all: it would be materialized (read, grouped, held) for nothing.
-      upserts = listing.apply("DecideByLookup", ParDo.of(new DecideByLookupFn(lookups)));
+    PCollectionView<Iterable<KV<String, IndexedState>>> indexView = indexState.apply("IndexStateView", View.asIterable());
+    PCollection<SourceRecord> upserts = listing.apply("DecideAsListed", ParDo.of(new DecideAsListedFn(indexView)).withSideInputs(indexView))
+        .setCoder(SourceRecordCoder.of());
+    return PCollectionTuple.of(UPSERTS, upserts)
+        .and(CANDIDATES, candidatesAsListed(indexState, listedIds))
+        .and(DUPLICATES, repeatedIds(listing, listedIds));
+  }
+
+  /**
+   * {@link #joinAsListed} with {@link #withLookups}: no index-state view at all (it would be read,
+   * grouped and held for nothing). The index state is read only for delete candidates, once the
+   * listing is complete, and not at all when the index holds exactly the documents the lookups
+   * found: every one of them was listed, so none can be a candidate. (Each listed id is looked up
+   * before this sync writes it, so a found document was in the index before; an id listed twice,
+   * which could make the count match wrongly, holds back every delete anyway, see RepeatedIdsFn.)
+   */
+  private PCollectionTuple joinByLookup(PCollection<SourceRecord> listing, PCollectionView<Iterable<byte[]>> listedIds,
+      PCollection<String> listingDone) {
+    PCollectionTuple decided = listing.apply("DecideByLookup", ParDo.of(new DecideByLookupFn(lookups))
+        .withOutputTags(UPSERTS, TupleTagList.of(FOUND_COUNTS)));
+    PCollection<KV<String, IndexedState>> state;
+    if (indexState != null) {
+      state = indexState;
     } else {
-      PCollectionView<Iterable<KV<String, IndexedState>>> indexView = indexState.apply("IndexStateView", View.asIterable());
-      upserts = listing.apply("DecideAsListed", ParDo.of(new DecideAsListedFn(indexView)).withSideInputs(indexView));
+      PCollectionView<Long> found = decided.get(FOUND_COUNTS).setCoder(org.apache.beam.sdk.coders.VarLongCoder.of())
+          .apply("FoundInIndex", Combine.globally(org.apache.beam.sdk.transforms.Sum.ofLongs()).asSingletonView());
+      state = listing.getPipeline().begin()
+          .apply("ReadIndexState", indexRead.withStartAfter(listingDone).withSkipWhenCountIs(found));
     }
-    upserts.setCoder(SourceRecordCoder.of());
-    PCollection<ListingIssue> duplicates = listing.getPipeline()
+    return PCollectionTuple.of(UPSERTS, decided.get(UPSERTS).setCoder(SourceRecordCoder.of()))
+        .and(CANDIDATES, candidatesAsListed(state, listedIds))
+        .and(DUPLICATES, repeatedIds(listing, listedIds));
+  }
+
+  private static PCollection<KV<String, IndexedState>> candidatesAsListed(PCollection<KV<String, IndexedState>> indexState,
+      PCollectionView<Iterable<byte[]>> listedIds) {
+    return indexState.apply("DecideIndexed", ParDo.of(new DecideIndexedFn(listedIds)).withSideInputs(listedIds));
+  }
+
+  private static PCollection<ListingIssue> repeatedIds(PCollection<SourceRecord> listing, PCollectionView<Iterable<byte[]>> listedIds) {
+    return listing.getPipeline()
         .apply("CheckIdsListedOnce", org.apache.beam.sdk.transforms.Impulse.create())
         .apply("RepeatedIds", ParDo.of(new RepeatedIdsFn(listedIds)).withSideInputs(listedIds))
         .setCoder(ListingIssueCoder.of());
-    PCollection<KV<String, IndexedState>> candidates = indexState
-        .apply("DecideIndexed", ParDo.of(new DecideIndexedFn(listedIds)).withSideInputs(listedIds));
-    return PCollectionTuple.of(UPSERTS, upserts).and(CANDIDATES, candidates).and(DUPLICATES, duplicates);
   }
 
   /**

@@ -172,6 +172,8 @@ final class ReconcileDecisions {
     private transient org.elasticsearch.client.RestClient client;
     private transient IndexLookup.Session lookups;
     private transient Map<BoundedWindow, List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>>> buffers;
+    /** Listed ids the index holds, per window, for {@link Reconcile#FOUND_COUNTS}. */
+    private transient Map<BoundedWindow, long[]> found;
 
     DecideByLookupFn(ElasticsearchConnection connection) {
       this.connection = connection;
@@ -186,18 +188,19 @@ final class ReconcileDecisions {
     @StartBundle
     public void start() {
       buffers = new HashMap<>();
+      found = new HashMap<>();
     }
 
     @ProcessElement
     public void process(@Element SourceRecord element, @Timestamp org.joda.time.Instant timestamp,
-        BoundedWindow window, OutputReceiver<SourceRecord> out) throws java.io.IOException {
+        BoundedWindow window, MultiOutputReceiver out) throws java.io.IOException {
       listed.inc();
       List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> buffer =
           buffers.computeIfAbsent(window, w -> new ArrayList<>(BATCH));
       buffer.add(org.apache.beam.sdk.values.TimestampedValue.of(element, timestamp));
       if (buffer.size() >= BATCH) {
         // Same window; the records leave with this element's timestamp (a batch sync's are all equal).
-        decide(buffer, r -> out.output(r.getValue()));
+        decide(buffer, window, r -> out.get(UPSERTS).output(r.getValue()));
         buffer.clear();
       }
     }
@@ -206,12 +209,16 @@ final class ReconcileDecisions {
     public void finish(FinishBundleContext c) throws java.io.IOException {
       for (Map.Entry<BoundedWindow, List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>>> e : buffers.entrySet()) {
         BoundedWindow w = e.getKey();
-        decide(e.getValue(), r -> c.output(r.getValue(), r.getTimestamp(), w));
+        decide(e.getValue(), w, r -> c.output(UPSERTS, r.getValue(), r.getTimestamp(), w));
+      }
+      for (Map.Entry<BoundedWindow, long[]> e : found.entrySet()) {
+        c.output(Reconcile.FOUND_COUNTS, e.getValue()[0], e.getKey().maxTimestamp(), e.getKey());
       }
       buffers = null;
+      found = null;
     }
 
-    private void decide(List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> batch,
+    private void decide(List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> batch, BoundedWindow window,
         java.util.function.Consumer<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> out) throws java.io.IOException {
       if (batch.isEmpty()) {
         return;
@@ -219,6 +226,7 @@ final class ReconcileDecisions {
       List<String> ids = new ArrayList<>(batch.size());
       batch.forEach(r -> ids.add(r.getValue().id()));
       Map<String, IndexedState> state = lookups.lookup(ids);
+      found.computeIfAbsent(window, w -> new long[1])[0] += state.size();
       for (org.apache.beam.sdk.values.TimestampedValue<SourceRecord> r : batch) {
         if (shouldWrite(r.getValue(), state.get(r.getValue().id()))) {
           out.accept(r);
