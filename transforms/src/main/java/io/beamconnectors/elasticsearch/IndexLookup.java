@@ -43,6 +43,24 @@ public final class IndexLookup {
     }
   }
 
+  /** The documents the index holds once refreshed; a missing index holds none. */
+  public static long countAfterRefresh(RestClient client, String index) throws IOException {
+    refresh(client, index);
+    try (InputStream in = ReadIndexState.performWithRetry(client, new Request("GET", "/" + index + "/_count"))
+        .getEntity().getContent()) {
+      JsonNode count = JSON.readTree(in).path("count");
+      if (!count.canConvertToLong()) {
+        throw new IOException("Elasticsearch answered a count of index '" + index + "' without a count");
+      }
+      return count.asLong();
+    } catch (ResponseException e) {
+      if (e.getResponse().getStatusLine().getStatusCode() == 404) {
+        return 0;
+      }
+      throw e;
+    }
+  }
+
   /**
    * Lookups against one point in time of one index. Not thread-safe; close it to release the point
    * in time early (it expires {@link #KEEP_ALIVE} after the last lookup anyway).

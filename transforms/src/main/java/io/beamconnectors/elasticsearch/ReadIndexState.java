@@ -44,16 +44,16 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
   private final int pageSize;
   private final String keepAlive;
   private final transient PCollection<?> startAfter;
-  private final transient PCollectionView<Long> skipWhenCountIs;
+  private final transient PCollectionView<Boolean> skipWhen;
 
   private ReadIndexState(ElasticsearchConnection connection, int slices, int pageSize, String keepAlive, PCollection<?> startAfter,
-      PCollectionView<Long> skipWhenCountIs) {
+      PCollectionView<Boolean> skipWhen) {
     this.connection = connection;
     this.slices = slices;
     this.pageSize = pageSize;
     this.keepAlive = keepAlive;
     this.startAfter = startAfter;
-    this.skipWhenCountIs = skipWhenCountIs;
+    this.skipWhen = skipWhen;
   }
 
   public static ReadIndexState of(ElasticsearchConnection connection) {
@@ -61,12 +61,11 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
   }
 
   /**
-   * Reads nothing when the point in time holds exactly {@code count} documents (null, the default:
-   * always reads). For a caller that knows that many of the index's documents already and wants
-   * only the others: if the index holds no more, there are none. Checked with one counting search.
+   * Reads nothing (opens no point in time) when {@code skip} is true (null, the default: always
+   * reads): for a caller that can tell it needs none of the index's documents.
    */
-  public ReadIndexState withSkipWhenCountIs(PCollectionView<Long> count) {
-    return new ReadIndexState(connection, slices, pageSize, keepAlive, startAfter, count);
+  public ReadIndexState withSkipWhen(PCollectionView<Boolean> skip) {
+    return new ReadIndexState(connection, slices, pageSize, keepAlive, startAfter, skip);
   }
 
   /**
@@ -75,7 +74,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
    * meanwhile was listed.
    */
   public ReadIndexState withStartAfter(PCollection<?> signal) {
-    return new ReadIndexState(connection, slices, pageSize, keepAlive, signal, skipWhenCountIs);
+    return new ReadIndexState(connection, slices, pageSize, keepAlive, signal, skipWhen);
   }
 
   /** Number of parallel slices (1 reads without slicing). */
@@ -83,7 +82,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     if (v < 1) {
       throw new IllegalArgumentException("slices must be at least 1, got " + v);
     }
-    return new ReadIndexState(connection, v, pageSize, keepAlive, startAfter, skipWhenCountIs);
+    return new ReadIndexState(connection, v, pageSize, keepAlive, startAfter, skipWhen);
   }
 
   /** Hits per page (1 to 10,000, Elasticsearch's default result window). */
@@ -91,7 +90,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     if (v < 1 || v > 10_000) {
       throw new IllegalArgumentException("pageSize must be between 1 and 10000, got " + v);
     }
-    return new ReadIndexState(connection, slices, v, keepAlive, startAfter, skipWhenCountIs);
+    return new ReadIndexState(connection, slices, v, keepAlive, startAfter, skipWhen);
   }
 
   /** How long the point in time lives between pages, as Elasticsearch reads it ("10m", "90s"). */
@@ -99,7 +98,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     if (v == null || !v.matches("[0-9]+(ms|s|m|h|d)")) {
       throw new IllegalArgumentException("keepAlive must be a time value such as 10m or 90s, got " + v);
     }
-    return new ReadIndexState(connection, slices, pageSize, v, startAfter, skipWhenCountIs);
+    return new ReadIndexState(connection, slices, pageSize, v, startAfter, skipWhen);
   }
 
   @Override
@@ -118,9 +117,9 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
       seed = seed.apply("StartAfter", Wait.on(startAfter));
     }
     PCollection<KV<String, Integer>> slicesOfPit = seed
-        .apply("OpenPointInTime", skipWhenCountIs == null
+        .apply("OpenPointInTime", skipWhen == null
             ? ParDo.of(new OpenPitFn(connection, slices, keepAlive, null))
-            : ParDo.of(new OpenPitFn(connection, slices, keepAlive, skipWhenCountIs)).withSideInputs(skipWhenCountIs))
+            : ParDo.of(new OpenPitFn(connection, slices, keepAlive, skipWhen)).withSideInputs(skipWhen))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()));
     PCollection<KV<String, IndexedState>> states = slicesOfPit
         .apply("SpreadSlices", Reshuffle.viaRandomKey())
@@ -194,23 +193,22 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
   }
 
   /**
-   * Refreshes the index, opens a point in time and emits one element per slice; none when the
-   * point in time holds exactly the count of {@link #withSkipWhenCountIs} (it is closed at once).
+   * Refreshes the index, opens a point in time and emits one element per slice; nothing at all
+   * when {@link #withSkipWhen} says so.
    */
   static final class OpenPitFn extends DoFn<String, KV<String, Integer>> {
     private static final long serialVersionUID = 1L;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OpenPitFn.class);
     private final ElasticsearchConnection connection;
     private final int slices;
     private final String keepAlive;
-    private final PCollectionView<Long> skipWhenCountIs;
+    private final PCollectionView<Boolean> skipWhen;
     private transient RestClient client;
 
-    OpenPitFn(ElasticsearchConnection connection, int slices, String keepAlive, PCollectionView<Long> skipWhenCountIs) {
+    OpenPitFn(ElasticsearchConnection connection, int slices, String keepAlive, PCollectionView<Boolean> skipWhen) {
       this.connection = connection;
       this.slices = slices;
       this.keepAlive = keepAlive;
-      this.skipWhenCountIs = skipWhenCountIs;
+      this.skipWhen = skipWhen;
     }
 
     @Setup
@@ -220,6 +218,9 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
 
     @ProcessElement
     public void process(ProcessContext c) throws IOException {
+      if (skipWhen != null && Boolean.TRUE.equals(c.sideInput(skipWhen))) {
+        return;
+      }
       String index = c.element();
       Response exists = performWithRetry(client, new Request("HEAD", "/" + index));
       if (exists.getStatusLine().getStatusCode() == 404) {
@@ -229,34 +230,9 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
       Request open = new Request("POST", "/" + index + "/_pit");
       open.addParameter("keep_alive", keepAlive);
       String pitId = read(performWithRetry(client, open)).path("id").asText();
-      if (skipWhenCountIs != null) {
-        long known = c.sideInput(skipWhenCountIs);
-        long held = count(pitId);
-        if (held == known) {
-          LOG.info("The index holds exactly the {} documents the lookups found: no delete candidate, its state is not read", held);
-          close(client, pitId);
-          return;
-        }
-      }
       for (int i = 0; i < slices; i++) {
         c.output(KV.of(pitId, i));
       }
-    }
-
-    private long count(String pitId) throws IOException {
-      ObjectNode body = JSON.createObjectNode();
-      body.put("size", 0);
-      body.put("track_total_hits", true);
-      body.putObject("pit").put("id", pitId).put("keep_alive", keepAlive);
-      Request search = new Request("POST", "/_search");
-      search.setJsonEntity(body.toString());
-      JsonNode resp = read(performWithRetry(client, search));
-      checkShards(resp);
-      JsonNode total = resp.path("hits").path("total");
-      if (!"eq".equals(total.path("relation").asText("eq")) || !total.path("value").canConvertToLong()) {
-        return -1;
-      }
-      return total.path("value").asLong();
     }
 
     @Teardown

@@ -241,15 +241,24 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
 
   /**
    * {@link #joinAsListed} with {@link #withLookups}: no index-state view at all (it would be read,
-   * grouped and held for nothing). The index state is read only for delete candidates, once the
-   * listing is complete, and not at all when the index holds exactly the documents the lookups
-   * found: every one of them was listed, so none can be a candidate. (Each listed id is looked up
-   * before this sync writes it, so a found document was in the index before; an id listed twice,
-   * which could make the count match wrongly, holds back every delete anyway, see RepeatedIdsFn.)
+   * grouped and held for nothing). The index is counted once before any record is decided (so
+   * before this sync writes anything); when it held nothing, records are created without lookups.
+   * Its state is read only for delete candidates, once the listing is complete, and not at all
+   * when the lookups found as many documents as it held at the start: every one of them was
+   * listed, so none can be a candidate. (Each listed id is looked up before this sync writes it,
+   * so a found document was there at the start; an id listed twice, which could make the counts
+   * match wrongly, holds back every delete anyway, see {@link RepeatedIdsFn}.)
    */
   private PCollectionTuple joinByLookup(PCollection<SourceRecord> listing, PCollectionView<Iterable<byte[]>> listedIds,
       PCollection<String> listingDone) {
-    PCollectionTuple decided = listing.apply("DecideByLookup", ParDo.of(new DecideByLookupFn(lookups))
+    org.apache.beam.sdk.Pipeline pipeline = listing.getPipeline();
+    PCollectionView<Long> atStart = pipeline
+        .apply("CountIndexAtStart", org.apache.beam.sdk.transforms.Impulse.create())
+        .apply("CountIndex", ParDo.of(new CountIndexFn(lookups)))
+        .setCoder(org.apache.beam.sdk.coders.VarLongCoder.of())
+        .apply("IndexCountAtStart", View.asSingleton());
+    PCollectionTuple decided = listing.apply("DecideByLookup", ParDo.of(new DecideByLookupFn(lookups, atStart))
+        .withSideInputs(atStart)
         .withOutputTags(UPSERTS, TupleTagList.of(FOUND_COUNTS)));
     PCollection<KV<String, IndexedState>> state;
     if (indexState != null) {
@@ -257,12 +266,60 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     } else {
       PCollectionView<Long> found = decided.get(FOUND_COUNTS).setCoder(org.apache.beam.sdk.coders.VarLongCoder.of())
           .apply("FoundInIndex", Combine.globally(org.apache.beam.sdk.transforms.Sum.ofLongs()).asSingletonView());
-      state = listing.getPipeline().begin()
-          .apply("ReadIndexState", indexRead.withStartAfter(listingDone).withSkipWhenCountIs(found));
+      PCollectionView<Boolean> allListed = pipeline
+          .apply("CompareCounts", org.apache.beam.sdk.transforms.Impulse.create())
+          .apply("AllIndexedListed", ParDo.of(new AllIndexedListedFn(atStart, found)).withSideInputs(atStart, found))
+          .setCoder(org.apache.beam.sdk.coders.BooleanCoder.of())
+          .apply("AllIndexedListedView", View.asSingleton());
+      state = pipeline.begin()
+          .apply("ReadIndexState", indexRead.withStartAfter(listingDone).withSkipWhen(allListed));
     }
     return PCollectionTuple.of(UPSERTS, decided.get(UPSERTS).setCoder(SourceRecordCoder.of()))
         .and(CANDIDATES, candidatesAsListed(state, listedIds))
         .and(DUPLICATES, repeatedIds(listing, listedIds));
+  }
+
+  /** The documents the index holds before the sync writes anything (see {@link #joinByLookup}). */
+  static final class CountIndexFn extends DoFn<byte[], Long> {
+    private static final long serialVersionUID = 1L;
+    private final ElasticsearchConnection connection;
+
+    CountIndexFn(ElasticsearchConnection connection) {
+      this.connection = connection;
+    }
+
+    @ProcessElement
+    public void process(OutputReceiver<Long> out) throws java.io.IOException {
+      try (org.elasticsearch.client.RestClient client = connection.createClient()) {
+        out.output(IndexLookup.countAfterRefresh(client, connection.index()));
+      }
+    }
+  }
+
+  /** Whether the lookups found every document the index held at the start (see {@link #joinByLookup}). */
+  static final class AllIndexedListedFn extends DoFn<byte[], Boolean> {
+    private static final long serialVersionUID = 1L;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AllIndexedListedFn.class);
+    private final PCollectionView<Long> atStart;
+    private final PCollectionView<Long> found;
+
+    AllIndexedListedFn(PCollectionView<Long> atStart, PCollectionView<Long> found) {
+      this.atStart = atStart;
+      this.found = found;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      long held = c.sideInput(atStart);
+      long listedAndFound = c.sideInput(found);
+      boolean all = held == listedAndFound;
+      if (all && held == 0) {
+        LOG.info("The index was empty when the sync started: nothing to delete, its state is not read");
+      } else if (all) {
+        LOG.info("Every one of the {} documents the index held was listed: nothing to delete, its state is not read", held);
+      }
+      c.output(all);
+    }
   }
 
   private static PCollection<KV<String, IndexedState>> candidatesAsListed(PCollection<KV<String, IndexedState>> indexState,

@@ -169,14 +169,18 @@ final class ReconcileDecisions {
     private static final long serialVersionUID = 1L;
     static final int BATCH = 500;
     private final ElasticsearchConnection connection;
+    private final PCollectionView<Long> indexCountAtStart;
+    /** The index held nothing when the sync started: every record is a create, nothing to look up. */
+    private transient Boolean emptyAtStart;
     private transient org.elasticsearch.client.RestClient client;
     private transient IndexLookup.Session lookups;
     private transient Map<BoundedWindow, List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>>> buffers;
     /** Listed ids the index holds, per window, for {@link Reconcile#FOUND_COUNTS}. */
     private transient Map<BoundedWindow, long[]> found;
 
-    DecideByLookupFn(ElasticsearchConnection connection) {
+    DecideByLookupFn(ElasticsearchConnection connection, PCollectionView<Long> indexCountAtStart) {
       this.connection = connection;
+      this.indexCountAtStart = indexCountAtStart;
     }
 
     @Setup
@@ -192,9 +196,13 @@ final class ReconcileDecisions {
     }
 
     @ProcessElement
-    public void process(@Element SourceRecord element, @Timestamp org.joda.time.Instant timestamp,
+    public void process(ProcessContext c, @Element SourceRecord element, @Timestamp org.joda.time.Instant timestamp,
         BoundedWindow window, MultiOutputReceiver out) throws java.io.IOException {
       listed.inc();
+      if (emptyAtStart == null) {
+        // A batch sync has one window; the count is the whole index's either way.
+        emptyAtStart = c.sideInput(indexCountAtStart) == 0;
+      }
       List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> buffer =
           buffers.computeIfAbsent(window, w -> new ArrayList<>(BATCH));
       buffer.add(org.apache.beam.sdk.values.TimestampedValue.of(element, timestamp));
@@ -225,7 +233,7 @@ final class ReconcileDecisions {
       }
       List<String> ids = new ArrayList<>(batch.size());
       batch.forEach(r -> ids.add(r.getValue().id()));
-      Map<String, IndexedState> state = lookups.lookup(ids);
+      Map<String, IndexedState> state = Boolean.TRUE.equals(emptyAtStart) ? Map.of() : lookups.lookup(ids);
       found.computeIfAbsent(window, w -> new long[1])[0] += state.size();
       for (org.apache.beam.sdk.values.TimestampedValue<SourceRecord> r : batch) {
         if (shouldWrite(r.getValue(), state.get(r.getValue().id()))) {
