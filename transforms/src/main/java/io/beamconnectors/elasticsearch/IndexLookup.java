@@ -85,10 +85,8 @@ public final class IndexLookup {
     }
 
     private void openPit() throws IOException {
-      Request open = new Request("POST", "/" + index + "/_pit");
-      open.addParameter("keep_alive", KEEP_ALIVE);
-      try (InputStream in = ReadIndexState.performWithRetry(client, open).getEntity().getContent()) {
-        pitId = JSON.readTree(in).path("id").asText();
+      try {
+        pitId = ReadIndexState.openPointInTime(client, index, KEEP_ALIVE);
         missing = false;
       } catch (ResponseException e) {
         if (e.getResponse().getStatusLine().getStatusCode() != 404) {
@@ -147,17 +145,10 @@ public final class IndexLookup {
     /** Releases the point in time; failures are ignored (it expires on its own). */
     @Override
     public void close() {
-      if (pitId == null) {
-        return;
+      if (pitId != null) {
+        ReadIndexState.close(client, pitId);
+        pitId = null;
       }
-      Request close = new Request("DELETE", "/_pit");
-      close.setJsonEntity(JSON.createObjectNode().put("id", pitId).toString());
-      try {
-        client.performRequest(close);
-      } catch (IOException e) {
-        // Already expired or unreachable: nothing to release.
-      }
-      pitId = null;
     }
   }
 

@@ -175,6 +175,13 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     }
   }
 
+  /** Opens a point in time over the index (as refreshed last) and returns its id. */
+  static String openPointInTime(RestClient client, String index, String keepAlive) throws IOException {
+    Request open = new Request("POST", "/" + index + "/_pit");
+    open.addParameter("keep_alive", keepAlive);
+    return read(performWithRetry(client, open)).path("id").asText();
+  }
+
   /** Closes a point in time; one that expired or was closed already needs nothing. */
   static void close(RestClient client, String pitId) {
     Request close = new Request("DELETE", "/_pit");
@@ -227,9 +234,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
         return;
       }
       performWithRetry(client, new Request("POST", "/" + index + "/_refresh"));
-      Request open = new Request("POST", "/" + index + "/_pit");
-      open.addParameter("keep_alive", keepAlive);
-      String pitId = read(performWithRetry(client, open)).path("id").asText();
+      String pitId = openPointInTime(client, index, keepAlive);
       for (int i = 0; i < slices; i++) {
         c.output(KV.of(pitId, i));
       }
