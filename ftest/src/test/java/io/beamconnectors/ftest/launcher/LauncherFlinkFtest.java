@@ -125,7 +125,7 @@ class LauncherFlinkFtest {
   void cancelWhileRunningCancelsTheFlinkJobAndDeletesNothing() throws Exception {
     try (Connection lock = fx.lockTable()) {
       String jobId = syncHeldMidRun(current);
-      assertEquals(0, fx.cli(fx.cliConfig(), "job", "cancel", jobId).exitCode());
+      assertEquals(0, fx.cli(fx.cliConfig(), "job", "cancel", "--", jobId).exitCode());
       // Flink cancels a task by interrupting it; a JDBC read blocked on a lock ends only when the
       // lock goes, so release it once the cluster is cancelling the job.
       Await.until("Flink to cancel the job", Duration.ofMinutes(1), () -> flink.stateOfJobNamed(flinkJobName(jobId)),

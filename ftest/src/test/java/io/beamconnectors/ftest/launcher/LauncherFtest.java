@@ -89,7 +89,9 @@ class LauncherFtest {
     fx.createConnector(MAIN, fx.pgConfig);
     String jobId = fx.requestSync(MAIN);
     assertEquals(JobStatus.PENDING, fx.job(jobId).status());
-    LauncherProcess.Result r = fx.cli(fx.cliConfig(), "job", "cancel", jobId);
+    // A generated id can start with '-' and, rarely, read as a short option ("-c..."): `--` before it
+    // always works (IdArgumentsTest covers the id without it).
+    LauncherProcess.Result r = fx.cli(fx.cliConfig(), "job", "cancel", "--", jobId);
     assertEquals(0, r.exitCode(), r::stderr);
     SyncJob canceled = fx.job(jobId);
     assertEquals(JobStatus.CANCELED, canceled.status());
@@ -173,7 +175,7 @@ class LauncherFtest {
     try (Connection lock = fx.lockTable()) {
       String jobId = fx.requestSync(MAIN);
       fx.awaitJob(jobId, SYNC_TIMEOUT, JobStatus.IN_PROGRESS);
-      LauncherProcess.Result r = fx.cli(fx.cliConfig(), "job", "cancel", jobId);
+      LauncherProcess.Result r = fx.cli(fx.cliConfig(), "job", "cancel", "--", jobId);
       assertEquals(0, r.exitCode(), r::stderr);
       SyncJob canceled = fx.awaitJob(jobId, Duration.ofMinutes(2), JobStatus.CANCELED, JobStatus.ERROR, JobStatus.COMPLETED);
       assertEquals(JobStatus.CANCELED, canceled.status(), () -> "job error: " + canceled.error());

@@ -91,11 +91,56 @@ public final class LauncherCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  /**
+   * The parser. Elasticsearch's generated ids are base64url, and some start with '-'
+   * ({@code -2M5PqIBhNWcMj9L-Xcd}): an argument that names no option is therefore a positional one (the
+   * id), and short options neither cluster nor take an attached value. picocli still reads an argument
+   * that starts with a short option's letter ({@code -c...}, {@code -h...}, {@code -V...}) as that
+   * option; for those the error ends with a line saying to put {@code --} before the id.
+   */
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new LauncherCommand());
+    cl.setUnmatchedOptionsArePositionalParams(true);
+    cl.setPosixClusteredShortOptionsAllowed(false);
+    CommandLine.IParameterExceptionHandler usageError = cl.getParameterExceptionHandler();
+    cl.setParameterExceptionHandler((ex, args) -> {
+      int exit = usageError.handleParseException(ex, args);
+      String dashed = dashedArgument(ex.getCommandLine().getCommandSpec(), args);
+      if (dashed != null) {
+        ex.getCommandLine().getErr().println("An id that starts with '-' goes after `--`, as in `launcher job show -- "
+            + dashed + "`.");
+      }
+      return exit;
+    });
+    return cl;
+  }
+
+  /** The first argument before {@code --} that starts with one '-' and is none of the command's options. */
+  static String dashedArgument(CommandLine.Model.CommandSpec spec, String[] args) {
+    for (String arg : args) {
+      if (arg.equals("--")) {
+        return null;
+      }
+      if (arg.length() > 1 && arg.charAt(0) == '-' && arg.charAt(1) != '-') {
+        int eq = arg.indexOf('=');
+        if (spec.findOption(eq > 0 ? arg.substring(0, eq) : arg) == null) {
+          return arg;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** How an id is written on a command line: after {@code --} when it starts with '-'. */
+  static String idArgument(String id) {
+    return id.startsWith("-") ? "-- " + id : id;
+  }
+
   /** Runs the command line; returns the exit code. */
   public static int execute(String[] args) {
     LogSetup.beforeLogging(args);
     Logger log = LoggerFactory.getLogger(LauncherCommand.class);
-    CommandLine cl = new CommandLine(new LauncherCommand());
+    CommandLine cl = commandLine();
     cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       Throwable cause = e;
       if (cause instanceof CommandFailure f) {

@@ -57,7 +57,7 @@ public final class SyncCommand implements Callable<Integer> {
         if (System.currentTimeMillis() > deadline) {
           print(ctx, job);
           throw new CommandFailure(ExitCodes.TIMEOUT, "sync job " + jobId + " is still " + job.text("status") + " after "
-              + timeoutSeconds + " s (it keeps going: `launcher job show " + jobId + "`); is a launcher running"
+              + timeoutSeconds + " s (it keeps going: `launcher job show " + LauncherCommand.idArgument(jobId) + "`); is a launcher running"
               + " (`launcher --action poll`)?");
         }
         Thread.sleep(500);
