@@ -22,11 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes index and delete operations ({@link IndexOperations}) through Beam's ElasticsearchIO
- * bulk writer: explicit {@code _id} (so every write is idempotent), the bulk entries built here
- * from the id at the head of each operation (ElasticsearchIO's DocToBulk would parse every document
- * again), batches by count and bytes, stateful batching with several requests in flight where the
- * settings ask for it, and write errors returned instead of thrown.
+ * Writes index and delete operations ({@link IndexOperations}) in bulk requests: explicit
+ * {@code _id} (so every write is idempotent), the bulk entries built here from the id at the head
+ * of each operation (ElasticsearchIO's DocToBulk would parse every document again), batches by
+ * count and bytes, several requests in flight, and write errors returned instead of thrown.
+ * Stateful batches (across bundles, where the settings ask for them) go through Beam's
+ * ElasticsearchIO; a batch per bundle through {@link AsyncBulkFn}.
  *
  * <p>Retries are ours, in rounds: ElasticsearchIO's own retry does not cover a whole bulk request
  * answered with 429/502/503/504 (it reports such a batch as failed even after a successful retry,
@@ -120,18 +121,34 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     return finalFailures.apply("AllFailures", Flatten.pCollections()).setCoder(StringUtf8Coder.of());
   }
 
-  /** One ElasticsearchIO bulk write; returns its failed operations, counts its successes. */
+  /**
+   * One bulk write; returns its failed operations, counts its successes. Stateful batches (across
+   * bundles, for distributed runners) go through ElasticsearchIO; a batch per bundle through
+   * {@link AsyncBulkFn}, which keeps several requests of the bundle in flight.
+   */
   private PCollection<Document> write(String name, PCollection<Document> ops, int maxBatchSize, boolean stateful) {
-    ElasticsearchIO.BulkIO write = ElasticsearchIO.bulkIO()
-        .withConnectionConfiguration(connection.toBeam())
-        .withMaxBatchSize(maxBatchSize)
-        .withMaxBatchSizeBytes(settings.maxBatchBytes())
-        .withUseStatefulBatches(stateful)
-        .withMaxParallelRequests(settings.maxParallelRequests())
-        .withThrowWriteErrors(false);
-    PCollectionTuple results = ops.apply(name, write);
-    results.get(ElasticsearchIO.Write.SUCCESSFUL_WRITES).apply(name + "Count", ParDo.of(new CountSuccessFn()));
-    return results.get(ElasticsearchIO.Write.FAILED_WRITES);
+    PCollection<Document> written;
+    PCollection<Document> failed;
+    if (stateful) {
+      ElasticsearchIO.BulkIO write = ElasticsearchIO.bulkIO()
+          .withConnectionConfiguration(connection.toBeam())
+          .withMaxBatchSize(maxBatchSize)
+          .withMaxBatchSizeBytes(settings.maxBatchBytes())
+          .withUseStatefulBatches(true)
+          .withMaxParallelRequests(settings.maxParallelRequests())
+          .withThrowWriteErrors(false);
+      PCollectionTuple results = ops.apply(name, write);
+      written = results.get(ElasticsearchIO.Write.SUCCESSFUL_WRITES);
+      failed = results.get(ElasticsearchIO.Write.FAILED_WRITES);
+    } else {
+      PCollectionTuple results = ops.apply(name, ParDo.of(new AsyncBulkFn(connection, maxBatchSize,
+              settings.maxBatchBytes(), settings.maxParallelRequests()))
+          .withOutputTags(AsyncBulkFn.WRITTEN, TupleTagList.of(AsyncBulkFn.FAILED)));
+      written = results.get(AsyncBulkFn.WRITTEN).setCoder(ElasticsearchIO.DocumentCoder.of());
+      failed = results.get(AsyncBulkFn.FAILED).setCoder(ElasticsearchIO.DocumentCoder.of());
+    }
+    written.apply(name + "Count", ParDo.of(new CountSuccessFn()));
+    return failed;
   }
 
   /**
@@ -173,23 +190,30 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
 
   /** UTF-8 bytes of the document line of a bulk entry (what {@code bytes_written} counts). */
   static long documentBytes(String bulkDirective) {
-    int start = bulkDirective.indexOf('\n') + 1;
-    int end = bulkDirective.length() - 1;
+    return Math.max(0, utf8Length(bulkDirective, bulkDirective.indexOf('\n') + 1, bulkDirective.length() - 1));
+  }
+
+  /** UTF-8 bytes of a text (a lone surrogate counts 3, as the encoder's replacement does). */
+  static long utf8Length(String s) {
+    return utf8Length(s, 0, s.length());
+  }
+
+  private static long utf8Length(String s, int start, int end) {
     long bytes = 0;
     for (int i = start; i < end; i++) {
-      char c = bulkDirective.charAt(i);
+      char c = s.charAt(i);
       if (c < 0x80) {
         bytes += 1;
       } else if (c < 0x800) {
         bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(bulkDirective.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s.charAt(i + 1))) {
         bytes += 4;
         i++;
       } else {
         bytes += 3;
       }
     }
-    return Math.max(0, bytes);
+    return bytes;
   }
 
   /** Operations to bulk entries; entries at or over the byte cap go to a lane of one-entry requests. */

@@ -34,6 +34,9 @@ final class FakeBulkEndpoint implements AutoCloseable {
   final List<String> indexed = Collections.synchronizedList(new ArrayList<>());
   final List<String> deleted = Collections.synchronizedList(new ArrayList<>());
   private final ConcurrentHashMap<String, Boolean> known = new ConcurrentHashMap<>();
+  private final AtomicInteger atOnce = new AtomicInteger();
+  private final AtomicInteger mostAtOnce = new AtomicInteger();
+  private volatile long delayMillis;
 
   FakeBulkEndpoint(int failFirst, int wholeRequestStatus, long maxRequestBytes) throws IOException {
     this.failFirst = failFirst;
@@ -41,10 +44,16 @@ final class FakeBulkEndpoint implements AutoCloseable {
     this.maxRequestBytes = maxRequestBytes;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext("/", ex -> {
+      mostAtOnce.accumulateAndGet(atOnce.incrementAndGet(), Math::max);
       try {
+        if (delayMillis > 0) {
+          Thread.sleep(delayMillis);
+        }
         handle(ex);
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException | InterruptedException e) {
         send(ex, 500, "{\"error\":\"fake endpoint failed: " + e.getClass().getSimpleName() + "\"}");
+      } finally {
+        atOnce.decrementAndGet();
       }
     });
     server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
@@ -57,6 +66,16 @@ final class FakeBulkEndpoint implements AutoCloseable {
 
   int requests() {
     return requests.get();
+  }
+
+  /** Answers every bulk request this much later (a slow cluster). */
+  void delayAnswers(long millis) {
+    delayMillis = millis;
+  }
+
+  /** The most bulk requests that were being answered at one time. */
+  int mostAtOnce() {
+    return mostAtOnce.get();
   }
 
   private void handle(HttpExchange ex) throws IOException {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beamconnectors.elasticsearch.IndexOperations;
 import io.beamconnectors.metrics.SyncCounters;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,6 +29,8 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The write path against {@link FakeBulkEndpoint} (failure injection a real server cannot be made
@@ -51,7 +54,12 @@ class WriteToIndexTest {
   }
 
   private static PipelineResult write(FakeBulkEndpoint es, List<String> ops, BulkSettings settings, List<String> expectedFailedIds) {
-    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    return write(es, ops, settings, expectedFailedIds, "--runner=DirectRunner");
+  }
+
+  private static PipelineResult write(FakeBulkEndpoint es, List<String> ops, BulkSettings settings, List<String> expectedFailedIds,
+      String... args) {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs(args).create());
     PCollection<String> failed = p.apply(Create.of(ops).withCoder(StringUtf8Coder.of()))
         .apply(WriteToIndex.to(ElasticsearchConnection.of(es.url(), "fake")).withSettings(settings));
     PAssert.that(failed.apply(MapElements.into(TypeDescriptors.strings()).via((String f) -> {
@@ -66,15 +74,16 @@ class WriteToIndexTest {
     return r;
   }
 
-  @Test
-  void wholeRequestThrottlingIsRetriedUntilEveryOperationIsWritten() throws Exception {
+  @ParameterizedTest(name = "stateful batches: {0}")
+  @ValueSource(booleans = {true, false})
+  void wholeRequestThrottlingIsRetriedUntilEveryOperationIsWritten(boolean stateful) throws Exception {
     try (FakeBulkEndpoint es = new FakeBulkEndpoint(2, 429, Long.MAX_VALUE)) {
       List<String> ops = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
         ops.add(doc("d" + i, 10));
       }
       ops.add(IndexOperations.deleteJson("gone"));
-      PipelineResult r = write(es, ops, BulkSettings.defaults().withRetries(4, 1), List.of());
+      PipelineResult r = write(es, ops, BulkSettings.defaults().withStatefulBatches(stateful).withRetries(4, 1), List.of());
       assertEquals(8, new HashSet<>(es.indexed).size());
       assertEquals(List.of("gone"), es.deleted);
       assertEquals(8, counter(r, SyncCounters.INDEXED_OK));
@@ -84,18 +93,20 @@ class WriteToIndexTest {
     }
   }
 
-  @Test
-  void unavailableToTheLastRoundIsReportedPerOperationWithItsOp() throws Exception {
+  @ParameterizedTest(name = "stateful batches: {0}")
+  @ValueSource(booleans = {true, false})
+  void unavailableToTheLastRoundIsReportedPerOperationWithItsOp(boolean stateful) throws Exception {
     try (FakeBulkEndpoint es = new FakeBulkEndpoint(Integer.MAX_VALUE, 503, Long.MAX_VALUE)) {
       PipelineResult r = write(es, List.of(doc("a", 1), IndexOperations.deleteJson("b")),
-          BulkSettings.defaults().withRetries(2, 1), List.of("a", "b"));
+          BulkSettings.defaults().withStatefulBatches(stateful).withRetries(2, 1), List.of("a", "b"));
       assertEquals(2, counter(r, SyncCounters.FAILED));
       assertEquals(0, counter(r, SyncCounters.INDEXED_OK) + counter(r, SyncCounters.DELETED_OK));
     }
   }
 
-  @Test
-  void anOperationOverTheByteCapFailsAloneNeverItsNeighbours() throws Exception {
+  @ParameterizedTest(name = "stateful batches: {0}")
+  @ValueSource(booleans = {true, false})
+  void anOperationOverTheByteCapFailsAloneNeverItsNeighbours(boolean stateful) throws Exception {
     // The fake refuses requests over 20 KB with 413; the byte cap is 8 KB.
     try (FakeBulkEndpoint es = new FakeBulkEndpoint(0, 200, 20_000)) {
       List<String> ops = new ArrayList<>();
@@ -104,7 +115,8 @@ class WriteToIndexTest {
       }
       ops.add(doc("huge", 50_000));
       ops.add(doc("big-but-fits", 12_000));
-      PipelineResult r = write(es, ops, BulkSettings.defaults().withMaxBatchBytes(8_000).withRetries(3, 1), List.of("huge"));
+      PipelineResult r = write(es, ops, BulkSettings.defaults().withStatefulBatches(stateful).withMaxBatchBytes(8_000).withRetries(3, 1),
+          List.of("huge"));
       Set<String> written = new HashSet<>(es.indexed);
       assertEquals(41, written.size());
       assertTrue(written.contains("big-but-fits"));
@@ -113,15 +125,49 @@ class WriteToIndexTest {
     }
   }
 
-  @Test
-  void aSourceFieldNamedLikeTheDeleteMarkerStaysADocument() throws Exception {
+  @ParameterizedTest(name = "stateful batches: {0}")
+  @ValueSource(booleans = {true, false})
+  void aSourceFieldNamedLikeTheDeleteMarkerStaysADocument(boolean stateful) throws Exception {
     try (FakeBulkEndpoint es = new FakeBulkEndpoint(0, 200, Long.MAX_VALUE)) {
       String sneaky = JSON.createObjectNode().put("id", "row").put("_token", "#f").put("__bc_delete", true).toString();
-      PipelineResult r = write(es, List.of(sneaky), BulkSettings.defaults(), List.of());
+      PipelineResult r = write(es, List.of(sneaky), BulkSettings.defaults().withStatefulBatches(stateful), List.of());
       assertEquals(List.of("row"), es.indexed);
       assertEquals(List.of(), es.deleted);
       assertEquals(1, counter(r, SyncCounters.INDEXED_OK));
     }
+  }
+
+  @Test
+  void aBatchPerBundleKeepsSeveralRequestsInFlightFromOneThread() throws Exception {
+    // One runner thread: only the writer itself can have two requests out at once.
+    try (FakeBulkEndpoint es = new FakeBulkEndpoint(0, 200, Long.MAX_VALUE)) {
+      es.delayAnswers(150);
+      List<String> ops = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        ops.add(doc("p" + i, 10));
+      }
+      BulkSettings settings = BulkSettings.defaults().withStatefulBatches(false).withMaxBatchSize(2)
+          .withMaxParallelRequests(3);
+      PipelineResult r = write(es, ops, settings, List.of(), "--runner=DirectRunner", "--targetParallelism=1");
+      assertEquals(30, new HashSet<>(es.indexed).size());
+      assertEquals(30, counter(r, SyncCounters.INDEXED_OK));
+      assertTrue(es.mostAtOnce() >= 2 && es.mostAtOnce() <= 3, () -> "requests at once: " + es.mostAtOnce());
+    }
+  }
+
+  @Test
+  void eachEntryGetsItsOwnItemFromTheBulkResponse() throws Exception {
+    String response = "{\"took\":3,\"errors\":true,\"extra\":{\"items\":[1]},\"items\":["
+        + "{\"index\":{\"_id\":\"a\",\"status\":201}},"
+        + "{\"index\":{\"_id\":\"b\",\"status\":400,\"error\":{\"type\":\"mapper_parsing_exception\",\"reason\":\"x\"}}},"
+        + "{\"delete\":{\"_id\":\"c\",\"status\":404,\"result\":\"not_found\"}}]}";
+    String[] f = AsyncBulkFn.itemFailures(new java.io.ByteArrayInputStream(response.getBytes(StandardCharsets.UTF_8)), 4);
+    assertEquals(null, f[0]);
+    assertEquals("mapper_parsing_exception: x", WriteToIndex.reasonOf(f[1]));
+    assertEquals(WriteToIndex.FailureKind.PERMANENT, WriteToIndex.classify(f[1]));
+    assertEquals(null, f[2], "a delete of an id the index does not hold is not a failure");
+    assertTrue(f[3].contains("3 items for 4 operations"), f[3]);
+    assertEquals(WriteToIndex.FailureKind.RETRY, WriteToIndex.classify(f[3]));
   }
 
   @Test
