@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.ResponseListener;
 import org.elasticsearch.client.RestClient;
 
 /**
@@ -68,7 +71,8 @@ public final class IndexLookup {
   public static final class Session implements AutoCloseable {
     private final RestClient client;
     private final String index;
-    private String pitId;
+    /** Written by an asynchronous lookup's answer too. */
+    private volatile String pitId;
     private boolean missing;
 
     private Session(RestClient client, String index) {
@@ -125,6 +129,53 @@ public final class IndexLookup {
         pitId = parsed.get("pit_id").asText();
       }
       return states(parsed, found);
+    }
+
+    /** What an asynchronous lookup gives: the state found, or the failure. */
+    public interface Answer {
+      void answer(Map<String, IndexedState> found, Exception failure);
+    }
+
+    /**
+     * Starts one lookup without waiting for it: {@code answer} is called once, on the client's I/O
+     * thread, with the state found or the failure. A failure is not retried here (an expired point
+     * in time, a busy node): look the same ids up again with {@link #lookup}, which retries and
+     * reopens. The caller keeps the answer's work short (hand it to its own thread).
+     */
+    public void lookupAsync(Collection<String> ids, Answer answer) {
+      List<String> wanted = ids.stream().filter(id -> !id.isEmpty()).toList();
+      String pit = pitId;
+      if (wanted.isEmpty() || missing || pit == null) {
+        answer.answer(new HashMap<>(), null);
+        return;
+      }
+      Request search = new Request("POST", "/_search");
+      ObjectNode body = body(wanted);
+      body.putObject("pit").put("id", pit).put("keep_alive", KEEP_ALIVE);
+      search.setJsonEntity(body.toString());
+      client.performRequestAsync(search, new ResponseListener() {
+        @Override
+        public void onSuccess(Response response) {
+          Map<String, IndexedState> found;
+          try (InputStream in = response.getEntity().getContent()) {
+            JsonNode parsed = JSON.readTree(in);
+            ReadIndexState.checkShards(parsed);
+            if (parsed.hasNonNull("pit_id")) {
+              pitId = parsed.get("pit_id").asText();
+            }
+            found = states(parsed, new HashMap<>());
+          } catch (IOException | RuntimeException e) {
+            answer.answer(null, e);
+            return;
+          }
+          answer.answer(found, null);
+        }
+
+        @Override
+        public void onFailure(Exception e) {
+          answer.answer(null, e);
+        }
+      });
     }
 
     private JsonNode search(Collection<String> ids) throws IOException {

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -28,6 +29,7 @@ import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TimestampedValue;
 
 /**
  * The per-record decisions of {@link Reconcile}: each listed record against what the index holds
@@ -163,24 +165,49 @@ final class ReconcileDecisions {
 
   /**
    * {@link #joinAsListed} with {@link #withLookups}: records are buffered per window up to a
-   * batch, their ids looked up in the index in one search, and each decided as usual.
+   * batch, their ids looked up in the index in one search, and each decided as usual. Up to
+   * {@link #IN_FLIGHT} searches of a bundle are out at once (asynchronously): the bundle's thread
+   * goes on reading records while the index answers, and the bundle ends only when every batch is
+   * decided. A search that failed is made again synchronously ({@link IndexLookup.Session#lookup}
+   * retries and reopens an expired point in time); if that fails too, the bundle fails.
    */
   static final class DecideByLookupFn extends Decider<SourceRecord, SourceRecord> {
     private static final long serialVersionUID = 1L;
     static final int BATCH = 500;
+    static final int IN_FLIGHT = 3;
     private final ElasticsearchConnection connection;
     private final PCollectionView<Long> indexCountAtStart;
     /** The index held nothing when the sync started: every record is a create, nothing to look up. */
     private transient Boolean emptyAtStart;
     private transient org.elasticsearch.client.RestClient client;
     private transient IndexLookup.Session lookups;
-    private transient Map<BoundedWindow, List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>>> buffers;
+    private transient Map<BoundedWindow, List<TimestampedValue<SourceRecord>>> buffers;
     /** Listed ids the index holds, per window, for {@link Reconcile#FOUND_COUNTS}. */
     private transient Map<BoundedWindow, long[]> found;
+    /** Answered searches of this bundle (a queue per bundle: a failed bundle's answers stay in its own). */
+    private transient LinkedBlockingQueue<Looked> answered;
+    private transient int inFlight;
+    /** Decided records of another window than the element being processed: output at the bundle's end. */
+    private transient List<TimestampedValue<SourceRecord>> heldWrites;
+    private transient List<BoundedWindow> heldWindows;
+
+    /** One batch and what its search gave. */
+    private record Looked(BoundedWindow window, List<TimestampedValue<SourceRecord>> batch,
+        Map<String, IndexedState> state, Exception failure) {}
+
+    private interface Writes {
+      void write(TimestampedValue<SourceRecord> r, BoundedWindow w);
+    }
 
     DecideByLookupFn(ElasticsearchConnection connection, PCollectionView<Long> indexCountAtStart) {
       this.connection = connection;
       this.indexCountAtStart = indexCountAtStart;
+    }
+
+    @Override
+    public org.joda.time.Duration getAllowedTimestampSkew() {
+      // A batch answered while a later record is processed leaves with its own records' timestamps.
+      return org.joda.time.Duration.millis(Long.MAX_VALUE);
     }
 
     @Setup
@@ -193,51 +220,95 @@ final class ReconcileDecisions {
     public void start() {
       buffers = new HashMap<>();
       found = new HashMap<>();
+      answered = new LinkedBlockingQueue<>();
+      inFlight = 0;
+      heldWrites = new ArrayList<>();
+      heldWindows = new ArrayList<>();
     }
 
     @ProcessElement
     public void process(ProcessContext c, @Element SourceRecord element, @Timestamp org.joda.time.Instant timestamp,
-        BoundedWindow window, MultiOutputReceiver out) throws java.io.IOException {
+        BoundedWindow window, MultiOutputReceiver out) throws java.io.IOException, InterruptedException {
       listed.inc();
       if (emptyAtStart == null) {
         // A batch sync has one window; the count is the whole index's either way.
         emptyAtStart = c.sideInput(indexCountAtStart) == 0;
       }
-      List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> buffer =
-          buffers.computeIfAbsent(window, w -> new ArrayList<>(BATCH));
-      buffer.add(org.apache.beam.sdk.values.TimestampedValue.of(element, timestamp));
+      Writes writes = (r, w) -> {
+        if (w.equals(window)) {
+          out.get(UPSERTS).outputWithTimestamp(r.getValue(), r.getTimestamp());
+        } else {
+          heldWrites.add(r);
+          heldWindows.add(w);
+        }
+      };
+      List<TimestampedValue<SourceRecord>> buffer = buffers.computeIfAbsent(window, w -> new ArrayList<>(BATCH));
+      buffer.add(TimestampedValue.of(element, timestamp));
       if (buffer.size() >= BATCH) {
-        // Same window; the records leave with this element's timestamp (a batch sync's are all equal).
-        decide(buffer, window, r -> out.get(UPSERTS).output(r.getValue()));
-        buffer.clear();
+        buffers.put(window, new ArrayList<>(BATCH));
+        submit(buffer, window, writes);
+      }
+      for (Looked l = answered.poll(); l != null; l = answered.poll()) {
+        inFlight--;
+        decide(l, writes);
       }
     }
 
     @FinishBundle
-    public void finish(FinishBundleContext c) throws java.io.IOException {
-      for (Map.Entry<BoundedWindow, List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>>> e : buffers.entrySet()) {
-        BoundedWindow w = e.getKey();
-        decide(e.getValue(), w, r -> c.output(UPSERTS, r.getValue(), r.getTimestamp(), w));
+    public void finish(FinishBundleContext c) throws java.io.IOException, InterruptedException {
+      Writes writes = (r, w) -> c.output(UPSERTS, r.getValue(), r.getTimestamp(), w);
+      for (Map.Entry<BoundedWindow, List<TimestampedValue<SourceRecord>>> e : buffers.entrySet()) {
+        if (!e.getValue().isEmpty()) {
+          submit(e.getValue(), e.getKey(), writes);
+        }
+      }
+      awaitAnswers(0, writes);
+      for (int i = 0; i < heldWrites.size(); i++) {
+        writes.write(heldWrites.get(i), heldWindows.get(i));
       }
       for (Map.Entry<BoundedWindow, long[]> e : found.entrySet()) {
         c.output(Reconcile.FOUND_COUNTS, e.getValue()[0], e.getKey().maxTimestamp(), e.getKey());
       }
       buffers = null;
       found = null;
+      heldWrites = null;
+      heldWindows = null;
     }
 
-    private void decide(List<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> batch, BoundedWindow window,
-        java.util.function.Consumer<org.apache.beam.sdk.values.TimestampedValue<SourceRecord>> out) throws java.io.IOException {
-      if (batch.isEmpty()) {
+    /** Looks a batch up (after waiting for a free slot), or decides it at once when the index was empty. */
+    private void submit(List<TimestampedValue<SourceRecord>> batch, BoundedWindow window, Writes writes)
+        throws java.io.IOException, InterruptedException {
+      if (Boolean.TRUE.equals(emptyAtStart)) {
+        decide(new Looked(window, batch, Map.of(), null), writes);
         return;
       }
+      awaitAnswers(IN_FLIGHT - 1, writes);
       List<String> ids = new ArrayList<>(batch.size());
       batch.forEach(r -> ids.add(r.getValue().id()));
-      Map<String, IndexedState> state = Boolean.TRUE.equals(emptyAtStart) ? Map.of() : lookups.lookup(ids);
-      found.computeIfAbsent(window, w -> new long[1])[0] += state.size();
-      for (org.apache.beam.sdk.values.TimestampedValue<SourceRecord> r : batch) {
+      LinkedBlockingQueue<Looked> answers = answered;
+      inFlight++;
+      lookups.lookupAsync(ids, (state, failure) -> answers.add(new Looked(window, batch, state, failure)));
+    }
+
+    private void awaitAnswers(int inFlightAtMost, Writes writes) throws java.io.IOException, InterruptedException {
+      while (inFlight > inFlightAtMost) {
+        Looked l = answered.take();
+        inFlight--;
+        decide(l, writes);
+      }
+    }
+
+    private void decide(Looked l, Writes writes) throws java.io.IOException {
+      Map<String, IndexedState> state = l.state();
+      if (l.failure() != null) {
+        List<String> ids = new ArrayList<>(l.batch().size());
+        l.batch().forEach(r -> ids.add(r.getValue().id()));
+        state = lookups.lookup(ids);
+      }
+      found.computeIfAbsent(l.window(), w -> new long[1])[0] += state.size();
+      for (TimestampedValue<SourceRecord> r : l.batch()) {
         if (shouldWrite(r.getValue(), state.get(r.getValue().id()))) {
-          out.accept(r);
+          writes.write(r, l.window());
         }
       }
     }

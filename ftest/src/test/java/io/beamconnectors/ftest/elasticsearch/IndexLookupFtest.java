@@ -86,6 +86,38 @@ class IndexLookupFtest {
   }
 
   @Test
+  void anAsynchronousLookupAnswersLikeTheSynchronousOneAndReportsAGonePointInTime() throws Exception {
+    try (IndexLookup.Session lookups = IndexLookup.Session.open(client, INDEX)) {
+      List<String> ids = List.of("a", "0", "é/ü 1", "b", "");
+      assertEquals(lookups.lookup(ids), lookupAsync(lookups, ids));
+      assertEquals(Map.of(), lookupAsync(lookups, List.of("", "nothing")));
+      Request close = new Request("DELETE", "/_pit");
+      close.setJsonEntity(JSON.createObjectNode().put("id", lookups.pointInTime()).toString());
+      assertTrue(read(client.performRequest(close)).path("succeeded").asBoolean());
+      // Not retried asynchronously: the failure comes back, and the synchronous lookup recovers.
+      java.util.concurrent.CompletableFuture<Exception> failed = new java.util.concurrent.CompletableFuture<>();
+      lookups.lookupAsync(List.of("a"), (found, failure) -> failed.complete(failure));
+      Exception failure = failed.get(1, java.util.concurrent.TimeUnit.MINUTES);
+      assertTrue(failure instanceof org.elasticsearch.client.ResponseException, () -> "failure: " + failure);
+      assertEquals(404, ((org.elasticsearch.client.ResponseException) failure).getResponse().getStatusLine().getStatusCode());
+      assertEquals(Map.of("a", new IndexedState("#token-a", "scope/a")), lookups.lookup(List.of("a")));
+      assertEquals(Map.of("0", new IndexedState("#token-0", "scope/0")), lookupAsync(lookups, List.of("0")));
+    }
+  }
+
+  private static Map<String, IndexedState> lookupAsync(IndexLookup.Session lookups, List<String> ids) throws Exception {
+    java.util.concurrent.CompletableFuture<Map<String, IndexedState>> answer = new java.util.concurrent.CompletableFuture<>();
+    lookups.lookupAsync(ids, (found, failure) -> {
+      if (failure != null) {
+        answer.completeExceptionally(failure);
+      } else {
+        answer.complete(found);
+      }
+    });
+    return answer.get(1, java.util.concurrent.TimeUnit.MINUTES);
+  }
+
+  @Test
   void lookingUpLeavesTheShardSearchIdleWhereAPlainSearchWakesIt() throws Exception {
     awaitTrue(this::searchIdle, "the shard never went search-idle after its writes");
     // Control: a plain search wakes the shard, so the check below can see a wake-up.
