@@ -127,7 +127,7 @@ public final class FlexTemplateMain {
       SecretReference.SecretManager secretManager) throws IOException {
     // No withValidation(): --serviceType and --esIndex come from the job document.
     FlexTemplateOptions options = PipelineOptionsFactory.fromArgs(args).as(FlexTemplateOptions.class);
-    FullSyncPipeline.relaxDirectRunnerChecks(options, args);
+    FullSyncPipeline.directRunnerDefaults(options, args);
     if (isSet(options.getConnectorConfig()) || isSet(options.getConnectorConfigSecret())) {
       throw new ConfigurationException("--syncJobId takes the source configuration from the sync-job document:"
           + " drop --connectorConfig and --connectorConfigSecret");
@@ -189,7 +189,7 @@ public final class FlexTemplateMain {
       SecretReference.SecretManager secretManager) throws IOException {
     // No withValidation(): --serviceType and --esIndex come from the connector document.
     FlexTemplateOptions options = PipelineOptionsFactory.fromArgs(args).as(FlexTemplateOptions.class);
-    FullSyncPipeline.relaxDirectRunnerChecks(options, args);
+    FullSyncPipeline.directRunnerDefaults(options, args);
     if (isSet(options.getSyncJobId())) {
       throw new ConfigurationException("--selfReportConnectorId and --syncJobId are both set: a self-reported run"
           + " creates its own job, a launcher's run is given one; keep one");

@@ -35,7 +35,7 @@ public final class JobSyncPipeline {
 
   public static void main(String[] args) {
     SyncJobOptions options = PipelineOptionsFactory.fromArgs(args).as(SyncJobOptions.class);
-    FullSyncPipeline.relaxDirectRunnerChecks(options, args);
+    FullSyncPipeline.directRunnerDefaults(options, args);
     int code;
     try {
       Started started = start(options, System.getenv(), SourceRegistry.builtIn());

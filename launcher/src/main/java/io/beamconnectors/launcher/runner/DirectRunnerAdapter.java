@@ -3,6 +3,7 @@ package io.beamconnectors.launcher.runner;
 import io.beamconnectors.launcher.config.LauncherConfig;
 import io.beamconnectors.launcher.logging.JobThreadGroup;
 import io.beamconnectors.launcher.logging.JobThreadMdcFilter;
+import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.pipelines.JobSyncPipeline;
 import io.beamconnectors.pipelines.SyncJobOptions;
 import io.beamconnectors.sources.ConfigurationException;
@@ -78,6 +79,7 @@ public final class DirectRunnerAdapter implements RunnerAdapter {
     args.add("--blockOnRun=false");
     args.add("--enforceImmutability=false");
     args.add("--enforceEncodability=false");
+    args.add("--targetParallelism=" + FullSyncPipeline.directRunnerThreads(Runtime.getRuntime().availableProcessors()));
     LOG.info("Submitting sync job {} to the direct runner with arguments {}", syncJobId, args);
     Map<String, String> env = new HashMap<>(System.getenv());
     if (es.credential() != null) {
