@@ -9,7 +9,6 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Text of plain-text files (source code, Markdown, CSV, JSON...) decoded straight from the
@@ -29,7 +28,6 @@ final class PlainTextDecoder {
   static final Set<String> EXTENSIONS = Set.of(".txt", ".py", ".rst", ".markdown", ".md", ".rb", ".sh", ".csv",
       ".json");
 
-  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   private static final int CHUNK = 64 * 1024;
 
   private final int maxChars;
@@ -147,10 +145,6 @@ final class PlainTextDecoder {
   }
 
   private TikaTextExtractor.Result result(StringBuilder text, boolean truncated) {
-    String s = text.toString().replace("\uFFFD", "");
-    if (reduceWhitespace) {
-      s = WHITESPACE.matcher(s).replaceAll(" ").trim();
-    }
-    return new TikaTextExtractor.Result(s, truncated, null, false);
+    return new TikaTextExtractor.Result(ExtractedText.clean(text, reduceWhitespace), truncated, null, false);
   }
 }

@@ -27,7 +27,6 @@ import org.apache.tika.sax.BodyContentHandler;
  * step builds one per download slot.
  */
 public final class TikaTextExtractor implements AutoCloseable {
-  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
   /**
    * The outcome of one extraction: text (possibly empty) or an error description. A failure is
@@ -107,11 +106,7 @@ public final class TikaTextExtractor implements AutoCloseable {
         throw e;
       }
     }
-    String text = handler.toString().replace("\uFFFD", "");
-    if (reduceWhitespace) {
-      text = WHITESPACE.matcher(text).replaceAll(" ").trim();
-    }
-    return new Result(text, truncated, null, false);
+    return new Result(ExtractedText.clean(handler.toString(), reduceWhitespace), truncated, null, false);
   }
 
   private static final Pattern IDENTITY_HASH = Pattern.compile("@[0-9a-f]{4,}\\b");

@@ -1,0 +1,49 @@
+package io.beamconnectors.content;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Random;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class ExtractedTextTest {
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+  /** Regex whitespace, look-alikes it does not match (NBSP, em space, U+0001), U+FFFD, letters, a surrogate pair. */
+  private static final String[] PIECES = {" ", "\t", "\n", "\u000B", "\f", "\r", "\u00A0", "\u2003", "\u0001",
+      "\u001F", "\uFFFD", "a", "é", "Z", "\uD83D\uDE00", "  ", "\r\n"};
+
+  private static String regexWay(String s, boolean reduce) {
+    String t = s.replace("\uFFFD", "");
+    return reduce ? WHITESPACE.matcher(t).replaceAll(" ").trim() : t;
+  }
+
+  @Test
+  void givesWhatTheRegexGaveOnAnyMixOfWhitespaceAndLookAlikes() {
+    Random random = new Random(20261204);
+    for (int round = 0; round < 20_000; round++) {
+      StringBuilder s = new StringBuilder();
+      int pieces = random.nextInt(12);
+      for (int i = 0; i < pieces; i++) {
+        s.append(PIECES[random.nextInt(PIECES.length)]);
+      }
+      String text = s.toString();
+      for (boolean reduce : new boolean[] {true, false}) {
+        assertEquals(regexWay(text, reduce), ExtractedText.clean(text, reduce), () -> "input: " + escape(text));
+      }
+    }
+  }
+
+  @Test
+  void examples() {
+    assertEquals("a b c", ExtractedText.clean("  a \t\n b\uFFFD \uFFFD c\r\n", true));
+    assertEquals("a\u00A0 b", ExtractedText.clean("a\u00A0\n\nb", true));
+    assertEquals("", ExtractedText.clean(" \uFFFD\t", true));
+    assertEquals("  a \t", ExtractedText.clean("  a \uFFFD\t", false));
+  }
+
+  private static String escape(String s) {
+    StringBuilder b = new StringBuilder();
+    s.chars().forEach(c -> b.append(c < 0x20 || c > 0x7E ? String.format("\\u%04X", c) : String.valueOf((char) c)));
+    return b.toString();
+  }
+}
