@@ -18,7 +18,8 @@ import org.elasticsearch.client.RestClient;
 
 /**
  * What the index holds for a batch of ids: one search by {@code _id} that reads the doc values of
- * {@code id}, {@code _token} and {@code _scope} (no {@code _source}). Lets a sync decide records as
+ * {@code id}, {@code _token} and {@code _scope} (no {@code _source}, no stored field at all, not even
+ * {@code _id}). Lets a sync decide records as
  * they arrive, without waiting for the whole index state.
  *
  * <p>A {@link Session} searches a point in time opened after one refresh: everything earlier syncs
@@ -207,6 +208,7 @@ public final class IndexLookup {
     ObjectNode body = JSON.createObjectNode();
     body.put("size", ids.size());
     body.put("_source", false);
+    body.put("stored_fields", "_none_"); // not even _id: each hit would decompress its stored-fields block
     body.put("track_total_hits", false);
     ArrayNode values = body.putObject("query").putObject("ids").putArray("values");
     ids.forEach(values::add);

@@ -15,7 +15,7 @@ class IndexLookupTest {
   @Test
   void asksForTheIdsDocValuesOnly() {
     String body = IndexLookup.body(List.of("a\"1", "", "é")).toString();
-    assertEquals("{\"size\":3,\"_source\":false,\"track_total_hits\":false,\"query\":{\"ids\":{\"values\":[\"a\\\"1\",\"\",\"é\"]}},"
+    assertEquals("{\"size\":3,\"_source\":false,\"stored_fields\":\"_none_\",\"track_total_hits\":false,\"query\":{\"ids\":{\"values\":[\"a\\\"1\",\"\",\"é\"]}},"
         + "\"docvalue_fields\":[\"id\",\"_token\",\"_scope\"]}", body);
   }
 
