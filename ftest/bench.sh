@@ -68,6 +68,10 @@ mvn -B -ntp -q -pl ftest -am test-compile dependency:build-classpath -Dmdep.incl
   -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 CP="$(cat "$WORK/cp.txt"):ftest/target/test-classes"
 
+# Every measured JVM (syncs and ceilings) runs with the collector bin/launcher gives the launcher,
+# which runs DirectRunner syncs in its own JVM (docs/launcher.md, "JVM options").
+GC=(-XX:+UseParallelGC)
+
 # curl with the Elasticsearch credentials given on stdin (never on a command line `ps` shows).
 es_curl() { curl -s --config - "$@" <<<"user = \"$BC_ES_USERNAME:$BC_ES_PASSWORD\""; }
 es_delete() { es_curl -o /dev/null -X DELETE "$BC_ES_URL/$1" || true; }
@@ -92,8 +96,9 @@ measure() {
 run_sync() {
   local scenario="$1" service="$2" config="$3" index="$4" runner="$5" step="$6" jvm=() args=()
   local label="$scenario-$runner-$step"
+  jvm=("${GC[@]}")
   if [[ "$runner" == flink ]]; then
-    jvm=("${FLINK_OPENS[@]}"); args=(--runner=FlinkRunner --flinkMaster=[local] --parallelism="$(nproc)")
+    jvm+=("${FLINK_OPENS[@]}"); args=(--runner=FlinkRunner --flinkMaster=[local] --parallelism="$(nproc)")
   else
     args=(--runner=DirectRunner)
   fi
@@ -170,7 +175,7 @@ SQL
   done
   es_delete "$IDX-postgresql"
   echo "== postgresql ceiling: plain bulk client, 500 per request, $PARALLEL in flight"
-  measure postgresql-ceiling java -Xmx"$HEAP" -cp "$CP" io.beamconnectors.ftest.bench.BulkCeiling \
+  measure postgresql-ceiling java -Xmx"$HEAP" "${GC[@]}" -cp "$CP" io.beamconnectors.ftest.bench.BulkCeiling \
     "jdbc:postgresql://$BC_PG_HOST:$BC_PG_PORT/$NAME" "$BC_PG_USER" items "$IDX-ceiling" "$PARALLEL" \
     > "$WORK/postgresql-ceiling.json" 2> "$WORK/postgresql-ceiling.err" || { tail -30 "$WORK/postgresql-ceiling.err"; exit 1; }
   es_delete "$IDX-ceiling"
@@ -226,7 +231,7 @@ bench_s3() {
   done
   es_delete "$IDX-s3"
   echo "== s3 ceiling: plain AWS SDK client, list then GetObject with $S3_CONCURRENCY in flight"
-  measure s3-ceiling java -cp "$CP" io.beamconnectors.ftest.bench.S3DownloadCeiling "$bucket" "$S3_CONCURRENCY" \
+  measure s3-ceiling java "${GC[@]}" -cp "$CP" io.beamconnectors.ftest.bench.S3DownloadCeiling "$bucket" "$S3_CONCURRENCY" \
     > "$WORK/s3-ceiling.json" 2> "$WORK/s3-ceiling.err" || { tail -30 "$WORK/s3-ceiling.err"; exit 1; }
   java -cp "$CP" io.beamconnectors.ftest.bench.S3BenchBucket --delete "$bucket"
 }
