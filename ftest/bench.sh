@@ -94,9 +94,8 @@ measure() {
 # run_sync SCENARIO SERVICE_TYPE CONFIG INDEX RUNNER STEP
 #   -> $WORK/SCENARIO-RUNNER-STEP.summary.json, .time and .escpu (see measure)
 run_sync() {
-  local scenario="$1" service="$2" config="$3" index="$4" runner="$5" step="$6" jvm=() args=()
+  local scenario="$1" service="$2" config="$3" index="$4" runner="$5" step="$6" jvm=("${GC[@]}") args=()
   local label="$scenario-$runner-$step"
-  jvm=("${GC[@]}")
   if [[ "$runner" == flink ]]; then
     jvm+=("${FLINK_OPENS[@]}"); args=(--runner=FlinkRunner --flinkMaster=[local] --parallelism="$(nproc)")
   else

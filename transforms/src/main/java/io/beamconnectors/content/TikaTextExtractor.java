@@ -27,7 +27,6 @@ import org.apache.tika.sax.BodyContentHandler;
  * step builds one per download slot.
  */
 public final class TikaTextExtractor implements AutoCloseable {
-
   /**
    * The outcome of one extraction: text (possibly empty) or an error description. A failure is
    * {@code retryable} when another try may succeed (a timeout, an interruption); a file that Tika

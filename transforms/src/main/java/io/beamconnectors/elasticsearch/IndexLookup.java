@@ -19,8 +19,8 @@ import org.elasticsearch.client.RestClient;
 /**
  * What the index holds for a batch of ids: one search by {@code _id} that reads the doc values of
  * {@code id}, {@code _token} and {@code _scope} (no {@code _source}, no stored field at all, not even
- * {@code _id}). Lets a sync decide records as
- * they arrive, without waiting for the whole index state.
+ * {@code _id}). Lets a sync decide records as they arrive, without waiting for the whole index
+ * state.
  *
  * <p>A {@link Session} searches a point in time opened after one refresh: everything earlier syncs
  * wrote is visible, and what this sync writes meanwhile is not (a lookup only ever asks for ids not
