@@ -10,13 +10,23 @@ import java.util.List;
 import java.util.Properties;
 import jcifs.CIFSContext;
 import jcifs.CIFSException;
+import jcifs.Configuration;
 import jcifs.SmbConstants;
+import jcifs.SmbTreeHandle;
 import jcifs.config.PropertyConfiguration;
 import jcifs.context.BaseContext;
+import jcifs.internal.smb2.create.Smb2CloseRequest;
+import jcifs.internal.smb2.create.Smb2CreateRequest;
+import jcifs.internal.smb2.create.Smb2CreateResponse;
+import jcifs.internal.smb2.info.Smb2QueryDirectoryResponse;
 import jcifs.smb.NtStatus;
 import jcifs.smb.NtlmPasswordAuthenticator;
 import jcifs.smb.SmbException;
 import jcifs.smb.SmbFile;
+import jcifs.smb.SmbUnsupportedOperationException;
+import jcifs.smb.TreeRequests;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One authenticated jcifs-ng context (SMB 2.0.2 to 3.1.1) addressing the configured share
@@ -27,6 +37,7 @@ import jcifs.smb.SmbFile;
  * closed), so no tree handle outlives its use.
  */
 final class SmbSession implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SmbSession.class);
   static final int CONNECT_TIMEOUT_MS = 10_000;
   static final int RESPONSE_TIMEOUT_MS = 30_000;
 
@@ -34,10 +45,13 @@ final class SmbSession implements AutoCloseable {
   private final SmbPaths paths;
   private final String server;
   private final SmbFile shareRoot;
+  /** False once the server refused a listing with file ids: each entry's id is then queried on its own. */
+  private boolean idsFromListing = true;
 
   /**
-   * One listed entry: what the directory listing said about it, and its file id (one extra
-   * exchange) or the error that query gave ({@code idError}, then {@code fileId} is 0).
+   * One listed entry: what the directory listing said about it, and its file id (from the listing,
+   * or from one extra exchange when the server cannot list ids) or the error that query gave
+   * ({@code idError}, then {@code fileId} is 0).
    */
   record Entry(String pathInShare, String name, boolean directory, long size, long modifiedMillis, long fileId,
       Exception idError) {
@@ -179,11 +193,128 @@ final class SmbSession implements AutoCloseable {
   }
 
   /**
-   * Lists one directory (one SMB QUERY_DIRECTORY exchange, paged by the library) and reads the file
-   * id of each entry. Throws when the directory itself cannot be listed; an entry whose id cannot
-   * be read is returned with the error.
+   * Lists one directory with the file id of each entry. Throws when the directory itself cannot be
+   * listed; an entry whose id cannot be read (only when ids are queried per entry) is returned with
+   * the error.
+   *
+   * <p>The listing asks for FileIdBothDirectoryInformation, which carries each entry's file id:
+   * one CREATE + QUERY_DIRECTORY exchange, one more QUERY_DIRECTORY per further page of entries and
+   * a CLOSE. A server that refuses that class (STATUS_INVALID_INFO_CLASS or STATUS_NOT_SUPPORTED)
+   * is listed the way jcifs-ng lists, with one file-id query per entry, for the rest of the session.
    */
   List<Entry> list(String dirInShare) throws IOException {
+    if (idsFromListing) {
+      try {
+        return listWithIds(dirInShare);
+      } catch (SmbUnsupportedOperationException e) {
+        refuseListingIds(e);
+      } catch (SmbException e) {
+        if (e.getNtStatus() != NtStatus.NT_STATUS_INVALID_INFO_CLASS) {
+          throw e;
+        }
+        refuseListingIds(e);
+      }
+    }
+    return listThenQueryIds(dirInShare);
+  }
+
+  /** Lists every folder of this session with one id query per entry from now on (tests call it too). */
+  void queryIdsPerEntry() {
+    idsFromListing = false;
+  }
+
+  private void refuseListingIds(SmbException e) {
+    idsFromListing = false;
+    LOG.info("The SMB server does not list file ids with the entries of a folder ({}): reading each entry's id "
+        + "with a request of its own", e.getMessage());
+  }
+
+  private List<Entry> listWithIds(String dirInShare) throws IOException {
+    try (SmbFile dir = resolve(dirInShare, true); SmbTreeHandle tree = dir.getTreeHandle()) {
+      Configuration cfg = tree.getConfig();
+      Smb2CreateRequest open = new Smb2CreateRequest(cfg, dir.getLocator().getUNCPath());
+      open.setCreateOptions(Smb2CreateRequest.FILE_DIRECTORY_FILE);
+      open.setDesiredAccess(SmbConstants.FILE_READ_DATA | SmbConstants.FILE_READ_ATTRIBUTES);
+      FileIdDirectoryQuery first = new FileIdDirectoryQuery(cfg);
+      open.chain(first);
+      Smb2CreateResponse opened;
+      try {
+        opened = TreeRequests.send(tree, open);
+      } catch (SmbException e) {
+        Smb2CreateResponse created = open.getResponse();
+        if (created != null && created.isReceived() && created.getStatus() == NtStatus.NT_STATUS_OK) {
+          try {
+            TreeRequests.send(tree, new Smb2CloseRequest(cfg, created.getFileId()));
+          } catch (CIFSException closing) {
+            e.addSuppressed(closing);
+          }
+        }
+        Smb2QueryDirectoryResponse firstPage = first.getResponse();
+        if (firstPage != null && firstPage.isReceived() && firstPage.getStatus() == NtStatus.NT_STATUS_NO_SUCH_FILE) {
+          return List.of(); // no entry at all, not even "." and ".."
+        }
+        throw e;
+      }
+      byte[] handle = opened.getFileId();
+      List<Entry> out = new ArrayList<>();
+      IOException failure = null;
+      try {
+        List<FileIdBothDirectoryInformation> page = entries(first.getResponse());
+        while (!page.isEmpty()) {
+          for (FileIdBothDirectoryInformation e : page) {
+            if (!e.selfOrParent()) {
+              String path = SmbPaths.child(dirInShare, e.name());
+              out.add(Entry.listed(path, e.name(), e.directory(), e.directory() ? 0L : e.size(), e.lastWriteMillis(),
+                  e.fileId()));
+            }
+          }
+          page = nextPage(tree, cfg, handle);
+        }
+      } catch (IOException e) {
+        failure = e;
+      } finally {
+        try {
+          TreeRequests.send(tree, new Smb2CloseRequest(cfg, handle));
+        } catch (CIFSException e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return out;
+    }
+  }
+
+  /** The next page of the folder open as {@code handle}: empty at the end of the listing. */
+  private static List<FileIdBothDirectoryInformation> nextPage(SmbTreeHandle tree, Configuration cfg, byte[] handle)
+      throws CIFSException {
+    try {
+      return entries(TreeRequests.send(tree, new FileIdDirectoryQuery(cfg, handle)));
+    } catch (SmbException e) {
+      if (e.getNtStatus() == NtStatus.NT_STATUS_NO_MORE_FILES) {
+        return List.of();
+      }
+      throw e;
+    }
+  }
+
+  private static List<FileIdBothDirectoryInformation> entries(Smb2QueryDirectoryResponse page) {
+    if (page.getStatus() != NtStatus.NT_STATUS_OK) {
+      return List.of(); // STATUS_NO_MORE_FILES: jcifs-ng passes it on without throwing
+    }
+    return ((FileIdDirectoryQuery.Response) page).entries();
+  }
+
+  /**
+   * Lists one directory the way jcifs-ng does (no file ids) and reads the file id of each entry
+   * with a request of its own.
+   */
+  private List<Entry> listThenQueryIds(String dirInShare) throws IOException {
     try (SmbFile dir = resolve(dirInShare, true)) {
       SmbFile[] children = dir.listFiles();
       List<Entry> out = new ArrayList<>(children.length);
