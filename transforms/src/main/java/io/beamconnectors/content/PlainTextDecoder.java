@@ -111,14 +111,16 @@ final class PlainTextDecoder {
   private int append(CharBuffer chars, StringBuilder text) {
     chars.flip();
     int take = Math.min(chars.remaining(), maxChars - text.length());
-    for (int i = 0; i < take; i++) {
-      if (chars.get(i) == '\0') {
+    char[] a = chars.array();
+    int from = chars.arrayOffset() + chars.position();
+    for (int i = from; i < from + take; i++) {
+      if (a[i] == '\0') {
         chars.clear();
         return NOT_TEXT;
       }
     }
     boolean cut = chars.remaining() > take;
-    text.append(chars, 0, take);
+    text.append(a, from, take); // the char[] overload copies in bulk; a CharSequence is copied char by char
     chars.clear();
     return cut ? CUT : MORE;
   }

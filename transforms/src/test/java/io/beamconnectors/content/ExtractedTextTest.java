@@ -33,6 +33,43 @@ class ExtractedTextTest {
     }
   }
 
+  /**
+   * Text that is mostly already clean (words and single spaces) with at most one special piece at
+   * a random place: the part scanned without copying, then the rest cleaned from there.
+   */
+  @Test
+  void givesWhatTheRegexGaveOnMostlyCleanText() {
+    Random random = new Random(4122026);
+    String[] clean = {"word", "é", "\uD83D\uDE00", " ", "Z", "\u00A0"};
+    for (int round = 0; round < 20_000; round++) {
+      StringBuilder s = new StringBuilder();
+      int pieces = random.nextInt(10);
+      int special = random.nextInt(pieces + 2) - 1; // -1 or beyond the end: none
+      for (int i = 0; i < pieces; i++) {
+        s.append(i == special ? PIECES[random.nextInt(PIECES.length)] : clean[random.nextInt(clean.length)]);
+      }
+      String text = s.toString();
+      for (boolean reduce : new boolean[] {true, false}) {
+        assertEquals(regexWay(text, reduce), ExtractedText.clean(text, reduce), () -> "input: " + escape(text));
+      }
+    }
+  }
+
+  @Test
+  void findsTheFirstCharacterToChange() {
+    assertEquals(-1, ExtractedText.firstChange("", true));
+    assertEquals(-1, ExtractedText.firstChange("a b\u00A0c", true));
+    assertEquals(0, ExtractedText.firstChange(" a", true));
+    assertEquals(3, ExtractedText.firstChange("a b ", true), "a trailing space");
+    assertEquals(0, ExtractedText.firstChange("\u0001a", true), "trim() drops control characters at the ends");
+    assertEquals(1, ExtractedText.firstChange("a\u001F", true));
+    assertEquals(-1, ExtractedText.firstChange("a\u0001b", true), "but not inside");
+    assertEquals(2, ExtractedText.firstChange("a  b", true), "the second of two spaces");
+    assertEquals(1, ExtractedText.firstChange("a\nb", true));
+    assertEquals(-1, ExtractedText.firstChange(" a\t\n ", false), "whitespace stays when it is not reduced");
+    assertEquals(3, ExtractedText.firstChange(" a\t\uFFFD", false));
+  }
+
   @Test
   void examples() {
     assertEquals("a b c", ExtractedText.clean("  a \t\n b\uFFFD \uFFFD c\r\n", true));
