@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.api.services.dataflow.model.ParameterMetadata;
 import com.google.api.services.dataflow.model.TemplateMetadata;
 import io.beamconnectors.pipelines.FullSyncOptions;
+import io.beamconnectors.sources.SpreadOptions;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,6 +54,7 @@ class TemplateMetadataGeneratorTest {
   void everyPipelineOptionIsAParameterWithHelpTextAndItsFormat() {
     Map<String, ParameterMetadata> params = byName(TemplateMetadataGenerator.generate(FlexTemplateOptions.class));
     List<Method> all = new ArrayList<>(getters(FullSyncOptions.class));
+    all.addAll(getters(SpreadOptions.class));
     all.addAll(getters(FlexTemplateOptions.class));
     assertTrue(all.size() >= 22, "the options interfaces were read: " + all.size());
     assertEquals(all.size(), params.size(), "one parameter per option, no Beam options: " + params.keySet());

@@ -1,5 +1,6 @@
 package io.beamconnectors.pipelines;
 
+import io.beamconnectors.sources.SpreadOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -11,7 +12,7 @@ import org.apache.beam.sdk.options.Validation;
  * variables {@code BC_ES_PASSWORD}, {@code BC_ES_API_KEY}, {@code BC_ES_BEARER_TOKEN}; source
  * secrets come from the connector configuration file.
  */
-public interface FullSyncOptions extends PipelineOptions {
+public interface FullSyncOptions extends PipelineOptions, SpreadOptions {
 
   @Description("Source service type, e.g. postgresql, s3, network_drive (a key of the source registry).")
   @Validation.Required

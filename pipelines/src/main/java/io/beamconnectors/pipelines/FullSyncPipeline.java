@@ -91,6 +91,10 @@ public final class FullSyncPipeline {
     if (!userSet(args, "--targetParallelism")) {
       direct.setTargetParallelism(directRunnerThreads(Runtime.getRuntime().availableProcessors()));
     }
+    if (!userSet(args, "--spreadGroups")) {
+      // One bundle per runner thread, not per folder or prefix (SpreadWork): the DirectRunner's cost is per bundle.
+      options.setSpreadGroups(direct.getTargetParallelism());
+    }
   }
 
   /** The DirectRunner threads a sync uses on a machine with {@code cores} cores, unless told otherwise. */

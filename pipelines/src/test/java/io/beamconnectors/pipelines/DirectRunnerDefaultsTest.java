@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beamconnectors.sources.SpreadOptions;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ class DirectRunnerDefaultsTest {
     assertEquals(FullSyncPipeline.directRunnerThreads(Runtime.getRuntime().availableProcessors()), o.getTargetParallelism());
     assertFalse(o.isEnforceImmutability());
     assertFalse(o.isEnforceEncodability());
+    assertEquals(o.getTargetParallelism(), o.as(SpreadOptions.class).getSpreadGroups(), "one listing group per thread");
     assertEquals(1, FullSyncPipeline.directRunnerThreads(1));
     assertEquals(1, FullSyncPipeline.directRunnerThreads(2));
     assertEquals(7, FullSyncPipeline.directRunnerThreads(8));
@@ -32,6 +34,8 @@ class DirectRunnerDefaultsTest {
   void whatTheUserSetIsKept() {
     DirectOptions o = defaultsFor("--runner=DirectRunner", "--targetParallelism=5", "--enforceEncodability=true");
     assertEquals(5, o.getTargetParallelism());
+    assertEquals(5, o.as(SpreadOptions.class).getSpreadGroups(), "follows the threads the user set");
+    assertEquals(0, defaultsFor("--runner=DirectRunner", "--spreadGroups=0").as(SpreadOptions.class).getSpreadGroups());
     assertTrue(o.isEnforceEncodability());
   }
 }

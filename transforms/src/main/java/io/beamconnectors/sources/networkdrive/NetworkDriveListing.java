@@ -8,6 +8,7 @@ import io.beamconnectors.sources.Secrets;
 import io.beamconnectors.sources.SourceListing;
 import io.beamconnectors.sources.SourceRecord;
 import io.beamconnectors.sources.SourceRecordCoder;
+import io.beamconnectors.sources.SpreadWork;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -23,7 +24,6 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Lists the network drive: the configured folder is listed first (its entries are emitted, each
  * sub-folder becomes a work unit carrying the file ids of the folders above it), the sub-folders
- * are spread over workers (Reshuffle), and each is walked completely with an explicit stack, one
+ * are spread over workers ({@link SpreadWork}), and each is walked completely with an explicit stack, one
  * directory listing per folder. A folder whose file id is already on its path from the share root
  * is a directory link back to a parent: it is neither emitted nor walked, only counted
  * ({@link WalkRules}). A folder that cannot be listed, or an entry whose id cannot be read for any
@@ -74,7 +74,7 @@ final class NetworkDriveListing extends SourceListing {
     top.get(RECORDS).setCoder(SourceRecordCoder.of());
 
     PCollectionTuple walked = top.get(DIRECTORIES)
-        .apply("SpreadFolders", Reshuffle.viaRandomKey())
+        .apply("SpreadFolders", SpreadWork.create())
         .apply("WalkFolder", ParDo.of(new WalkFn(config)).withOutputTags(RECORDS, TupleTagList.of(ISSUES)));
     walked.get(ISSUES).setCoder(ListingIssueCoder.of());
     walked.get(RECORDS).setCoder(SourceRecordCoder.of());

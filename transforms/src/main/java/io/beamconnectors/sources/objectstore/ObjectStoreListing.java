@@ -6,6 +6,7 @@ import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.SourceListing;
 import io.beamconnectors.sources.SourceRecord;
 import io.beamconnectors.sources.SourceRecordCoder;
+import io.beamconnectors.sources.SpreadWork;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +17,6 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -29,9 +29,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * Lists an object store in three fanned-out stages, metadata only:
  * <ol>
  *   <li>one element asks the store for its root units (the configured containers, or every one);
- *   <li>after a Reshuffle, each container's top level is listed with the '/' delimiter: its
+ *   <li>after a {@link SpreadWork}, each container's top level is listed with the '/' delimiter: its
  *       objects become records, each top-level prefix becomes a unit;
- *   <li>after a Reshuffle, each prefix unit is listed flat, page by page.
+ *   <li>after a {@link SpreadWork}, each prefix unit is listed flat, page by page.
  * </ol>
  * Pages are fetched one at a time from the store's continuation token. A unit whose listing fails
  * (an error on any page, or a page that says it is truncated but gives no token) is a FAILED issue
@@ -74,13 +74,13 @@ public final class ObjectStoreListing<O> extends SourceListing {
     withCoders(roots);
 
     PCollectionTuple top = roots.get(UNITS)
-        .apply("SpreadContainers", Reshuffle.viaRandomKey())
+        .apply("SpreadContainers", SpreadWork.create())
         .apply("ListTopLevels", ParDo.of(new ListUnitFn<>(store))
             .withOutputTags(RECORDS, TupleTagList.of(UNITS).and(ISSUES)));
     withCoders(top);
 
     PCollectionTuple prefixes = top.get(UNITS)
-        .apply("SpreadPrefixes", Reshuffle.viaRandomKey())
+        .apply("SpreadPrefixes", SpreadWork.create())
         .apply("ListPrefixes", ParDo.of(new ListUnitFn<>(store))
             .withOutputTags(RECORDS, TupleTagList.of(UNITS).and(ISSUES)));
     withCoders(prefixes);
