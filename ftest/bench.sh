@@ -2,7 +2,9 @@
 # `make bench`: numbers only, never a pass/fail on timing. Writes bench/results/bench-<time>.json.
 #
 # Scenarios (BENCH_SCENARIOS, default "postgresql network_drive"), each on every runner of
-# BENCH_RUNNERS (default "direct flink"; flink = FlinkRunner with an embedded cluster):
+# BENCH_RUNNERS (default "direct flink"; flink = FlinkRunner with an embedded cluster; warm = the
+# DirectRunner with all of a scenario's syncs in one JVM after a warm-up sync, as the launcher runs
+# them, see WarmJvmSyncs):
 #   postgresql     BENCH_ROWS rows (default 100,000) of about 1.5 KB: full sync, no-op re-sync,
 #                  sync with 1% of rows changed. Ceiling: the same rows bulk-loaded straight into
 #                  Elasticsearch by a plain client (500 per request, the same requests in flight).
@@ -14,7 +16,8 @@
 #                  sync and no-op re-sync. Ceiling: the same objects listed and downloaded by a plain
 #                  AWS SDK client with BENCH_S3_CONCURRENCY GetObject calls in flight (S3DownloadCeiling).
 # Each sync (and each ceiling) runs in its own process under /usr/bin/time: peak RSS and CPU seconds
-# (user + sys), with Elasticsearch's CPU (node stats) read before and after it.
+# (user + sys), with Elasticsearch's CPU (node stats) read before and after it. On the warm runner
+# the JVM measures each of its syncs itself (its CPU over the sync, all threads; its peak RSS so far).
 # BENCH_JFR=1 records each sync with JFR (profile settings) and prints its top-10 hot methods;
 # BENCH_JFR=keep also keeps the recordings under bench/results/jfr-<time>/.
 # The chart of the run is written next to the JSON: bench/results/bench-<time>.png.
@@ -119,6 +122,23 @@ run_sync() {
   fi
 }
 
+# run_warm SCENARIO SERVICE_TYPE CONFIG INDEX STEP...: the scenario's syncs in one JVM after a
+#   warm-up sync (WarmJvmSyncs; STEP exec:COMMAND runs COMMAND between syncs) -> the same files as
+#   run_sync, under SCENARIO-warm-STEP. No JFR on this runner.
+run_warm() {
+  local scenario="$1" service="$2" config="$3" index="$4"; shift 4
+  local label="$scenario-warm"
+  echo "== $label: a warm-up sync, then the syncs below, in one JVM"
+  java -Xmx"$HEAP" "${GC[@]}" -cp "$CP" io.beamconnectors.ftest.bench.WarmJvmSyncs "$WORK" "$label" warmup "$@" -- \
+      --runner=DirectRunner --serviceType="$service" --connectorConfig="$config" \
+      --esUrl="$BC_ES_URL" --esUsername="$BC_ES_USERNAME" --esIndex="$index" \
+      --bulkParallelRequests="$PARALLEL" > "$WORK/$label.out" 2> "$WORK/$label.err" \
+    || { echo "warm syncs of $scenario failed:"; tail -30 "$WORK/$label.err"; exit 1; }
+  awk '/^== / { if (line) print line; print; line = "" }
+       /^ +(listed|created|updated|unchanged|deleted|content_fetched|failed) / { $1 = $1; line = line (line ? ", " : " ") $0 }
+       END { if (line) print line }' "$WORK/$label.out"
+}
+
 # make_tree DIR SMALL LARGE: SMALL one-line text files in folders of 100 and LARGE text files of 1 MiB.
 make_tree() {
   local tree="$1" small="$2" large="$3" i
@@ -160,7 +180,14 @@ SQL
     "$BC_PG_HOST" "$BC_PG_PORT" "$BC_PG_USER" "$BC_PG_PASSWORD" "$NAME" > "$config" )
   local startup="$WORK/postgresql-startup.json"
   sed 's/"tables":"items"/"tables":"startup"/' "$config" > "$startup"
+  printf "UPDATE items SET name = name || ' (changed)' WHERE id %% 100 = 0;\n" > "$WORK/change.sql"
   for runner in $RUNNERS; do
+    if [[ "$runner" == warm ]]; then
+      es_delete "$IDX-postgresql"
+      run_warm postgresql postgresql "$config" "$IDX-postgresql" full noop \
+        "exec:bash ftest/fixtures/postgresql.sh psql -q -d $NAME -f $WORK/change.sql" changed
+      continue
+    fi
     # The fixed cost of a sync (JVM start, pipeline construction, JIT): a one-row table, so the
     # table below can give the CPU each further document costs.
     es_delete "$IDX-startup"
@@ -169,7 +196,7 @@ SQL
     es_delete "$IDX-postgresql"
     run_sync postgresql postgresql "$config" "$IDX-postgresql" "$runner" full
     run_sync postgresql postgresql "$config" "$IDX-postgresql" "$runner" noop
-    "${psql[@]}" -c "UPDATE items SET name = name || ' (changed)' WHERE id % 100 = 0"
+    "${psql[@]}" -f "$WORK/change.sql"
     run_sync postgresql postgresql "$config" "$IDX-postgresql" "$runner" changed
   done
   es_delete "$IDX-postgresql"
@@ -194,6 +221,10 @@ bench_network_drive() {
     "$BC_SMB_HOST" "$BC_SMB_PORT" "$BC_SMB_USER" "$BC_SMB_PASSWORD" "$BC_SMB_SHARE" "$NAME" > "$config" )
   for runner in $RUNNERS; do
     es_delete "$IDX-network-drive"
+    if [[ "$runner" == warm ]]; then
+      run_warm network_drive network_drive "$config" "$IDX-network-drive" full noop
+      continue
+    fi
     run_sync network_drive network_drive "$config" "$IDX-network-drive" "$runner" full
     run_sync network_drive network_drive "$config" "$IDX-network-drive" "$runner" noop
   done
@@ -225,6 +256,10 @@ bench_s3() {
     "$bucket" "$BC_S3_ACCESS_KEY" "$BC_S3_SECRET_KEY" "$BC_S3_REGION" "$BC_S3_ENDPOINT" > "$config" )
   for runner in $RUNNERS; do
     es_delete "$IDX-s3"
+    if [[ "$runner" == warm ]]; then
+      run_warm s3 s3 "$config" "$IDX-s3" full noop
+      continue
+    fi
     run_sync s3 s3 "$config" "$IDX-s3" "$runner" full
     run_sync s3 s3 "$config" "$IDX-s3" "$runner" noop
   done
@@ -316,7 +351,9 @@ for sc in scenarios:
 print("\nCPU s: user + sys of the sync's JVM (the ceiling's client process on ceiling lines), JVM start-up"
       " and JIT included; us/listed, us/written: that CPU per document; ES CPU s: Elasticsearch's process CPU"
       " over the same interval (node stats); CPU/ES: the first over the second; us/doc+: CPU per listed"
-      " document beyond a one-row sync's (start-up, pipeline construction and JIT taken out).")
+      " document beyond a one-row sync's (start-up, pipeline construction and JIT taken out). warm: the"
+      " DirectRunner with the scenario's syncs in one JVM after a warm-up sync (as the launcher runs them);"
+      " its CPU s is that JVM's over the one sync, and its RSS the JVM's peak so far.")
 if jfr:
     print("These runs were profiled with JFR (BENCH_JFR): their CPU includes the recorder's overhead.")
 os.makedirs(os.path.dirname(out), exist_ok=True)

@@ -1,0 +1,160 @@
+package io.beamconnectors.ftest.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beamconnectors.pipelines.FullSyncOptions;
+import io.beamconnectors.pipelines.FullSyncPipeline;
+import io.beamconnectors.sync.SyncSummary;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.elasticsearch.client.Request;
+import org.elasticsearch.client.Response;
+import org.elasticsearch.client.ResponseException;
+import org.elasticsearch.client.RestClient;
+
+/**
+ * The bench's "warm" runner: a scenario's syncs one after another in one JVM, the way the launcher
+ * runs DirectRunner syncs inside its own long-lived JVM, so the JIT compilation, class loading and
+ * pipeline-building code paths a one-shot JVM pays for every sync are paid once, by a warm-up sync.
+ *
+ * <pre>WarmJvmSyncs WORK_DIR LABEL STEP... -- SYNC_ARGS...</pre>
+ *
+ * A STEP is {@code warmup} (a full sync into {@code <index>-warmup}, deleted after: it only warms
+ * the JVM and is not reported), a step name such as {@code full}, {@code noop} or {@code changed}
+ * (one sync of SYNC_ARGS, reported), or {@code exec:COMMAND} (a {@code bash -c} command between
+ * syncs, e.g. the update that makes the "changed" step). For each reported step it writes what
+ * {@code bench.sh}'s one-shot runs write: {@code LABEL-STEP.summary.json},
+ * {@code LABEL-STEP.time} ("peak_rss_kb wall_s cpu_s 0": the JVM's CPU over the step, all of its
+ * threads, from the OperatingSystem MXBean; the peak RSS is the JVM's so far) and
+ * {@code LABEL-STEP.escpu} (Elasticsearch's process CPU in ms before and after).
+ */
+public final class WarmJvmSyncs {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private WarmJvmSyncs() {}
+
+  public static void main(String[] argv) throws Exception {
+    List<String> all = Arrays.asList(argv);
+    int dashes = all.indexOf("--");
+    if (argv.length < 4 || dashes < 3) {
+      System.err.println("usage: WarmJvmSyncs WORK_DIR LABEL STEP... -- SYNC_ARGS...");
+      System.exit(2);
+    }
+    Path work = Path.of(argv[0]);
+    String label = argv[1];
+    List<String> steps = all.subList(2, dashes);
+    String[] syncArgs = all.subList(dashes + 1, all.size()).toArray(new String[0]);
+    Map<String, String> env = System.getenv();
+    FullSyncOptions probe = options(syncArgs);
+    try (RestClient es = FullSyncPipeline.elasticsearchConnection(probe, env, probe.getEsIndex()).createClient()) {
+      for (String step : steps) {
+        if (step.startsWith("exec:")) {
+          Process p = new ProcessBuilder("bash", "-c", step.substring(5)).inheritIO().start();
+          if (p.waitFor() != 0) {
+            throw new IllegalStateException("step '" + step + "' exited " + p.exitValue());
+          }
+          continue;
+        }
+        boolean warmup = step.equals("warmup");
+        List<String> args = new ArrayList<>(Arrays.asList(syncArgs));
+        String index = probe.getEsIndex() + (warmup ? "-warmup" : "");
+        args.removeIf(a -> a.startsWith("--esIndex=") || a.startsWith("--summaryJson="));
+        args.add("--esIndex=" + index);
+        String name = label + "-" + step;
+        if (!warmup) {
+          args.add("--summaryJson=" + work.resolve(name + ".summary.json"));
+        }
+        System.out.println("== " + name + (warmup ? " (warm-up sync, not reported)" : ""));
+        long esBefore = esCpuMillis(es);
+        long cpuBefore = processCpuNanos();
+        long wallBefore = System.nanoTime();
+        SyncSummary summary = sync(args.toArray(new String[0]), env);
+        long wall = System.nanoTime() - wallBefore;
+        long cpu = processCpuNanos() - cpuBefore;
+        long esAfter = esCpuMillis(es);
+        System.out.println(summary.format());
+        if (warmup) {
+          delete(es, index);
+          continue;
+        }
+        Files.writeString(work.resolve(name + ".time"),
+            peakRssKb() + " " + seconds(wall) + " " + seconds(cpu) + " 0\n", StandardCharsets.UTF_8);
+        Files.writeString(work.resolve(name + ".escpu"), esBefore + "\n" + esAfter + "\n", StandardCharsets.UTF_8);
+      }
+    }
+    System.exit(0); // the DirectRunner's and the clients' non-daemon threads would keep a finished JVM up
+  }
+
+  private static FullSyncOptions options(String[] args) {
+    FullSyncOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FullSyncOptions.class);
+    FullSyncPipeline.directRunnerDefaults(options, args);
+    return options;
+  }
+
+  private static SyncSummary sync(String[] args, Map<String, String> env) throws IOException {
+    FullSyncOptions options = options(args);
+    SyncSummary summary = FullSyncPipeline.run(options, env);
+    if (options.getSummaryJson() != null) {
+      JSON.writerWithDefaultPrettyPrinter().writeValue(Path.of(options.getSummaryJson()).toFile(), summary.toMap());
+    }
+    return summary;
+  }
+
+  private static String seconds(long nanos) {
+    return String.format(java.util.Locale.ROOT, "%.3f", nanos / 1e9);
+  }
+
+  /** CPU of every thread of this JVM so far (JIT, GC and the runner's included). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** The JVM's peak resident set so far (VmHWM), in kB; 0 where /proc is missing. */
+  private static long peakRssKb() throws IOException {
+    Path status = Path.of("/proc/self/status");
+    if (!Files.exists(status)) {
+      return 0;
+    }
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return 0;
+  }
+
+  /** Elasticsearch's process CPU so far, in ms, summed over its nodes. */
+  private static long esCpuMillis(RestClient es) throws IOException {
+    Request r = new Request("GET", "/_nodes/stats/process");
+    r.addParameter("filter_path", "nodes.*.process.cpu.total_in_millis");
+    Response response = es.performRequest(r);
+    long total = 0;
+    try (InputStream in = response.getEntity().getContent()) {
+      JsonNode nodes = JSON.readTree(in).path("nodes");
+      for (Iterator<JsonNode> it = nodes.elements(); it.hasNext(); ) {
+        total += it.next().path("process").path("cpu").path("total_in_millis").asLong();
+      }
+    }
+    return total;
+  }
+
+  private static void delete(RestClient es, String index) throws IOException {
+    try {
+      es.performRequest(new Request("DELETE", "/" + index));
+    } catch (ResponseException e) {
+      if (e.getResponse().getStatusLine().getStatusCode() != 404) {
+        throw e;
+      }
+    }
+  }
+}
