@@ -16,7 +16,8 @@
 #                  sync and no-op re-sync. Ceiling: the same objects listed and downloaded by a plain
 #                  AWS SDK client with BENCH_S3_CONCURRENCY GetObject calls in flight (S3DownloadCeiling).
 # Each sync (and each ceiling) runs in its own process under /usr/bin/time: peak RSS and CPU seconds
-# (user + sys), with Elasticsearch's CPU (node stats) read before and after it. On the warm runner
+# (user + sys), with Elasticsearch's CPU (node stats) read before and after it, once Elasticsearch
+# has finished the merges the step before left running (es_quiet). On the warm runner
 # the JVM measures each of its syncs itself (its CPU over the sync, all threads; its peak RSS so far).
 # BENCH_JFR=1 records each sync with JFR (profile settings) and prints its top-10 hot methods;
 # BENCH_JFR=keep also keeps the recordings under bench/results/jfr-<time>/.
@@ -84,10 +85,28 @@ es_cpu_ms() {
     | grep -o '"total_in_millis":[0-9]*' | cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }'
 }
 
+# es_quiet: waits (up to 10 minutes) until Elasticsearch runs no merge. A 1,000,000-document full
+# sync leaves a merge running for a minute or more; the next step measured at once would be charged
+# for it (a no-op re-sync normally runs long after the full sync).
+es_quiet() {
+  local deadline=$((SECONDS + 600)) current
+  while :; do
+    current="$(es_curl "$BC_ES_URL/_nodes/stats/indices?filter_path=nodes.*.indices.merges.current" \
+      | grep -o '"current":[0-9]*' | cut -d: -f2 | awk '{ s += $1 } END { print s + 0 }')"
+    [[ "$current" == 0 ]] && return 0
+    if (( SECONDS >= deadline )); then
+      echo "   (Elasticsearch still merging after 10 minutes: measuring anyway)"
+      return 0
+    fi
+    sleep 1
+  done
+}
+
 # measure LABEL COMMAND...: runs COMMAND under /usr/bin/time -> $WORK/LABEL.time
 # ("maxrss_kb wall_s user_s sys_s") and $WORK/LABEL.escpu (Elasticsearch CPU ms before and after).
 measure() {
   local label="$1" rc=0; shift
+  es_quiet
   es_cpu_ms > "$WORK/$label.escpu"
   /usr/bin/time -f '%M %e %U %S' -o "$WORK/$label.time" "$@" || rc=$?
   es_cpu_ms >> "$WORK/$label.escpu"

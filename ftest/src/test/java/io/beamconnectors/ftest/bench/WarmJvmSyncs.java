@@ -36,7 +36,8 @@ import org.elasticsearch.client.RestClient;
  * {@code bench.sh}'s one-shot runs write: {@code LABEL-STEP.summary.json},
  * {@code LABEL-STEP.time} ("peak_rss_kb wall_s cpu_s 0": the JVM's CPU over the step, all of its
  * threads, from the OperatingSystem MXBean; the peak RSS is the JVM's so far) and
- * {@code LABEL-STEP.escpu} (Elasticsearch's process CPU in ms before and after).
+ * {@code LABEL-STEP.escpu} (Elasticsearch's process CPU in ms before and after). Each sync starts
+ * once Elasticsearch runs no merge, as in {@code bench.sh}.
  */
 public final class WarmJvmSyncs {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -75,6 +76,7 @@ public final class WarmJvmSyncs {
           args.add("--summaryJson=" + work.resolve(name + ".summary.json"));
         }
         System.out.println("== " + name + (warmup ? " (warm-up sync, not reported)" : ""));
+        waitForNoMerges(es);
         long esBefore = esCpuMillis(es);
         long cpuBefore = processCpuNanos();
         long wallBefore = System.nanoTime();
@@ -146,6 +148,29 @@ public final class WarmJvmSyncs {
       }
     }
     return total;
+  }
+
+  /**
+   * Waits (up to 10 minutes, polling every second) until Elasticsearch runs no merge, as
+   * {@code bench.sh}'s {@code es_quiet}: the merges a full sync leaves running are not the next step's.
+   */
+  private static void waitForNoMerges(RestClient es) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      Request r = new Request("GET", "/_nodes/stats/indices");
+      r.addParameter("filter_path", "nodes.*.indices.merges.current");
+      long current = 0;
+      try (InputStream in = es.performRequest(r).getEntity().getContent()) {
+        for (Iterator<JsonNode> it = JSON.readTree(in).path("nodes").elements(); it.hasNext(); ) {
+          current += it.next().path("indices").path("merges").path("current").asLong();
+        }
+      }
+      if (current == 0) {
+        return;
+      }
+      Thread.sleep(1000);
+    }
+    System.out.println("   (Elasticsearch still merging after 10 minutes: measuring anyway)");
   }
 
   private static void delete(RestClient es, String index) throws IOException {
