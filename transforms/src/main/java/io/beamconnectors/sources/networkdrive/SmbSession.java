@@ -260,7 +260,7 @@ final class SmbSession implements AutoCloseable {
       IOException failure = null;
       try {
         List<FileIdBothDirectoryInformation> page = entries(first.getResponse());
-        while (!page.isEmpty()) {
+        while (page != null) {
           for (FileIdBothDirectoryInformation e : page) {
             if (!e.selfOrParent()) {
               String path = SmbPaths.child(dirInShare, e.name());
@@ -290,24 +290,34 @@ final class SmbSession implements AutoCloseable {
     }
   }
 
-  /** The next page of the folder open as {@code handle}: empty at the end of the listing. */
+  /** The next page of the folder open as {@code handle}, or null at the end of the listing. */
   private static List<FileIdBothDirectoryInformation> nextPage(SmbTreeHandle tree, Configuration cfg, byte[] handle)
-      throws CIFSException {
+      throws IOException {
     try {
       return entries(TreeRequests.send(tree, new FileIdDirectoryQuery(cfg, handle)));
     } catch (SmbException e) {
       if (e.getNtStatus() == NtStatus.NT_STATUS_NO_MORE_FILES) {
-        return List.of();
+        return null;
       }
       throw e;
     }
   }
 
-  private static List<FileIdBothDirectoryInformation> entries(Smb2QueryDirectoryResponse page) {
-    if (page.getStatus() != NtStatus.NT_STATUS_OK) {
-      return List.of(); // STATUS_NO_MORE_FILES: jcifs-ng passes it on without throwing
+  /**
+   * A page's entries, or null when it says the listing ended (STATUS_NO_MORE_FILES, which jcifs-ng
+   * passes on without throwing). A page of success with no entry is an error, not an end: taking
+   * it for the end could leave entries unlisted, and their documents deleted.
+   */
+  private static List<FileIdBothDirectoryInformation> entries(Smb2QueryDirectoryResponse page) throws IOException {
+    if (page.getStatus() == NtStatus.NT_STATUS_NO_MORE_FILES) {
+      return null;
     }
-    return ((FileIdDirectoryQuery.Response) page).entries();
+    List<FileIdBothDirectoryInformation> entries = ((FileIdDirectoryQuery.Response) page).entries();
+    if (entries.isEmpty()) {
+      throw new IOException("the server answered a page of a directory listing with no entry and no "
+          + "end-of-listing status (STATUS_NO_MORE_FILES)");
+    }
+    return entries;
   }
 
   /**
