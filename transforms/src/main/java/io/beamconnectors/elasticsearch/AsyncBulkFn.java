@@ -7,13 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
+import io.beamconnectors.metrics.SyncCounters;
 import org.apache.beam.sdk.io.elasticsearch.ElasticsearchIO.Document;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
-import org.apache.beam.sdk.values.TupleTag;
 import org.apache.http.entity.ContentType;
 import org.apache.http.nio.entity.NByteArrayEntity;
 import org.elasticsearch.client.Request;
@@ -26,10 +29,16 @@ import org.joda.time.Duration;
  * The bulk writer of a batch per bundle: a bundle's entries go out in requests of at most
  * {@code maxBatchSize} entries and {@code maxBatchBytes} bytes, up to {@code maxInFlight} of them
  * at once (sent asynchronously; the bundle's thread goes on preparing the next request while
- * Elasticsearch indexes), and every entry comes out on the bundle's thread with its result:
- * {@link #WRITTEN}, or {@link #FAILED} with its response item (the bulk item, or for a request that
- * failed as a whole a {@code {"message": ...}} naming the HTTP status, as ElasticsearchIO reports
- * it). A bundle is done only when all its requests are answered.
+ * Elasticsearch indexes). Each entry is encoded to UTF-8 once, when it arrives: those bytes size
+ * the batch, make the request body, and give {@code bytes_written}. Successes are counted here, on
+ * the bundle's thread ({@code indexed_ok}, {@code deleted_ok}, {@code bytes_written}, added to the
+ * counters once per bundle), not emitted; a failed entry comes out with its response item (the
+ * bulk item, or for a request that failed as a whole a {@code {"message": ...}} naming the HTTP
+ * status, as ElasticsearchIO reports it). A bundle is done only when all its requests are answered.
+ *
+ * <p>Responses are asked for with {@link #RESPONSE_FILTER}: per item only its status and error, not
+ * its index, id, version and shard counts, which Elasticsearch would render and this client parse
+ * for every document. When the response says {@code "errors": false} its items are only counted.
  *
  * <p>Why not ElasticsearchIO's own writer here: it sends one request at a time per bundle and waits
  * for each, so on one machine several bundles must run at once to keep Elasticsearch busy, and the
@@ -38,8 +47,8 @@ import org.joda.time.Duration;
  */
 final class AsyncBulkFn extends DoFn<Document, Document> {
   private static final long serialVersionUID = 1L;
-  static final TupleTag<Document> WRITTEN = new TupleTag<>("written") {};
-  static final TupleTag<Document> FAILED = new TupleTag<>("failed") {};
+  /** The {@code filter_path} of every bulk request: enough to tell each item's outcome. */
+  static final String RESPONSE_FILTER = "errors,items.*.status,items.*.error";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonFactory FACTORY = JSON.getFactory();
 
@@ -48,14 +57,25 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
   private final long maxBatchBytes;
   private final int maxInFlight;
 
+  private final Counter indexedOk = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.INDEXED_OK);
+  private final Counter deletedOk = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.DELETED_OK);
+  private final Counter bytesWritten = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.BYTES_WRITTEN);
+
   private transient RestClient client;
   private transient List<Document> batch;
+  private transient List<byte[]> batchEncoded;
   private transient long batchBytes;
   private transient LinkedBlockingQueue<Answered> answered;
   private transient int inFlight;
+  private transient long indexedInBundle;
+  private transient long deletedInBundle;
+  private transient long bytesInBundle;
 
-  /** One request's entries and, per entry, null (written) or its failure's response item. */
-  private record Answered(List<Document> entries, String[] failures) {}
+  /**
+   * One request's entries, their encoded bulk entries, and per entry null (written) or its
+   * failure's response item.
+   */
+  private record Answered(List<Document> entries, List<byte[]> encoded, String[] failures) {}
 
   AsyncBulkFn(ElasticsearchConnection connection, int maxBatchSize, long maxBatchBytes, int maxInFlight) {
     this.connection = connection;
@@ -78,34 +98,44 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
   @StartBundle
   public void startBundle() {
     batch = new ArrayList<>();
+    batchEncoded = new ArrayList<>();
     batchBytes = 0;
     inFlight = 0;
+    indexedInBundle = 0;
+    deletedInBundle = 0;
+    bytesInBundle = 0;
     // A queue per bundle: answers to a bundle that failed can never come out of the next one.
     answered = new LinkedBlockingQueue<>();
   }
 
   @ProcessElement
-  public void process(@Element Document entry, MultiOutputReceiver out) throws InterruptedException {
+  public void process(@Element Document entry, OutputReceiver<Document> out) throws InterruptedException {
+    Emitter failed = d -> out.outputWithTimestamp(d, d.getTimestamp());
     for (Answered a = answered.poll(); a != null; a = answered.poll()) {
       inFlight--;
-      emit(a, (tag, d) -> out.get(tag).outputWithTimestamp(d, d.getTimestamp()));
+      emit(a, failed);
     }
+    byte[] encoded = entry.getBulkDirective().getBytes(StandardCharsets.UTF_8);
     batch.add(entry);
-    batchBytes += WriteToIndex.utf8Length(entry.getBulkDirective());
+    batchEncoded.add(encoded);
+    batchBytes += encoded.length;
     if (batch.size() >= maxBatchSize || batchBytes >= maxBatchBytes) {
-      awaitAnswers(maxInFlight - 1, (tag, d) -> out.get(tag).outputWithTimestamp(d, d.getTimestamp()));
+      awaitAnswers(maxInFlight - 1, failed);
       send();
     }
   }
 
   @FinishBundle
   public void finishBundle(FinishBundleContext c) throws InterruptedException {
-    Emitter out = (tag, d) -> c.output(tag, d, d.getTimestamp(), GlobalWindow.INSTANCE);
+    Emitter failed = d -> c.output(d, d.getTimestamp(), GlobalWindow.INSTANCE);
     if (!batch.isEmpty()) {
-      awaitAnswers(maxInFlight - 1, out);
+      awaitAnswers(maxInFlight - 1, failed);
       send();
     }
-    awaitAnswers(0, out);
+    awaitAnswers(0, failed);
+    indexedOk.inc(indexedInBundle);
+    deletedOk.inc(deletedInBundle);
+    bytesWritten.inc(bytesInBundle);
   }
 
   /** Takes answers, emitting their entries, until at most {@code inFlightAtMost} requests are out. */
@@ -125,32 +155,50 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
   }
 
   private interface Emitter {
-    void emit(TupleTag<Document> tag, Document d);
+    void emit(Document failed);
   }
 
-  private static void emit(Answered a, Emitter out) {
+  /** Counts the request's written entries and emits its failed ones. */
+  private void emit(Answered a, Emitter failed) {
     for (int i = 0; i < a.entries().size(); i++) {
       Document d = a.entries().get(i);
       String failure = a.failures()[i];
-      if (failure == null) {
-        out.emit(WRITTEN, d);
+      if (failure != null) {
+        failed.emit(d.withHasError(true).withResponseItemJson(failure));
+      } else if (WriteToIndex.isDelete(d)) {
+        deletedInBundle++;
       } else {
-        out.emit(FAILED, d.withHasError(true).withResponseItemJson(failure));
+        indexedInBundle++;
+        bytesInBundle += documentBytes(a.encoded().get(i));
       }
     }
   }
 
+  /** The bytes of an encoded index entry's document line: after the action line, without the last newline. */
+  static long documentBytes(byte[] entry) {
+    for (int i = 0; i < entry.length; i++) {
+      if (entry[i] == '\n') {
+        return Math.max(0, entry.length - i - 2);
+      }
+    }
+    return 0;
+  }
+
   private void send() {
     List<Document> entries = batch;
+    List<byte[]> encoded = batchEncoded;
+    byte[] body = new byte[Math.toIntExact(batchBytes)];
     batch = new ArrayList<>();
+    batchEncoded = new ArrayList<>();
     batchBytes = 0;
-    StringBuilder body = new StringBuilder();
-    for (Document d : entries) {
-      body.append(d.getBulkDirective());
+    int at = 0;
+    for (byte[] e : encoded) {
+      System.arraycopy(e, 0, body, at, e.length);
+      at += e.length;
     }
     Request request = new Request("POST", "/" + connection.index() + "/_bulk");
-    request.setEntity(new NByteArrayEntity(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        ContentType.APPLICATION_JSON));
+    request.addParameter("filter_path", RESPONSE_FILTER);
+    request.setEntity(new NByteArrayEntity(body, ContentType.APPLICATION_JSON));
     LinkedBlockingQueue<Answered> answers = answered;
     inFlight++;
     client.performRequestAsync(request, new ResponseListener() {
@@ -162,13 +210,13 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
         } catch (IOException | RuntimeException e) {
           failures = allFailed(entries.size(), "the bulk response could not be read: " + e);
         }
-        answers.add(new Answered(entries, failures));
+        answers.add(new Answered(entries, encoded, failures));
       }
 
       @Override
       public void onFailure(Exception e) {
         // A ResponseException's message names the status line ("... [HTTP/1.1 429 Too Many Requests]").
-        answers.add(new Answered(entries, allFailed(entries.size(), String.valueOf(e.getMessage()))));
+        answers.add(new Answered(entries, encoded, allFailed(entries.size(), String.valueOf(e.getMessage()))));
       }
     });
   }
@@ -182,11 +230,13 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
 
   /**
    * Per entry, null when its item has no {@code error}, else the item's JSON. Streams the response:
-   * only failed items are kept as text. An entry the response has no item for is a failure.
+   * only failed items are kept as text, and after {@code "errors": false} no item is read as a tree.
+   * An entry the response has no item for is a failure.
    */
   static String[] itemFailures(InputStream response, int entries) throws IOException {
     String[] out = new String[entries];
     int i = 0;
+    boolean noErrors = false;
     try (JsonParser p = FACTORY.createParser(response)) {
       p.setCodec(JSON);
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -195,11 +245,20 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken value = p.nextToken();
+        if ("errors".equals(field)) {
+          noErrors = value == JsonToken.VALUE_FALSE;
+          continue;
+        }
         if (!"items".equals(field) || value != JsonToken.START_ARRAY) {
           p.skipChildren();
           continue;
         }
         while (p.nextToken() == JsonToken.START_OBJECT) {
+          if (noErrors) {
+            p.skipChildren();
+            i++;
+            continue;
+          }
           JsonNode item = p.readValueAsTree();
           if (i < entries) {
             out[i] = item.findValue("error") == null ? null : item.toString();

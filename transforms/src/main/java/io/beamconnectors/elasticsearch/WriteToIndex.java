@@ -123,12 +123,11 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
 
   /**
    * One bulk write; returns its failed operations, counts its successes. Stateful batches (across
-   * bundles, for distributed runners) go through ElasticsearchIO; a batch per bundle through
-   * {@link AsyncBulkFn}, which keeps several requests of the bundle in flight.
+   * bundles, for distributed runners) go through ElasticsearchIO, whose successful writes are
+   * counted by a step of their own; a batch per bundle through {@link AsyncBulkFn}, which keeps
+   * several requests of the bundle in flight and counts its successes itself.
    */
   private PCollection<Document> write(String name, PCollection<Document> ops, int maxBatchSize, boolean stateful) {
-    PCollection<Document> written;
-    PCollection<Document> failed;
     if (stateful) {
       ElasticsearchIO.BulkIO write = ElasticsearchIO.bulkIO()
           .withConnectionConfiguration(connection.toBeam())
@@ -138,17 +137,12 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
           .withMaxParallelRequests(settings.maxParallelRequests())
           .withThrowWriteErrors(false);
       PCollectionTuple results = ops.apply(name, write);
-      written = results.get(ElasticsearchIO.Write.SUCCESSFUL_WRITES);
-      failed = results.get(ElasticsearchIO.Write.FAILED_WRITES);
-    } else {
-      PCollectionTuple results = ops.apply(name, ParDo.of(new AsyncBulkFn(connection, maxBatchSize,
-              settings.maxBatchBytes(), settings.maxParallelRequests()))
-          .withOutputTags(AsyncBulkFn.WRITTEN, TupleTagList.of(AsyncBulkFn.FAILED)));
-      written = results.get(AsyncBulkFn.WRITTEN).setCoder(ElasticsearchIO.DocumentCoder.of());
-      failed = results.get(AsyncBulkFn.FAILED).setCoder(ElasticsearchIO.DocumentCoder.of());
+      results.get(ElasticsearchIO.Write.SUCCESSFUL_WRITES).apply(name + "Count", ParDo.of(new CountSuccessFn()));
+      return results.get(ElasticsearchIO.Write.FAILED_WRITES);
     }
-    written.apply(name + "Count", ParDo.of(new CountSuccessFn()));
-    return failed;
+    return ops.apply(name, ParDo.of(new AsyncBulkFn(connection, maxBatchSize, settings.maxBatchBytes(),
+            settings.maxParallelRequests())))
+        .setCoder(ElasticsearchIO.DocumentCoder.of());
   }
 
   /**
@@ -188,32 +182,12 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     return "delete".equals(actionOf(d.getBulkDirective()));
   }
 
-  /** UTF-8 bytes of the document line of a bulk entry (what {@code bytes_written} counts). */
+  /**
+   * Bytes of the document line of a bulk entry as the request sends it, UTF-8 (what
+   * {@code bytes_written} counts).
+   */
   static long documentBytes(String bulkDirective) {
-    return Math.max(0, utf8Length(bulkDirective, bulkDirective.indexOf('\n') + 1, bulkDirective.length() - 1));
-  }
-
-  /** UTF-8 bytes of a text (a lone surrogate counts 3, as the encoder's replacement does). */
-  static long utf8Length(String s) {
-    return utf8Length(s, 0, s.length());
-  }
-
-  private static long utf8Length(String s, int start, int end) {
-    long bytes = 0;
-    for (int i = start; i < end; i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        bytes += 1;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s.charAt(i + 1))) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
+    return AsyncBulkFn.documentBytes(bulkDirective.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Operations to bulk entries; entries at or over the byte cap go to a lane of one-entry requests. */

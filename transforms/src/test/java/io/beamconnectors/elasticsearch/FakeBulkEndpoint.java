@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * answer a whole bulk request with 429/503 or 413 on demand. It answers {@code POST /_bulk}: the
  * first {@code failFirst} requests with {@code wholeRequestStatus}, a request larger than
  * {@code maxRequestBytes} with 413, every other request item by item (index -> 201, delete ->
- * 200, or 404 when the id was never indexed), and records the ids it accepted.
+ * 200, or 404 when the id was never indexed), and records the ids it accepted and the bytes of the
+ * document lines it indexed.
  */
 final class FakeBulkEndpoint implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,6 +34,7 @@ final class FakeBulkEndpoint implements AutoCloseable {
   private final long maxRequestBytes;
   final List<String> indexed = Collections.synchronizedList(new ArrayList<>());
   final List<String> deleted = Collections.synchronizedList(new ArrayList<>());
+  final java.util.concurrent.atomic.AtomicLong documentBytes = new java.util.concurrent.atomic.AtomicLong();
   private final ConcurrentHashMap<String, Boolean> known = new ConcurrentHashMap<>();
   private final AtomicInteger atOnce = new AtomicInteger();
   private final AtomicInteger mostAtOnce = new AtomicInteger();
@@ -118,6 +120,7 @@ final class FakeBulkEndpoint implements AutoCloseable {
         deleted.add(id);
       } else {
         i++;
+        documentBytes.addAndGet(lines[i].getBytes(StandardCharsets.UTF_8).length);
         known.put(id, Boolean.TRUE);
         indexed.add(id);
         item.put("status", 201).put("result", "created");

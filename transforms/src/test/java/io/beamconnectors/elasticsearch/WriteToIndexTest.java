@@ -41,7 +41,8 @@ class WriteToIndexTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static String doc(String id, int padding) {
-    return JSON.createObjectNode().put("id", id).put("_token", "t#0").put("pad", "x".repeat(padding)).toString();
+    return JSON.createObjectNode().put("id", id).put("_token", "t#0").put("pad", "x".repeat(padding))
+        .put("text", "é ü 😀").toString();
   }
 
   private static long counter(PipelineResult r, String name) {
@@ -88,6 +89,7 @@ class WriteToIndexTest {
       assertEquals(List.of("gone"), es.deleted);
       assertEquals(8, counter(r, SyncCounters.INDEXED_OK));
       assertEquals(1, counter(r, SyncCounters.DELETED_OK));
+      assertEquals(es.documentBytes.get(), counter(r, SyncCounters.BYTES_WRITTEN));
       assertEquals(0, counter(r, SyncCounters.FAILED));
       assertTrue(counter(r, SyncCounters.WRITES_RETRIED) > 0);
     }
@@ -121,6 +123,8 @@ class WriteToIndexTest {
       assertEquals(41, written.size());
       assertTrue(written.contains("big-but-fits"));
       assertEquals(41, counter(r, SyncCounters.INDEXED_OK));
+      assertEquals(es.documentBytes.get(), counter(r, SyncCounters.BYTES_WRITTEN));
+      assertTrue(es.documentBytes.get() > 40 * 900 + 12_000, () -> "document bytes: " + es.documentBytes.get());
       assertEquals(1, counter(r, SyncCounters.FAILED));
     }
   }
@@ -168,6 +172,39 @@ class WriteToIndexTest {
     assertEquals(null, f[2], "a delete of an id the index does not hold is not a failure");
     assertTrue(f[3].contains("3 items for 4 operations"), f[3]);
     assertEquals(WriteToIndex.FailureKind.RETRY, WriteToIndex.classify(f[3]));
+  }
+
+  @Test
+  void aResponseWithoutErrorsIsOnlyCountedAndAShortOneStillFailsItsLastEntries() throws Exception {
+    // The shape Elasticsearch sends for RESPONSE_FILTER: per item its status only.
+    String ok = "{\"errors\":false,\"items\":[{\"index\":{\"status\":201}},{\"delete\":{\"status\":404}},"
+        + "{\"index\":{\"status\":200}}]}";
+    String[] f = AsyncBulkFn.itemFailures(new java.io.ByteArrayInputStream(ok.getBytes(StandardCharsets.UTF_8)), 3);
+    assertEquals(java.util.Arrays.asList(null, null, null), java.util.Arrays.asList(f));
+    String[] shortOne = AsyncBulkFn.itemFailures(new java.io.ByteArrayInputStream(ok.getBytes(StandardCharsets.UTF_8)), 5);
+    assertEquals(null, shortOne[2]);
+    assertTrue(shortOne[3].contains("3 items for 5 operations"), shortOne[3]);
+    assertTrue(shortOne[4].contains("3 items for 5 operations"), shortOne[4]);
+    // "errors" after the items (not what Elasticsearch sends, but valid JSON): every item is read.
+    String late = "{\"items\":[{\"index\":{\"status\":201}},{\"index\":{\"status\":400,\"error\":{\"type\":\"x\","
+        + "\"reason\":\"y\"}}}],\"errors\":true}";
+    String[] l = AsyncBulkFn.itemFailures(new java.io.ByteArrayInputStream(late.getBytes(StandardCharsets.UTF_8)), 2);
+    assertEquals(null, l[0]);
+    assertEquals("x: y", WriteToIndex.reasonOf(l[1]));
+  }
+
+  @Test
+  void documentBytesAreTheSentBytesOfTheDocumentLine() {
+    String action = "{\"index\":{\"_id\":\"\u00e9\"}}\n";
+    for (String doc : List.of("{}", "{\"v\":\"\u00e9\ud83d\ude00\"}", "{\"v\":\"" + "x".repeat(5000) + "\"}",
+        "{\"lone\":\"\ud800\"}")) {
+      String entry = action + doc + "\n";
+      long sent = doc.getBytes(StandardCharsets.UTF_8).length;
+      assertEquals(sent, WriteToIndex.documentBytes(entry), doc);
+      assertEquals(sent, AsyncBulkFn.documentBytes(entry.getBytes(StandardCharsets.UTF_8)), doc);
+    }
+    assertEquals(0, AsyncBulkFn.documentBytes("{\"delete\":{\"_id\":\"a\"}}\n".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(0, AsyncBulkFn.documentBytes(new byte[0]));
   }
 
   @Test
