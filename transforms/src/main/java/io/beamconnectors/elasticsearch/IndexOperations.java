@@ -100,7 +100,11 @@ public final class IndexOperations {
       doc.append("{\"").append(IndexFields.ID).append("\":");
       appendQuoted(doc, record.id());
       if (fields.length() > 2) {
-        doc.append(',').append(fields, 1, fields.length() - 1);
+        // The fields' own braces become the comma after the id and the end cut off: appending a
+        // whole String is one array copy, a range of it (on this JDK) a loop over its chars.
+        int brace = doc.length();
+        doc.append(fields).setCharAt(brace, ',');
+        doc.setLength(doc.length() - 1);
       }
       doc.append(",\"").append(IndexFields.TIMESTAMP).append("\":");
       appendQuoted(doc, timestamp);

@@ -1,12 +1,16 @@
 package io.beamconnectors.sources.database;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializable;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,29 +69,63 @@ public final class RowDocuments {
         + " (field names are lower case, as in the reference): rename one of them, or leave the table out of 'tables'");
   }
 
-  /** The document fields of one row, as compact JSON in column order. */
+  /**
+   * The document fields of one row, as compact JSON in column order. Written in one streaming pass
+   * (no tree): the same text a tree of these fields would give, as the row's change token needs.
+   * The names are distinct, and none is {@code Database}, {@code Table}, {@code schema} or
+   * {@link #NON_FINITE_FIELD}: every column's name carries its table's prefix, and a table with
+   * case-twin columns is refused ({@link #caseTwins}).
+   */
   public static String fields(String database, TableRef table, List<String> fieldNames, List<ColumnValue> values) {
-    ObjectNode doc = JSON.createObjectNode();
-    ObjectNode nonFinite = null;
-    for (int i = 0; i < fieldNames.size(); i++) {
-      ColumnValue v = values.get(i);
-      doc.set(fieldNames.get(i), v.json());
-      if (v.nonFinite() != null) {
-        if (nonFinite == null) {
-          nonFinite = JSON.createObjectNode();
+    try {
+      return JSON.writeValueAsString(new RowFields(database, table, fieldNames, values));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** One row's fields, written straight to the generator the mapper gives (its text buffers recycled). */
+  private record RowFields(String database, TableRef table, List<String> fieldNames, List<ColumnValue> values)
+      implements JsonSerializable {
+    @Override
+    public void serialize(JsonGenerator g, SerializerProvider provider) throws IOException {
+      g.writeStartObject();
+      boolean anyNonFinite = false;
+      for (int i = 0; i < fieldNames.size(); i++) {
+        ColumnValue v = values.get(i);
+        g.writeFieldName(fieldNames.get(i));
+        JsonNode value = v.json();
+        if (value == null || value.isNull()) {
+          g.writeNull();
+        } else if (value.isTextual()) {
+          g.writeString(value.textValue());
+        } else {
+          // What the node does inside a tree: numbers exact, nested values in full.
+          value.serialize(g, provider);
         }
-        nonFinite.put(fieldNames.get(i), v.nonFinite());
+        anyNonFinite |= v.nonFinite() != null;
       }
+      g.writeStringField("Database", database);
+      g.writeStringField("Table", table.name());
+      if (!table.schema().isEmpty()) {
+        g.writeStringField("schema", table.schema());
+      }
+      if (anyNonFinite) {
+        g.writeObjectFieldStart(NON_FINITE_FIELD);
+        for (int i = 0; i < fieldNames.size(); i++) {
+          if (values.get(i).nonFinite() != null) {
+            g.writeStringField(fieldNames.get(i), values.get(i).nonFinite());
+          }
+        }
+        g.writeEndObject();
+      }
+      g.writeEndObject();
     }
-    doc.put("Database", database);
-    doc.put("Table", table.name());
-    if (!table.schema().isEmpty()) {
-      doc.put("schema", table.schema());
+
+    @Override
+    public void serializeWithType(JsonGenerator g, SerializerProvider provider, TypeSerializer typeSer) throws IOException {
+      serialize(g, provider);
     }
-    if (nonFinite != null) {
-      doc.set(NON_FINITE_FIELD, nonFinite);
-    }
-    return write(doc);
   }
 
   static String write(JsonNode node) {
