@@ -72,10 +72,10 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
   private transient long bytesInBundle;
 
   /**
-   * One request's entries, their encoded bulk entries, and per entry null (written) or its
-   * failure's response item.
+   * One request's entries, the bytes of each one's document line as sent, and per entry null
+   * (written) or its failure's response item.
    */
-  private record Answered(List<Document> entries, List<byte[]> encoded, String[] failures) {}
+  private record Answered(List<Document> entries, long[] documentBytes, String[] failures) {}
 
   AsyncBulkFn(ElasticsearchConnection connection, int maxBatchSize, long maxBatchBytes, int maxInFlight) {
     this.connection = connection;
@@ -169,7 +169,7 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
         deletedInBundle++;
       } else {
         indexedInBundle++;
-        bytesInBundle += documentBytes(a.encoded().get(i));
+        bytesInBundle += a.documentBytes()[i];
       }
     }
   }
@@ -187,15 +187,24 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
   private void send() {
     List<Document> entries = batch;
     List<byte[]> encoded = batchEncoded;
-    byte[] body = new byte[Math.toIntExact(batchBytes)];
+    long[] lineBytes = new long[encoded.size()];
+    byte[] body;
+    if (encoded.size() == 1) {
+      body = encoded.get(0); // an entry alone (a large one, often): no second copy of it
+    } else {
+      body = new byte[Math.toIntExact(batchBytes)];
+      int at = 0;
+      for (byte[] e : encoded) {
+        System.arraycopy(e, 0, body, at, e.length);
+        at += e.length;
+      }
+    }
+    for (int i = 0; i < lineBytes.length; i++) {
+      lineBytes[i] = documentBytes(encoded.get(i));
+    }
     batch = new ArrayList<>();
     batchEncoded = new ArrayList<>();
     batchBytes = 0;
-    int at = 0;
-    for (byte[] e : encoded) {
-      System.arraycopy(e, 0, body, at, e.length);
-      at += e.length;
-    }
     Request request = new Request("POST", "/" + connection.index() + "/_bulk");
     request.addParameter("filter_path", RESPONSE_FILTER);
     request.setEntity(new NByteArrayEntity(body, ContentType.APPLICATION_JSON));
@@ -210,13 +219,13 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
         } catch (IOException | RuntimeException e) {
           failures = allFailed(entries.size(), "the bulk response could not be read: " + e);
         }
-        answers.add(new Answered(entries, encoded, failures));
+        answers.add(new Answered(entries, lineBytes, failures));
       }
 
       @Override
       public void onFailure(Exception e) {
         // A ResponseException's message names the status line ("... [HTTP/1.1 429 Too Many Requests]").
-        answers.add(new Answered(entries, encoded, allFailed(entries.size(), String.valueOf(e.getMessage()))));
+        answers.add(new Answered(entries, lineBytes, allFailed(entries.size(), String.valueOf(e.getMessage()))));
       }
     });
   }
