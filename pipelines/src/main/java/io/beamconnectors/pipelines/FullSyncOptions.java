@@ -3,6 +3,7 @@ package io.beamconnectors.pipelines;
 import io.beamconnectors.sources.SpreadOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.Hidden;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
 
@@ -141,4 +142,20 @@ public interface FullSyncOptions extends PipelineOptions, SpreadOptions {
   boolean getSkipHeapCheck();
 
   void setSkipHeapCheck(boolean v);
+
+  @Hidden
+  @Description("Set by the sync, not by users: the DirectRunner's thread count (--targetParallelism) was not"
+      + " given, so the sync chooses it for the source once the source is known.")
+  @Default.Boolean(false)
+  boolean getDirectRunnerThreadsBySource();
+
+  void setDirectRunnerThreadsBySource(boolean v);
+
+  @Hidden
+  @Description("Set by the sync, not by users: --spreadGroups was not given, so on the DirectRunner it follows the"
+      + " thread count chosen for the source.")
+  @Default.Boolean(false)
+  boolean getSpreadGroupsFollowThreads();
+
+  void setSpreadGroupsFollowThreads(boolean v);
 }

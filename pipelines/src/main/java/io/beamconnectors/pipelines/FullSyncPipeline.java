@@ -73,11 +73,16 @@ public final class FullSyncPipeline {
    * <ul>
    *   <li>no re-encoding of every element to catch mutation and coder bugs (right for tests, pure
    *       cost for a sync);
-   *   <li>{@code targetParallelism} one less than the cores, at least 1, instead of Beam's
-   *       max(cores, 3): the DirectRunner's scheduler resubmits itself without waiting whenever one
-   *       of its threads is idle (apache/beam#18070), and the sync's steps keep their own requests in
-   *       flight (bulk writes, lookups, downloads), so extra runner threads mostly idle and spin.
+   *   <li>{@code targetParallelism}: the source's {@link SourceConnector#directRunnerThreads} for
+   *       this machine's cores, instead of Beam's max(cores, 3). The source is known only once the
+   *       plan is built (a job-driven sync reads it from the sync-job document), so this records
+   *       that the choice is the sync's, sets the sources' common default, and {@link #plan}
+   *       settles it ({@link #directRunnerThreadsFor});
+   *   <li>{@code spreadGroups} equal to the threads: one listing group per thread ({@link
+   *       io.beamconnectors.sources.SpreadWork}), since the DirectRunner's cost is per bundle.
    * </ul>
+   * {@code args} are the command line's: an option given there is the user's. The launcher passes
+   * none of these options, so its syncs get the same defaults.
    */
   public static void directRunnerDefaults(FullSyncOptions options, String[] args) {
     if (!options.getRunner().getSimpleName().equals("DirectRunner")) {
@@ -89,17 +94,29 @@ public final class FullSyncPipeline {
       direct.setEnforceEncodability(false);
     }
     if (!userSet(args, "--targetParallelism")) {
-      direct.setTargetParallelism(directRunnerThreads(Runtime.getRuntime().availableProcessors()));
+      options.setDirectRunnerThreadsBySource(true);
+      direct.setTargetParallelism(SourceConnector.commonDirectRunnerThreads(Runtime.getRuntime().availableProcessors()));
     }
     if (!userSet(args, "--spreadGroups")) {
-      // One bundle per runner thread, not per folder or prefix (SpreadWork): the DirectRunner's cost is per bundle.
+      options.setSpreadGroupsFollowThreads(true);
       options.setSpreadGroups(direct.getTargetParallelism());
     }
   }
 
-  /** The DirectRunner threads a sync uses on a machine with {@code cores} cores, unless told otherwise. */
-  public static int directRunnerThreads(int cores) {
-    return Math.max(1, cores - 1);
+  /**
+   * The DirectRunner's threads for {@code connector}'s source on this machine, where {@link
+   * #directRunnerDefaults} left the choice to the sync; the spread groups follow them where the
+   * user set none.
+   */
+  public static void directRunnerThreadsFor(FullSyncOptions options, SourceConnector connector) {
+    if (!options.getRunner().getSimpleName().equals("DirectRunner") || !options.getDirectRunnerThreadsBySource()) {
+      return;
+    }
+    org.apache.beam.runners.direct.DirectOptions direct = options.as(org.apache.beam.runners.direct.DirectOptions.class);
+    direct.setTargetParallelism(connector.directRunnerThreads(Runtime.getRuntime().availableProcessors()));
+    if (options.getSpreadGroupsFollowThreads()) {
+      options.setSpreadGroups(direct.getTargetParallelism());
+    }
   }
 
   private static boolean userSet(String[] args, String... names) {
@@ -136,6 +153,7 @@ public final class FullSyncPipeline {
     SourceConnector connector = registry.create(options.getServiceType());
     ConnectorConfiguration configuration = connector.configuration(values);
     connector.validate(configuration);
+    directRunnerThreadsFor(options, connector);
 
     ElasticsearchConnection es = elasticsearchConnection(options, env, options.getEsIndex());
 

@@ -65,6 +65,22 @@ public interface SourceConnector extends Serializable {
   }
 
   /**
+   * The DirectRunner threads a sync of this source runs with on a machine with {@code cores} cores,
+   * when the user sets none ({@code --targetParallelism}). The default is one less than the cores,
+   * at least 1, instead of Beam's max(cores, 3): the sync's steps keep their own requests in flight
+   * (bulk writes, lookups, downloads), and the DirectRunner's scheduler spins whenever one of its
+   * threads is idle (apache/beam#18070), so extra threads mostly take CPU from Elasticsearch.
+   */
+  default int directRunnerThreads(int cores) {
+    return commonDirectRunnerThreads(cores);
+  }
+
+  /** The sources' common {@link #directRunnerThreads}: one less than the cores, at least 1. */
+  static int commonDirectRunnerThreads(int cores) {
+    return Math.max(1, cores - 1);
+  }
+
+  /**
    * A cheap estimate of how many items the source holds (a catalog statistic, never a listing),
    * used to warn before a run that would not fit one machine; empty when the source has none. The
    * default has none.

@@ -77,9 +77,6 @@ public final class DirectRunnerAdapter implements RunnerAdapter {
     List<String> args = new ArrayList<>(PipelineArguments.of(syncJobId, es, contentApiKey != null));
     args.add("--runner=DirectRunner");
     args.add("--blockOnRun=false");
-    args.add("--enforceImmutability=false");
-    args.add("--enforceEncodability=false");
-    args.add("--targetParallelism=" + FullSyncPipeline.directRunnerThreads(Runtime.getRuntime().availableProcessors()));
     LOG.info("Submitting sync job {} to the direct runner with arguments {}", syncJobId, args);
     Map<String, String> env = new HashMap<>(System.getenv());
     if (es.credential() != null) {
@@ -128,6 +125,8 @@ public final class DirectRunnerAdapter implements RunnerAdapter {
       SyncJobOptions options = PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(SyncJobOptions.class);
       options.setRunner(DirectRunner.class);
       options.as(DirectOptions.class).setBlockOnRun(false);
+      // The sync's own DirectRunner defaults; the threads are chosen for the job's source once it is read.
+      FullSyncPipeline.directRunnerDefaults(options, args.toArray(new String[0]));
       if (run.cancelRequested) {
         run.finalStatus = RunStatus.of(RunState.CANCELLED);
         return;

@@ -203,6 +203,18 @@ public abstract class DatabaseConnector implements SourceConnector {
     return DatabaseListing.of(dialect(), config);
   }
 
+  /**
+   * At least two. A table arrives in chunks of up to {@code chunk_size} rows, each a bundle of its
+   * own, and the bulk writer waits for its last requests at the end of every bundle: with one
+   * thread, Elasticsearch idles while the next chunk is read and prepared; a second thread reads it
+   * meanwhile. Measured in docs/benchmarks.md (seventh round): a 300,000-row full sync about a
+   * fifth faster on 2 cores. File sources keep the default, where a second thread only spins.
+   */
+  @Override
+  public int directRunnerThreads(int cores) {
+    return Math.max(2, cores - 1);
+  }
+
   /** True: ids are built injectively from the database, the table and its primary key. */
   @Override
   public boolean listsEachIdOnce() {
