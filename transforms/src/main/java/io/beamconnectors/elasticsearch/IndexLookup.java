@@ -33,6 +33,11 @@ public final class IndexLookup {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** How long the point in time lives between two lookups; each lookup extends it. */
   static final String KEEP_ALIVE = "10m";
+  /**
+   * What a lookup reads of its answer ({@link LookupResponse}); Elasticsearch leaves the rest out
+   * (each hit's {@code _index} and {@code _score}, the timings). Error answers are never filtered.
+   */
+  static final String FILTER_PATH = "pit_id,_shards,hits.hits.fields";
 
   private IndexLookup() {}
 
@@ -110,9 +115,9 @@ public final class IndexLookup {
       if (ids.isEmpty() || missing) {
         return found;
       }
-      JsonNode parsed;
+      LookupResponse answer;
       try {
-        parsed = search(ids);
+        answer = search(ids);
       } catch (ResponseException e) {
         if (e.getResponse().getStatusLine().getStatusCode() != 404) {
           throw e;
@@ -123,13 +128,12 @@ public final class IndexLookup {
         if (missing) {
           return found;
         }
-        parsed = search(ids);
+        answer = search(ids);
       }
-      ReadIndexState.checkShards(parsed);
-      if (parsed.hasNonNull("pit_id")) {
-        pitId = parsed.get("pit_id").asText();
+      if (answer.pitId() != null) {
+        pitId = answer.pitId();
       }
-      return states(parsed, found);
+      return answer.found();
     }
 
     /** What an asynchronous lookup gives: the state found, or the failure. */
@@ -150,26 +154,20 @@ public final class IndexLookup {
         answer.answer(new HashMap<>(), null);
         return;
       }
-      Request search = new Request("POST", "/_search");
-      ObjectNode body = body(wanted);
-      body.putObject("pit").put("id", pit).put("keep_alive", KEEP_ALIVE);
-      search.setJsonEntity(body.toString());
-      client.performRequestAsync(search, new ResponseListener() {
+      client.performRequestAsync(searchRequest(wanted, pit), new ResponseListener() {
         @Override
         public void onSuccess(Response response) {
-          Map<String, IndexedState> found;
+          LookupResponse read;
           try (InputStream in = response.getEntity().getContent()) {
-            JsonNode parsed = JSON.readTree(in);
-            ReadIndexState.checkShards(parsed);
-            if (parsed.hasNonNull("pit_id")) {
-              pitId = parsed.get("pit_id").asText();
-            }
-            found = states(parsed, new HashMap<>());
+            read = LookupResponse.read(in);
           } catch (IOException | RuntimeException e) {
             answer.answer(null, e);
             return;
           }
-          answer.answer(found, null);
+          if (read.pitId() != null) {
+            pitId = read.pitId();
+          }
+          answer.answer(read.found(), null);
         }
 
         @Override
@@ -179,13 +177,9 @@ public final class IndexLookup {
       });
     }
 
-    private JsonNode search(Collection<String> ids) throws IOException {
-      Request search = new Request("POST", "/_search");
-      ObjectNode body = body(ids);
-      body.putObject("pit").put("id", pitId).put("keep_alive", KEEP_ALIVE);
-      search.setJsonEntity(body.toString());
-      try (InputStream in = ReadIndexState.performWithRetry(client, search).getEntity().getContent()) {
-        return JSON.readTree(in);
+    private LookupResponse search(Collection<String> ids) throws IOException {
+      try (InputStream in = ReadIndexState.performWithRetry(client, searchRequest(ids, pitId)).getEntity().getContent()) {
+        return LookupResponse.read(in);
       }
     }
 
@@ -204,6 +198,16 @@ public final class IndexLookup {
     }
   }
 
+  /** The search of one lookup, through the point in time {@code pit}, asking only for what it reads. */
+  static Request searchRequest(Collection<String> ids, String pit) {
+    Request search = new Request("POST", "/_search");
+    search.addParameter("filter_path", FILTER_PATH);
+    ObjectNode body = body(ids);
+    body.putObject("pit").put("id", pit).put("keep_alive", KEEP_ALIVE);
+    search.setJsonEntity(body.toString());
+    return search;
+  }
+
   static ObjectNode body(Collection<String> ids) {
     ObjectNode body = JSON.createObjectNode();
     body.put("size", ids.size());
@@ -214,18 +218,6 @@ public final class IndexLookup {
     ids.forEach(values::add);
     body.putArray("docvalue_fields").add(IndexFields.ID).add(IndexFields.TOKEN).add(IndexFields.SCOPE);
     return body;
-  }
-
-  /** Reads the hits of a lookup response into {@code into}; documents without the keyword id are not ours. */
-  static Map<String, IndexedState> states(JsonNode response, Map<String, IndexedState> into) {
-    for (JsonNode hit : response.path("hits").path("hits")) {
-      JsonNode fields = hit.path("fields");
-      String id = first(fields, IndexFields.ID);
-      if (id != null) {
-        into.put(id, new IndexedState(first(fields, IndexFields.TOKEN), first(fields, IndexFields.SCOPE)));
-      }
-    }
-    return into;
   }
 
   /** The first doc value of {@code name} in a hit's {@code fields}, or null: shared with {@link ReadIndexState}. */

@@ -1,22 +1,27 @@
 package io.beamconnectors.elasticsearch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.util.HashMap;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The request and response shapes of a lookup; the lookup itself runs against the real server in every ftest. */
 class IndexLookupTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test
-  void asksForTheIdsDocValuesOnly() {
+  void asksForTheIdsDocValuesOnly() throws IOException {
     String body = IndexLookup.body(List.of("a\"1", "", "é")).toString();
     assertEquals("{\"size\":3,\"_source\":false,\"stored_fields\":\"_none_\",\"track_total_hits\":false,\"query\":{\"ids\":{\"values\":[\"a\\\"1\",\"\",\"é\"]}},"
         + "\"docvalue_fields\":[\"id\",\"_token\",\"_scope\"]}", body);
+    org.elasticsearch.client.Request search = IndexLookup.searchRequest(List.of("a"), "pit-1");
+    assertEquals("pit_id,_shards,hits.hits.fields", search.getParameters().get("filter_path"));
+    String sent = new String(search.getEntity().getContent().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(sent.endsWith(",\"pit\":{\"id\":\"pit-1\",\"keep_alive\":\"10m\"}}"), sent);
   }
 
   @Test
@@ -25,7 +30,34 @@ class IndexLookupTest {
         + "{\"_id\":\"a\",\"fields\":{\"id\":[\"a\"],\"_token\":[\"t#1\"],\"_scope\":[\"s/x\"]}},"
         + "{\"_id\":\"legacy\",\"fields\":{\"id\":[\"legacy\"],\"_token\":[\"t#2\"]}},"
         + "{\"_id\":\"foreign\",\"fields\":{}}]}}";
-    Map<String, IndexedState> states = IndexLookup.states(JSON.readTree(response), new HashMap<>());
-    assertEquals(Map.of("a", new IndexedState("t#1", "s/x"), "legacy", new IndexedState("t#2", "")), states);
+    LookupResponse read = LookupResponse.read(response);
+    assertEquals(Map.of("a", new IndexedState("t#1", "s/x"), "legacy", new IndexedState("t#2", "")), read.found());
+    assertNull(read.pitId(), "no new point in time: the old one stays");
+  }
+
+  @Test
+  void readsAnUnfilteredAnswerOfAnyShapeTheSameWay() throws Exception {
+    // What Elasticsearch sends without filter_path, fields in another order, and shapes a lookup never asks for.
+    String response = "{\"pit_id\":\"p2\",\"took\":3,\"timed_out\":false,"
+        + "\"hits\":{\"total\":{\"value\":2,\"relation\":\"eq\"},\"max_score\":null,\"hits\":["
+        + "{\"_index\":\"i\",\"_score\":1.0,\"sort\":[1,{\"x\":[2]}],\"fields\":{\"_scope\":[\"\"],\"extra\":[{\"o\":[1]}],"
+        + "\"_token\":[\"t\\\"é\\u0000#\",\"second\"],\"id\":[\"0\"]}},"
+        + "{\"fields\":{\"id\":[],\"_token\":[\"x\"]}},"
+        + "{\"fields\":{\"id\":[42],\"_token\":[null],\"_scope\":{\"not\":\"an array\"}}},"
+        + "\"not a hit\"]},"
+        + "\"_shards\":{\"total\":1,\"successful\":1,\"skipped\":0,\"failed\":0},\"aggregations\":{\"a\":[[]]}}";
+    LookupResponse read = LookupResponse.read(response);
+    assertEquals(Map.of("0", new IndexedState("t\"é\u0000#", ""), "42", new IndexedState("null", "")), read.found());
+    assertEquals("p2", read.pitId());
+    assertEquals(Map.of(), LookupResponse.read("{\"hits\":{\"hits\":[]}}").found());
+  }
+
+  @Test
+  void aFailedShardOrAnAnswerThatIsNoObjectFailsTheLookup() {
+    IOException shard = assertThrows(IOException.class, () -> LookupResponse.read("{\"_shards\":{\"failed\":1,"
+        + "\"failures\":[{\"reason\":{\"type\":\"node_closed\",\"reason\":\"gone\"}}]},\"hits\":{\"hits\":[]}}"));
+    assertTrue(shard.getMessage().contains("failed on 1 shard(s): node_closed: gone"), shard.getMessage());
+    assertThrows(IOException.class, () -> LookupResponse.read("[]"));
+    assertThrows(IOException.class, () -> LookupResponse.read("{\"hits\":{\"hits\":[{\"fields\":{\"id\":[\"a\"]"));
   }
 }
