@@ -115,6 +115,19 @@ public final class DirectRunnerAdapter implements RunnerAdapter {
     }
   }
 
+  /**
+   * A job's pipeline options: the DirectRunner, not blocking, with the sync's own DirectRunner
+   * defaults (the threads are chosen for the job's source once {@link JobSyncPipeline#start} reads it).
+   */
+  static SyncJobOptions options(List<String> args) {
+    String[] argv = args.toArray(new String[0]);
+    SyncJobOptions options = PipelineOptionsFactory.fromArgs(argv).as(SyncJobOptions.class);
+    options.setRunner(DirectRunner.class);
+    options.as(DirectOptions.class).setBlockOnRun(false);
+    FullSyncPipeline.directRunnerDefaults(options, argv);
+    return options;
+  }
+
   private void execute(String syncJobId, List<String> args, Map<String, String> env, Run run,
       Map<String, String> mdc) {
     if (mdc != null) {
@@ -122,11 +135,7 @@ public final class DirectRunnerAdapter implements RunnerAdapter {
     }
     try {
       // Built here, not in submit(): the first options parse of a JVM loads Beam and takes seconds.
-      SyncJobOptions options = PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(SyncJobOptions.class);
-      options.setRunner(DirectRunner.class);
-      options.as(DirectOptions.class).setBlockOnRun(false);
-      // The sync's own DirectRunner defaults; the threads are chosen for the job's source once it is read.
-      FullSyncPipeline.directRunnerDefaults(options, args.toArray(new String[0]));
+      SyncJobOptions options = options(args);
       if (run.cancelRequested) {
         run.finalStatus = RunStatus.of(RunState.CANCELLED);
         return;
