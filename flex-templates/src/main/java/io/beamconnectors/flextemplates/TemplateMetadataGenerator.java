@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.Hidden;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
 
@@ -93,8 +94,9 @@ public final class TemplateMetadataGenerator {
       return; // Beam's own options: set by the runner and the launch environment, not template parameters
     }
     for (Method m : iface.getDeclaredMethods()) {
-      if (Modifier.isStatic(m.getModifiers()) || m.isDefault() || m.getParameterCount() != 0) {
-        continue;
+      if (Modifier.isStatic(m.getModifiers()) || m.isDefault() || m.getParameterCount() != 0
+          || m.isAnnotationPresent(Hidden.class)) {
+        continue; // @Hidden: set by the sync itself, not a parameter a user should see or pass
       }
       String property = property(m.getName(), m.getReturnType());
       if (property != null) {

@@ -38,7 +38,8 @@ class TemplateMetadataGeneratorTest {
   private static List<Method> getters(Class<?> iface) {
     List<Method> out = new ArrayList<>();
     for (Method m : iface.getDeclaredMethods()) {
-      if (m.getParameterCount() == 0 && (m.getName().startsWith("get") || m.getName().startsWith("is"))) {
+      if (m.getParameterCount() == 0 && (m.getName().startsWith("get") || m.getName().startsWith("is"))
+          && !m.isAnnotationPresent(org.apache.beam.sdk.options.Hidden.class)) {
         out.add(m);
       }
     }
@@ -58,6 +59,9 @@ class TemplateMetadataGeneratorTest {
     all.addAll(getters(FlexTemplateOptions.class));
     assertTrue(all.size() >= 22, "the options interfaces were read: " + all.size());
     assertEquals(all.size(), params.size(), "one parameter per option, no Beam options: " + params.keySet());
+    // The sync's own bookkeeping options are @Hidden: never a template parameter.
+    assertFalse(params.containsKey("directRunnerThreadsBySource"), params.keySet().toString());
+    assertFalse(params.containsKey("spreadGroupsFollowThreads"), params.keySet().toString());
     for (Method g : all) {
       String name = optionName(g);
       ParameterMetadata p = params.get(name);
