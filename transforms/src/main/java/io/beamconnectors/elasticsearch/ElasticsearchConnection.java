@@ -246,8 +246,9 @@ public record ElasticsearchConnection(List<String> urls, String index, String us
     } else if (username != null && !username.isEmpty()) {
       c = c.withUsername(username).withPassword(password == null ? "" : password);
     }
-    // Beam's IO trusts the JVM's trust store only (it takes a keystore path, not a PEM CA); a private
-    // CA must be in the workers' JVM trust store for writes. Documented in docs/configuration.md.
+    // Beam's IO trusts the JVM's trust store only (it takes a keystore path, not a PEM CA); where it
+    // writes (Dataflow's first round) a private CA must be in the workers' JVM trust store.
+    // Documented in docs/architecture.md.
     return c;
   }
 

@@ -139,8 +139,8 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
     if (spec.issuesOutput() != null) {
       issues.apply("IssueFiles", IssueFiles.writeTo(spec.issuesOutput()));
     }
-    boolean oneMachine = spec.joinStrategy().resolve(input.getPipeline().getOptions().getRunner().getSimpleName())
-        == JoinStrategy.SIDE_INPUT;
+    String runner = input.getPipeline().getOptions().getRunner().getSimpleName();
+    boolean oneMachine = spec.joinStrategy().resolve(runner) == JoinStrategy.SIDE_INPUT;
 
     PCollection<SourceRecord> upserts = decided.get(Reconcile.UPSERTS);
     String seenAt = spec.startedAt();
@@ -154,11 +154,28 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
     PCollection<String> failed = PCollectionList.of(documents.setCoder(StringUtf8Coder.of()))
         .and(deletes.setCoder(StringUtf8Coder.of()))
         .apply("Operations", Flatten.pCollections())
-        // On one machine a batch per bundle: the listing's bundles are large there, and stateful
-        // batching costs the DirectRunner timer bookkeeping on every element.
         .apply("WriteToIndex", WriteToIndex.to(spec.elasticsearch())
-            .withSettings(oneMachine ? spec.bulk().withStatefulBatches(false) : spec.bulk()));
+            .withSettings(spec.bulk().withStatefulBatches(spec.bulk().statefulBatches() && batchesAcrossBundles(runner, oneMachine))));
 
     return PCollectionTuple.of(FAILED_WRITES, failed).and(ISSUES, issues);
+  }
+
+  /**
+   * Whether the first round's writes batch across bundles (ElasticsearchIO's stateful batches) or
+   * send a batch per bundle ({@code AsyncBulkFn}), on a runner (by its class's simple name).
+   *
+   * <ul>
+   *   <li>Not on one machine (the in-memory join): the listing's bundles are large there, and
+   *       stateful batching costs the DirectRunner timer bookkeeping on every element.
+   *   <li>Not on Flink: its batch mode runs a stateful step as a sort-based group by key (a
+   *       {@code GroupReduce} after {@code DataSet.groupBy}), so every document was sorted, and
+   *       spilled when large, and none was written before the last one was built: reading the
+   *       source and indexing never overlapped. Flink's bundles are a whole partition in batch
+   *       mode, so a batch per bundle still fills every request.
+   *   <li>Elsewhere (Dataflow), batches across bundles: its bundles can be small.
+   * </ul>
+   */
+  static boolean batchesAcrossBundles(String runnerName, boolean oneMachine) {
+    return !oneMachine && !"FlinkRunner".equals(runnerName);
   }
 }

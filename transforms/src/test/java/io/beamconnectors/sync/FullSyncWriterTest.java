@@ -1,0 +1,58 @@
+package io.beamconnectors.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beamconnectors.elasticsearch.ElasticsearchConnection;
+import io.beamconnectors.sources.ConnectorConfiguration;
+import io.beamconnectors.sources.SourceConnector;
+import io.beamconnectors.sources.SourceRegistry;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.io.elasticsearch.ElasticsearchIO;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.runners.TransformHierarchy;
+import org.junit.jupiter.api.Test;
+
+/** Which bulk writer a full sync's first round uses, per runner and join. */
+class FullSyncWriterTest {
+
+  @Test
+  void batchesCrossBundlesOnlyWhereTheRunnerStreamsAStatefulStep() {
+    assertFalse(FullSync.batchesAcrossBundles("DirectRunner", true), "one machine: a batch per bundle");
+    assertFalse(FullSync.batchesAcrossBundles("FlinkRunner", true), "one machine: a batch per bundle");
+    assertFalse(FullSync.batchesAcrossBundles("FlinkRunner", false),
+        "Flink's batch mode sorts a stateful step's whole input before the first write");
+    assertTrue(FullSync.batchesAcrossBundles("DataflowRunner", false));
+    assertTrue(FullSync.batchesAcrossBundles("DirectRunner", false), "the DirectRunner with the shuffle join asked for");
+  }
+
+  @Test
+  void theSyncAppliesTheChoice() {
+    assertEquals(0, elasticsearchWriters(JoinStrategy.SIDE_INPUT));
+    assertEquals(0, elasticsearchWriters(JoinStrategy.AUTO));
+    assertEquals(1, elasticsearchWriters(JoinStrategy.SHUFFLE), "only the first round batches across bundles");
+  }
+
+  /** How many of ElasticsearchIO's writers a sync's pipeline holds on the DirectRunner with this join. */
+  private static int elasticsearchWriters(JoinStrategy join) {
+    SourceConnector pg = SourceRegistry.builtIn().create("postgresql");
+    ConnectorConfiguration config = pg.configuration(Map.of("host", "db.example", "port", 5432, "username", "u",
+        "password", "p", "database", "d", "tables", "*"));
+    ElasticsearchConnection es = ElasticsearchConnection.of("http://127.0.0.1:9200", "search-x");
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    p.apply(FullSync.of(pg, config, es).withJoinStrategy(join));
+    int[] writers = {0};
+    p.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
+      @Override
+      public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
+        if (node.getTransform() instanceof ElasticsearchIO.BulkIO) {
+          writers[0]++;
+        }
+        return CompositeBehavior.ENTER_TRANSFORM;
+      }
+    });
+    return writers[0];
+  }
+}
