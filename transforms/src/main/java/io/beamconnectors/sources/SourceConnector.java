@@ -55,7 +55,8 @@ public interface SourceConnector extends Serializable {
    * Whether the listing can never emit one id twice (ids built injectively from a part's name and
    * a key that is unique within the part: a table's primary key, an object key in its bucket). On
    * the one-machine join the engine then decides each record as it arrives instead of holding the
-   * whole listing until every id is known, which keeps the DirectRunner's memory flat. The promise
+   * whole listing until every id is known, which keeps the DirectRunner's memory flat; on the
+   * shuffle join (Flink, Dataflow) only each record's id is shuffled, not the record. The promise
    * is still checked on ids alone: a broken one is a {@code DUPLICATE} issue that holds back every
    * delete and makes the sync not clean, but which copy of the id ends up indexed is then not
    * defined. Default false (the engine holds the listing and picks a deterministic winner).

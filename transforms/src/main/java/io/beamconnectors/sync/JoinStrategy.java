@@ -7,7 +7,8 @@ package io.beamconnectors.sync;
 public enum JoinStrategy {
   /**
    * CoGroupByKey by id: memory per worker stays flat whatever the size of the source, so it is
-   * the strategy for Flink, Dataflow and any large job.
+   * the strategy for Flink, Dataflow and any large job. For a source that lists each id once,
+   * with index lookups, only the ids go through the CoGroupByKey (see {@link Reconcile#withLookups}).
    */
   SHUFFLE,
   /**
