@@ -152,6 +152,7 @@ class ReconcileByLookupFtest {
     assertEquals(1, counter(r, SyncCounters.DELETED));
     assertEquals(0, counter(r, SyncCounters.DELETES_BLOCKED));
     assertEquals(0, counter(r, SyncCounters.DUPLICATE_IDS));
+    assertEquals(3, counter(r, SyncCounters.INDEX_STATE_READ), "one document was not found, so the index state is read");
   }
 
   @ParameterizedTest
@@ -223,6 +224,7 @@ class ReconcileByLookupFtest {
     assertEquals(1, counter(r, SyncCounters.CREATED));
     assertEquals(0, counter(r, SyncCounters.DELETED));
     assertEquals(0, counter(r, SyncCounters.DELETES_BLOCKED));
+    assertEquals(0, counter(r, SyncCounters.INDEX_STATE_READ), "every indexed document was found: nothing to read");
   }
 
   @ParameterizedTest
