@@ -45,4 +45,16 @@ public final class DuplicateIds {
     }
     return out;
   }
+
+  /**
+   * A source that promised to list each id once ({@code SourceConnector#listsEachIdOnce}) did
+   * not: one issue for the whole source, as every copy was decided as it came. {@code extra} is
+   * the number of listings beyond the first of each repeated id, {@code sampleId} the repeated id
+   * that sorts first.
+   */
+  public static ListingIssue brokenPromise(long extra, String sampleId) {
+    return ListingIssue.duplicate(Scope.wholeSource(), extra
+        + " listed items repeat an id (e.g. '" + sampleId + "') although the source promises to list each id once;"
+        + " which copy is indexed is not defined and every delete is held back: report this as a bug of the source");
+  }
 }

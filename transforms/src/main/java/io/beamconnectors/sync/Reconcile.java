@@ -16,7 +16,6 @@ import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
@@ -27,7 +26,6 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
@@ -74,8 +72,6 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   static final TupleTag<String> LISTED_SCOPES = new TupleTag<>("listedScopes") {};
   static final TupleTag<byte[]> LISTED_ID_CHUNKS = new TupleTag<>("listedIdChunks") {};
   static final TupleTag<Long> FOUND_COUNTS = new TupleTag<>("foundCounts") {};
-  static final TupleTag<Long> LISTED_TIMES = new TupleTag<>("listedTimes") {};
-  static final TupleTag<KV<String, Long>> REPEATED_IDS = new TupleTag<>("repeatedIds") {};
 
   private final transient PCollection<KV<String, IndexedState>> indexState;
   private final ReadIndexState indexRead;
@@ -143,7 +139,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
    * it would otherwise push every record back until the whole index state was read (and, busy
    * retrying them, read it late), holding the listing in memory. On the shuffle join the same
    * lookups keep whole records out of the shuffle: only ids are grouped, to find the delete
-   * candidates and check the promise ({@link #idsByShuffle}). Null (the default): the index state
+   * candidates and check the promise ({@link IdsByShuffle}). Null (the default): the index state
    * is joined as a whole.
    */
   public Reconcile withLookups(ElasticsearchConnection v) {
@@ -249,7 +245,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
 
   /**
    * {@link #joinAsListed} with {@link #withLookups} (and, with {@code listedIds} null, its shuffle
-   * counterpart {@link #idsByShuffle}): no index-state view at all (it would be read, grouped and
+   * counterpart {@link IdsByShuffle}): no index-state view at all (it would be read, grouped and
    * held for nothing). The index is counted once before any record is decided (so
    * before this sync writes anything); when it held nothing, records are created without lookups.
    * Its state is read only for delete candidates, once the listing is complete, and not at all
@@ -288,58 +284,8 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
       return out.and(CANDIDATES, candidatesAsListed(state, listedIds))
           .and(DUPLICATES, repeatedIds(listing, listedIds));
     }
-    PCollectionTuple byId = idsByShuffle(listing, state);
+    PCollectionTuple byId = listing.apply("IdsByShuffle", IdsByShuffle.against(state));
     return out.and(CANDIDATES, byId.get(CANDIDATES)).and(DUPLICATES, byId.get(DUPLICATES));
-  }
-
-  /**
-   * {@link #joinByLookup} on the shuffle join (Flink, Dataflow): the records are still decided by
-   * lookup as they are listed, so they never go through a shuffle; only their ids meet the index
-   * state in a {@code CoGroupByKey}, for the delete candidates and the check of the source's
-   * promise. Memory per worker stays flat, as with the shuffle of whole records, and the shuffle
-   * carries an id and a count per listed record instead of the record (a 1.5 KB row: about 1.5 GB
-   * less to sort, spill or send for 1,000,000 rows).
-   */
-  private static PCollectionTuple idsByShuffle(PCollection<SourceRecord> listing, PCollection<KV<String, IndexedState>> state) {
-    PCollection<KV<String, Long>> listedTimes = listing
-        .apply("ListedIds", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
-            .via((SourceRecord r) -> KV.of(r.id(), 1L)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
-    PCollectionTuple decided = KeyedPCollectionTuple.of(LISTED_TIMES, listedTimes)
-        .and(INDEX, state)
-        .apply("JoinIdsById", CoGroupByKey.create())
-        .apply("DecideIds", ParDo.of(new DecideIdsFn()).withOutputTags(CANDIDATES, TupleTagList.of(REPEATED_IDS)));
-    PCollection<ListingIssue> repeated = decided.get(REPEATED_IDS)
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
-        .apply("SumRepeatedIds", Combine.globally(new RepeatedIdsFn.Total()))
-        .apply("RepeatedIds", ParDo.of(new RepeatedIdsFn.Report()))
-        .setCoder(ListingIssueCoder.of());
-    return PCollectionTuple.of(CANDIDATES, decided.get(CANDIDATES).setCoder(KvCoder.of(StringUtf8Coder.of(), IndexedState.Coder.of())))
-        .and(DUPLICATES, repeated);
-  }
-
-  /**
-   * {@link #idsByShuffle}, per id: indexed and never listed is a delete candidate; listed more than
-   * once goes to {@link #REPEATED_IDS} with the number of extra listings.
-   */
-  static final class DecideIdsFn extends DoFn<KV<String, CoGbkResult>, KV<String, IndexedState>> {
-    private static final long serialVersionUID = 1L;
-
-    @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> element, MultiOutputReceiver out) {
-      long times = 0;
-      for (Long t : element.getValue().getAll(LISTED_TIMES)) {
-        times += t;
-      }
-      if (times > 1) {
-        out.get(REPEATED_IDS).output(KV.of(element.getKey(), times - 1));
-      } else if (times == 0) {
-        for (IndexedState s : element.getValue().getAll(INDEX)) {
-          out.get(CANDIDATES).output(KV.of(element.getKey(), s));
-          break;
-        }
-      }
-    }
   }
 
   /** The documents the index holds before the sync writes anything (see {@link #joinByLookup}). */
@@ -430,75 +376,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
       }
       if (extra > 0) {
         duplicateIds.inc(extra);
-        c.output(issue(extra, sample));
-      }
-    }
-
-    /** One issue for the whole source: {@code extra} listings repeated an id, {@code sample} the first such id. */
-    static ListingIssue issue(long extra, String sample) {
-      return ListingIssue.duplicate(io.beamconnectors.sources.Scope.wholeSource(), extra
-          + " listed items repeat an id (e.g. '" + sample + "') although the source promises to list each id once;"
-          + " which copy is indexed is not defined and every delete is held back: report this as a bug of the source");
-    }
-
-    /** {@link #idsByShuffle}: the extra listings of every repeated id, and the first such id. */
-    static final class Total extends Combine.CombineFn<KV<String, Long>, KV<Long, String>, KV<Long, String>> {
-      private static final long serialVersionUID = 1L;
-
-      @Override
-      public KV<Long, String> createAccumulator() {
-        return KV.of(0L, null);
-      }
-
-      @Override
-      public KV<Long, String> addInput(KV<Long, String> acc, KV<String, Long> repeated) {
-        return merge(acc, KV.of(repeated.getValue(), repeated.getKey()));
-      }
-
-      @Override
-      public KV<Long, String> mergeAccumulators(Iterable<KV<Long, String>> accs) {
-        KV<Long, String> total = createAccumulator();
-        for (KV<Long, String> acc : accs) {
-          total = merge(total, acc);
-        }
-        return total;
-      }
-
-      private static KV<Long, String> merge(KV<Long, String> a, KV<Long, String> b) {
-        String first = a.getValue() == null ? b.getValue()
-            : b.getValue() == null || a.getValue().compareTo(b.getValue()) <= 0 ? a.getValue() : b.getValue();
-        return KV.of(a.getKey() + b.getKey(), first);
-      }
-
-      @Override
-      public KV<Long, String> extractOutput(KV<Long, String> acc) {
-        return acc;
-      }
-
-      @Override
-      public org.apache.beam.sdk.coders.Coder<KV<Long, String>> getAccumulatorCoder(
-          org.apache.beam.sdk.coders.CoderRegistry registry, org.apache.beam.sdk.coders.Coder<KV<String, Long>> input) {
-        return KvCoder.of(VarLongCoder.of(), org.apache.beam.sdk.coders.NullableCoder.of(StringUtf8Coder.of()));
-      }
-
-      @Override
-      public org.apache.beam.sdk.coders.Coder<KV<Long, String>> getDefaultOutputCoder(
-          org.apache.beam.sdk.coders.CoderRegistry registry, org.apache.beam.sdk.coders.Coder<KV<String, Long>> input) {
-        return getAccumulatorCoder(registry, input);
-      }
-    }
-
-    /** {@link #idsByShuffle}: the issue of {@link Total}, when any id was repeated. */
-    static final class Report extends DoFn<KV<Long, String>, ListingIssue> {
-      private static final long serialVersionUID = 1L;
-      private final Counter duplicateIds = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.DUPLICATE_IDS);
-
-      @ProcessElement
-      public void process(@Element KV<Long, String> total, OutputReceiver<ListingIssue> out) {
-        if (total.getKey() > 0) {
-          duplicateIds.inc(total.getKey());
-          out.output(issue(total.getKey(), total.getValue()));
-        }
+        c.output(DuplicateIds.brokenPromise(extra, sample));
       }
     }
   }
