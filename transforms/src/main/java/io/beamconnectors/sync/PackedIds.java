@@ -46,6 +46,20 @@ final class PackedIds {
 
   /** Calls {@code each} with every id of a packed run, in the order they were added. */
   static void forEach(byte[] packed, Consumer<String> each) {
+    forEachSpan(packed, (bytes, offset, length) -> each.accept(new String(bytes, offset, length, StandardCharsets.UTF_8)));
+  }
+
+  /** Where one id's UTF-8 bytes lie in a packed run. */
+  @FunctionalInterface
+  interface SpanConsumer {
+    void accept(byte[] packed, int offset, int length);
+  }
+
+  /**
+   * Calls {@code each} with where every id of a packed run lies, in the order they were added,
+   * without decoding it: for a pass over every listed id that looks at few of them as text.
+   */
+  static void forEachSpan(byte[] packed, SpanConsumer each) {
     int at = 0;
     while (at < packed.length) {
       int n = 0;
@@ -55,14 +69,17 @@ final class PackedIds {
         if (at >= packed.length) {
           throw new IllegalArgumentException("packed ids end inside a length");
         }
+        if (shift > 28) {
+          throw new IllegalArgumentException("packed ids hold a length of more than 5 bytes");
+        }
         b = packed[at++];
         n |= (b & 0x7F) << shift;
         shift += 7;
       } while ((b & 0x80) != 0);
-      if (n < 0 || at + n > packed.length) {
+      if (n < 0 || n > packed.length - at) {
         throw new IllegalArgumentException("packed ids end inside an id");
       }
-      each.accept(new String(packed, at, n, StandardCharsets.UTF_8));
+      each.accept(packed, at, n);
       at += n;
     }
   }

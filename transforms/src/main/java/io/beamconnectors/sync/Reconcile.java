@@ -360,23 +360,10 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
 
     @ProcessElement
     public void process(ProcessContext c) {
-      Map<String, Integer> seen = new HashMap<>();
-      for (byte[] chunk : c.sideInput(listedIdsView)) {
-        PackedIds.forEach(chunk, id -> seen.merge(id, 1, Integer::sum));
-      }
-      long extra = 0;
-      String sample = null;
-      for (Map.Entry<String, Integer> e : seen.entrySet()) {
-        if (e.getValue() > 1) {
-          extra += e.getValue() - 1;
-          if (sample == null || e.getKey().compareTo(sample) < 0) {
-            sample = e.getKey();
-          }
-        }
-      }
-      if (extra > 0) {
-        duplicateIds.inc(extra);
-        c.output(DuplicateIds.brokenPromise(extra, sample));
+      ListedIds.Repeats repeated = ListedIds.of(c.sideInput(listedIdsView)).repeats();
+      if (repeated.extra() > 0) {
+        duplicateIds.inc(repeated.extra());
+        c.output(DuplicateIds.brokenPromise(repeated.extra(), repeated.smallest()));
       }
     }
   }
@@ -385,7 +372,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   static final class DecideIndexedFn extends DoFn<KV<String, IndexedState>, KV<String, IndexedState>> {
     private static final long serialVersionUID = 1L;
     private final PCollectionView<Iterable<byte[]>> listedIdsView;
-    private transient PerWindow<Map<String, Boolean>> ids;
+    private transient PerWindow<ListedIds> ids;
 
     DecideIndexedFn(PCollectionView<Iterable<byte[]>> listedIdsView) {
       this.listedIdsView = listedIdsView;
@@ -396,7 +383,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
       if (ids == null) {
         ids = new PerWindow<>();
       }
-      if (!ids.get(window, () -> listedIdMultiplicity(c.sideInput(listedIdsView))).containsKey(c.element().getKey())) {
+      if (ids.get(window, () -> ListedIds.of(c.sideInput(listedIdsView))).timesListed(c.element().getKey()) == 0) {
         c.output(c.element());
       }
     }
@@ -526,15 +513,6 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     Map<String, IndexedState> m = new HashMap<>();
     for (KV<String, IndexedState> kv : state) {
       m.putIfAbsent(kv.getKey(), kv.getValue());
-    }
-    return m;
-  }
-
-  /** Listed id to whether it was listed more than once. */
-  static Map<String, Boolean> listedIdMultiplicity(Iterable<byte[]> chunks) {
-    Map<String, Boolean> m = new HashMap<>();
-    for (byte[] chunk : chunks) {
-      PackedIds.forEach(chunk, id -> m.merge(id, Boolean.FALSE, (a, b) -> Boolean.TRUE));
     }
     return m;
   }

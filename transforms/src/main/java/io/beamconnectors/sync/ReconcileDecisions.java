@@ -7,7 +7,6 @@ import static io.beamconnectors.sync.Reconcile.SHARED_IDS;
 import static io.beamconnectors.sync.Reconcile.SOURCE;
 import static io.beamconnectors.sync.Reconcile.UPSERTS;
 import static io.beamconnectors.sync.Reconcile.indexMap;
-import static io.beamconnectors.sync.Reconcile.listedIdMultiplicity;
 
 import io.beamconnectors.sync.Reconcile.PerWindow;
 import io.beamconnectors.metrics.SyncCounters;
@@ -114,7 +113,7 @@ final class ReconcileDecisions {
     private final PCollectionView<Iterable<KV<String, IndexedState>>> indexView;
     private final PCollectionView<Iterable<byte[]>> listedIdsView;
     private transient PerWindow<Map<String, IndexedState>> state;
-    private transient PerWindow<Map<String, Boolean>> ids;
+    private transient PerWindow<ListedIds> ids;
 
     DecideListedFn(PCollectionView<Iterable<KV<String, IndexedState>>> indexView, PCollectionView<Iterable<byte[]>> listedIdsView) {
       this.indexView = indexView;
@@ -129,7 +128,7 @@ final class ReconcileDecisions {
         ids = new PerWindow<>();
       }
       String id = c.element().getKey();
-      if (ids.get(window, () -> listedIdMultiplicity(c.sideInput(listedIdsView))).get(id)) {
+      if (ids.get(window, () -> ListedIds.of(c.sideInput(listedIdsView))).timesListed(id) > 1) {
         out.get(SHARED_IDS).output(c.element());
         return;
       }
