@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * The ids a sync listed, as the in-memory joins hold them: the packed chunks ({@link PackedIds})
  * plus, per id, where it lies and a 32-bit hash of its bytes, sorted by hash. How often an id was
- * listed is a binary search and an exact comparison of bytes; which ids were listed more than once
+ * listed is a look at the few ids whose hashes start alike and an exact comparison of bytes; which ids were listed more than once
  * is one pass over the sorted hashes, comparing exactly only the ids whose hashes are equal.
  *
  * <p>About 16 bytes per id beside the chunks, where a map of every id as a string took about 110
@@ -29,19 +29,35 @@ final class ListedIds {
   record Repeats(long extra, String smallest) {}
 
   private final List<byte[]> chunks;
-  /** Per id, in listing order: its chunk and where its length starts in it. */
-  private final int[] chunkOf;
-  private final int[] entryAt;
-  /** {@code hash << 32 | index}, sorted: by hash, then listing order. */
+  /** Per id, in listing order: its chunk (high half) and where its length starts in it (low half). */
+  private final long[] placeOf;
+  /** {@link #key}s, sorted: by hash (unsigned), then listing order. */
   private final long[] sorted;
+  /**
+   * Where the keys whose hash starts with each run of {@link #bucketBits} bits start in {@link
+   * #sorted} (one more entry at the end): a search reads one of these and then a few neighbouring
+   * keys, where a binary search over millions would miss the cache at every step.
+   */
+  private final int[] bucketStart;
+  private final int bucketBits;
   private final IdHash hash;
 
-  private ListedIds(List<byte[]> chunks, int[] chunkOf, int[] entryAt, long[] sorted, IdHash hash) {
+  private ListedIds(List<byte[]> chunks, long[] placeOf, long[] sorted, IdHash hash) {
     this.chunks = chunks;
-    this.chunkOf = chunkOf;
-    this.entryAt = entryAt;
+    this.placeOf = placeOf;
     this.sorted = sorted;
     this.hash = hash;
+    // About two ids per bucket.
+    this.bucketBits = Math.max(1, 31 - Integer.numberOfLeadingZeros(Math.max(1, sorted.length)));
+    this.bucketStart = new int[(1 << bucketBits) + 1];
+    int at = 0;
+    for (int b = 0; b < (1 << bucketBits); b++) {
+      bucketStart[b] = at;
+      while (at < sorted.length && bucketOf(hashOf(sorted[at])) == b) {
+        at++;
+      }
+    }
+    bucketStart[1 << bucketBits] = sorted.length;
   }
 
   /** Reads {@code chunks} once. */
@@ -52,7 +68,7 @@ final class ListedIds {
   /** With another hash: tests make every id share one, to check that the answers stay exact. */
   static ListedIds of(Iterable<byte[]> chunks, IdHash hash) {
     List<byte[]> held = new ArrayList<>();
-    int[][] where = {new int[1 << 12], new int[1 << 12]};
+    long[][] places = {new long[1 << 12]};
     long[][] keys = {new long[1 << 12]};
     int[] n = {0};
     for (byte[] chunk : chunks) {
@@ -63,18 +79,16 @@ final class ListedIds {
         if (i == keys[0].length) {
           int grown = Math.max(i + 1, (int) Math.min(Integer.MAX_VALUE - 8, 2L * i));
           keys[0] = Arrays.copyOf(keys[0], grown);
-          where[0] = Arrays.copyOf(where[0], grown);
-          where[1] = Arrays.copyOf(where[1], grown);
+          places[0] = Arrays.copyOf(places[0], grown);
         }
-        where[0][i] = chunkIndex;
-        where[1][i] = entryStart(offset, length);
+        places[0][i] = ((long) chunkIndex << 32) | entryStart(offset, length);
         keys[0][i] = key(hash.of(bytes, offset, length), i);
         n[0]++;
       });
     }
     long[] sorted = Arrays.copyOf(keys[0], n[0]);
     Arrays.sort(sorted);
-    return new ListedIds(held, where[0], where[1], sorted, hash);
+    return new ListedIds(held, places[0], sorted, hash);
   }
 
   /** How many ids were listed. */
@@ -87,8 +101,9 @@ final class ListedIds {
     byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
     int h = hash.of(utf8, 0, utf8.length);
     int times = 0;
-    for (int at = firstWithHash(h); at < sorted.length && hashOf(sorted[at]) == h; at++) {
-      if (sameBytes(indexOf(sorted[at]), utf8, 0, utf8.length) && ++times == 2) {
+    int bucket = bucketOf(h);
+    for (int at = bucketStart[bucket]; at < bucketStart[bucket + 1]; at++) {
+      if (hashOf(sorted[at]) == h && sameBytes(indexOf(sorted[at]), utf8, 0, utf8.length) && ++times == 2) {
         break;
       }
     }
@@ -125,36 +140,29 @@ final class ListedIds {
     return new Repeats(extra, smallest);
   }
 
-  private int firstWithHash(int h) {
-    int low = 0;
-    int high = sorted.length;
-    long target = key(h, 0);
-    while (low < high) {
-      int mid = (low + high) >>> 1;
-      if (sorted[mid] < target) {
-        low = mid + 1;
-      } else {
-        high = mid;
-      }
-    }
-    return low;
+  private int bucketOf(int h) {
+    return h >>> (32 - bucketBits);
   }
 
   private boolean sameBytes(int index, byte[] other, int offset, int length) {
-    byte[] chunk = chunks.get(chunkOf[index]);
-    int[] span = span(chunk, entryAt[index]);
-    return span[1] == length && Arrays.equals(chunk, span[0], span[0] + length, other, offset, offset + length);
+    long place = placeOf[index];
+    byte[] chunk = chunks.get((int) (place >>> 32));
+    int at = (int) place;
+    int stored = 0;
+    int shift = 0;
+    byte b;
+    do {
+      b = chunk[at++];
+      stored |= (b & 0x7F) << shift;
+      shift += 7;
+    } while ((b & 0x80) != 0);
+    return stored == length && Arrays.equals(chunk, at, at + length, other, offset, offset + length);
   }
 
   private String idAt(int index) {
-    byte[] chunk = chunks.get(chunkOf[index]);
-    int[] span = span(chunk, entryAt[index]);
-    return new String(chunk, span[0], span[1], StandardCharsets.UTF_8);
-  }
-
-  /** Where an id's bytes start and how many there are, from where its length starts. */
-  private static int[] span(byte[] chunk, int entry) {
-    int at = entry;
+    long place = placeOf[index];
+    byte[] chunk = chunks.get((int) (place >>> 32));
+    int at = (int) place;
     int length = 0;
     int shift = 0;
     byte b;
@@ -163,7 +171,7 @@ final class ListedIds {
       length |= (b & 0x7F) << shift;
       shift += 7;
     } while ((b & 0x80) != 0);
-    return new int[] {at, length};
+    return new String(chunk, at, length, StandardCharsets.UTF_8);
   }
 
   /** Where an id's length starts, from where its bytes start: the varint before them. */
@@ -175,12 +183,13 @@ final class ListedIds {
     return offset - lengthBytes;
   }
 
+  /** The hash's sign bit flipped, so that keys sort by the hash as unsigned, as buckets do. */
   private static long key(int hash, int index) {
-    return ((long) hash << 32) | (index & 0xFFFFFFFFL);
+    return ((long) (hash ^ Integer.MIN_VALUE) << 32) | (index & 0xFFFFFFFFL);
   }
 
   private static int hashOf(long key) {
-    return (int) (key >> 32);
+    return (int) (key >> 32) ^ Integer.MIN_VALUE;
   }
 
   private static int indexOf(long key) {
