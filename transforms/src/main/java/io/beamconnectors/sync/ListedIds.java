@@ -145,24 +145,25 @@ final class ListedIds {
   }
 
   private boolean sameBytes(int index, byte[] other, int offset, int length) {
-    long place = placeOf[index];
-    byte[] chunk = chunks.get((int) (place >>> 32));
-    int at = (int) place;
-    int stored = 0;
-    int shift = 0;
-    byte b;
-    do {
-      b = chunk[at++];
-      stored |= (b & 0x7F) << shift;
-      shift += 7;
-    } while ((b & 0x80) != 0);
-    return stored == length && Arrays.equals(chunk, at, at + length, other, offset, offset + length);
+    byte[] chunk = chunkOf(index);
+    long span = spanOf(chunk, index);
+    int at = (int) (span >>> 32);
+    return (int) span == length && Arrays.equals(chunk, at, at + length, other, offset, offset + length);
   }
 
   private String idAt(int index) {
-    long place = placeOf[index];
-    byte[] chunk = chunks.get((int) (place >>> 32));
-    int at = (int) place;
+    byte[] chunk = chunkOf(index);
+    long span = spanOf(chunk, index);
+    return new String(chunk, (int) (span >>> 32), (int) span, StandardCharsets.UTF_8);
+  }
+
+  private byte[] chunkOf(int index) {
+    return chunks.get((int) (placeOf[index] >>> 32));
+  }
+
+  /** Where the id's bytes start (high half) and how many there are (low half). */
+  private long spanOf(byte[] chunk, int index) {
+    int at = (int) placeOf[index];
     int length = 0;
     int shift = 0;
     byte b;
@@ -171,7 +172,7 @@ final class ListedIds {
       length |= (b & 0x7F) << shift;
       shift += 7;
     } while ((b & 0x80) != 0);
-    return new String(chunk, at, length, StandardCharsets.UTF_8);
+    return ((long) at << 32) | length;
   }
 
   /** Where an id's length starts, from where its bytes start: the varint before them. */
