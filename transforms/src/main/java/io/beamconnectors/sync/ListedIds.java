@@ -67,28 +67,27 @@ final class ListedIds {
 
   /** With another hash: tests make every id share one, to check that the answers stay exact. */
   static ListedIds of(Iterable<byte[]> chunks, IdHash hash) {
+    // Counted first, so the arrays are made once at their size (growing them left copies of
+    // megabytes behind, which a collector may keep until its next full collection).
     List<byte[]> held = new ArrayList<>();
-    long[][] places = {new long[1 << 12]};
-    long[][] keys = {new long[1 << 12]};
-    int[] n = {0};
+    int[] count = {0};
     for (byte[] chunk : chunks) {
-      int chunkIndex = held.size();
       held.add(chunk);
-      PackedIds.forEachSpan(chunk, (bytes, offset, length) -> {
-        int i = n[0];
-        if (i == keys[0].length) {
-          int grown = Math.max(i + 1, (int) Math.min(Integer.MAX_VALUE - 8, 2L * i));
-          keys[0] = Arrays.copyOf(keys[0], grown);
-          places[0] = Arrays.copyOf(places[0], grown);
-        }
-        places[0][i] = ((long) chunkIndex << 32) | entryStart(offset, length);
-        keys[0][i] = key(hash.of(bytes, offset, length), i);
-        n[0]++;
+      PackedIds.forEachSpan(chunk, (bytes, offset, length) -> count[0]++);
+    }
+    long[] places = new long[count[0]];
+    long[] keys = new long[count[0]];
+    int[] n = {0};
+    for (int c = 0; c < held.size(); c++) {
+      long chunkIndex = c;
+      PackedIds.forEachSpan(held.get(c), (bytes, offset, length) -> {
+        int i = n[0]++;
+        places[i] = (chunkIndex << 32) | entryStart(offset, length);
+        keys[i] = key(hash.of(bytes, offset, length), i);
       });
     }
-    long[] sorted = Arrays.copyOf(keys[0], n[0]);
-    Arrays.sort(sorted);
-    return new ListedIds(held, places[0], sorted, hash);
+    Arrays.sort(keys);
+    return new ListedIds(held, places, keys, hash);
   }
 
   /** How many ids were listed. */
