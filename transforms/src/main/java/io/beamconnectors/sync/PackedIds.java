@@ -2,7 +2,6 @@ package io.beamconnectors.sync;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Consumer;
 
 /**
  * A run of ids packed into one byte array (each id: its UTF-8 length as a varint, then its bytes).
@@ -42,11 +41,6 @@ final class PackedIds {
   void clear() {
     bytes.reset();
     count = 0;
-  }
-
-  /** Calls {@code each} with every id of a packed run, in the order they were added. */
-  static void forEach(byte[] packed, Consumer<String> each) {
-    forEachSpan(packed, (bytes, offset, length) -> each.accept(new String(bytes, offset, length, StandardCharsets.UTF_8)));
   }
 
   /** Where one id's UTF-8 bytes lie in a packed run. */

@@ -3,6 +3,7 @@ package io.beamconnectors.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,9 +17,7 @@ class PackedIdsTest {
     PackedIds packed = new PackedIds();
     ids.forEach(packed::add);
     assertEquals(ids.size(), packed.count());
-    List<String> back = new ArrayList<>();
-    PackedIds.forEach(packed.toByteArray(), back::add);
-    assertEquals(ids, back);
+    assertEquals(ids, decoded(packed.toByteArray()));
 
     packed.clear();
     assertEquals(0, packed.count());
@@ -30,7 +29,13 @@ class PackedIdsTest {
     PackedIds packed = new PackedIds();
     packed.add("y".repeat(300));
     byte[] bytes = packed.toByteArray();
-    assertThrows(IllegalArgumentException.class, () -> PackedIds.forEach(Arrays.copyOf(bytes, 1), id -> { }));
-    assertThrows(IllegalArgumentException.class, () -> PackedIds.forEach(Arrays.copyOf(bytes, 100), id -> { }));
+    assertThrows(IllegalArgumentException.class, () -> decoded(Arrays.copyOf(bytes, 1)));
+    assertThrows(IllegalArgumentException.class, () -> decoded(Arrays.copyOf(bytes, 100)));
+  }
+
+  private static List<String> decoded(byte[] packed) {
+    List<String> ids = new ArrayList<>();
+    PackedIds.forEachSpan(packed, (bytes, offset, length) -> ids.add(new String(bytes, offset, length, StandardCharsets.UTF_8)));
+    return ids;
   }
 }
