@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.beamconnectors.elasticsearch.ContentIndex;
 import io.beamconnectors.elasticsearch.ElasticsearchConnection;
 import io.beamconnectors.elasticsearch.IndexLookup;
 import io.beamconnectors.elasticsearch.IndexedState;
@@ -38,10 +37,7 @@ class IndexLookupFtest {
   void setUp() throws IOException {
     connection = IndexInspector.connection(INDEX);
     client = connection.createClient();
-    try (ContentIndex index = new ContentIndex(connection)) {
-      index.delete();
-      index.ensureExists(null);
-    }
+    IndexInspector.recreate(connection, null);
     // Idle after one second without a search, instead of thirty: the test can watch it happen.
     Request settings = new Request("PUT", "/" + INDEX + "/_settings");
     settings.setJsonEntity("{\"index\":{\"search.idle.after\":\"1s\"}}");
@@ -53,9 +49,7 @@ class IndexLookupFtest {
 
   @AfterEach
   void tearDown() throws IOException {
-    try (ContentIndex index = new ContentIndex(connection)) {
-      index.delete();
-    }
+    IndexInspector.delete(connection);
     client.close();
   }
 

@@ -3,7 +3,6 @@ package io.beamconnectors.ftest.elasticsearch;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.beamconnectors.elasticsearch.ContentIndex;
 import io.beamconnectors.elasticsearch.ElasticsearchConnection;
 import io.beamconnectors.elasticsearch.ReadIndexState;
 import io.beamconnectors.elasticsearch.StoredToken;
@@ -75,17 +74,12 @@ class ReconcileByLookupFtest {
   void setUp() throws IOException {
     connection = IndexInspector.connection(INDEX);
     client = connection.createClient();
-    try (ContentIndex index = new ContentIndex(connection)) {
-      index.delete();
-      index.ensureExists(null);
-    }
+    IndexInspector.recreate(connection, null);
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    try (ContentIndex index = new ContentIndex(connection)) {
-      index.delete();
-    }
+    IndexInspector.delete(connection);
     client.close();
   }
 

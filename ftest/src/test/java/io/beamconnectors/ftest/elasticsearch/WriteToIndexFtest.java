@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beamconnectors.elasticsearch.BulkSettings;
-import io.beamconnectors.elasticsearch.ContentIndex;
 import io.beamconnectors.elasticsearch.ElasticsearchConnection;
 import io.beamconnectors.elasticsearch.IndexOperations;
 import io.beamconnectors.elasticsearch.WriteToIndex;
@@ -45,17 +44,12 @@ class WriteToIndexFtest {
   @BeforeEach
   void setUp() throws IOException {
     connection = IndexInspector.connection(INDEX);
-    try (ContentIndex index = new ContentIndex(connection)) {
-      index.delete();
-      index.ensureExists("{\"n\":{\"type\":\"long\"}}");
-    }
+    IndexInspector.recreate(connection, "{\"n\":{\"type\":\"long\"}}");
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    try (ContentIndex index = new ContentIndex(connection)) {
-      index.delete();
-    }
+    IndexInspector.delete(connection);
   }
 
   @ParameterizedTest(name = "stateful batches: {0}")

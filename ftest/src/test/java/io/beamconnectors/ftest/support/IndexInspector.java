@@ -29,6 +29,24 @@ public final class IndexInspector implements AutoCloseable {
             FixtureEnv.require("BC_ES_PASSWORD", "elasticsearch"));
   }
 
+  /**
+   * Deletes the connection's index if it exists and creates it again, empty, with the content
+   * index's own mappings plus {@code extraProperties} (a JSON object of field mappings, or null).
+   */
+  public static void recreate(ElasticsearchConnection connection, String extraProperties) throws IOException {
+    try (ContentIndex index = new ContentIndex(connection)) {
+      index.delete();
+      index.ensureExists(extraProperties);
+    }
+  }
+
+  /** Deletes the connection's index; nothing happens when it does not exist. */
+  public static void delete(ElasticsearchConnection connection) throws IOException {
+    try (ContentIndex index = new ContentIndex(connection)) {
+      index.delete();
+    }
+  }
+
   public ContentIndex index() {
     return index;
   }
