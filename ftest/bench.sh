@@ -6,7 +6,8 @@
 # DirectRunner with all of a scenario's syncs in one JVM after a warm-up sync, as the launcher runs
 # them, see WarmJvmSyncs):
 #   postgresql     BENCH_ROWS rows (default 100,000) of about 1.5 KB: full sync, no-op re-sync,
-#                  sync with 1% of rows changed. Ceiling: the same rows bulk-loaded straight into
+#                  sync with 1% of rows changed, sync with 1% of rows deleted (put back afterwards,
+#                  and the index's count checked against the table's). Ceiling: the same rows bulk-loaded straight into
 #                  Elasticsearch by a plain client (500 per request, the same requests in flight).
 #   network_drive  BENCH_SMB_SMALL small files (default 10,000) and BENCH_SMB_LARGE files of 1 MiB
 #                  (default 200) on the Samba fixture: full sync and no-op re-sync. Ceiling: the
@@ -173,6 +174,19 @@ make_tree() {
       | split -b 1048576 -d -a 4 --additional-suffix=.txt - "$tree/Large-Data-Folder/large" )
 }
 
+# rows_after_delete: the rows left once the ids ending in 01 are gone (ids 1..BENCH_ROWS).
+rows_after_delete() { echo $(( ROWS - (ROWS - 1) / 100 - 1 )); }
+
+# check_count INDEX EXPECTED: a bench number is worth nothing if the mirror is wrong, so the run
+# stops when the index does not hold exactly EXPECTED documents.
+check_count() {
+  local got
+  es_curl -o /dev/null -X POST "$BC_ES_URL/$1/_refresh"
+  got="$(es_curl "$BC_ES_URL/$1/_count" | grep -o '"count":[0-9]*' | cut -d: -f2)"
+  [[ "$got" == "$2" ]] || { echo "index $1 holds ${got:-no count} documents after the deleted step, expected $2: the sync lost or kept rows" >&2; exit 1; }
+  echo "   index $1 holds $got documents, as many as the table's rows"
+}
+
 bench_postgresql() {
   bash ftest/fixtures/postgresql.sh start
   set -a; source "$RUN_DIR/postgresql/env"; set +a
@@ -200,11 +214,24 @@ SQL
   local startup="$WORK/postgresql-startup.json"
   sed 's/"tables":"items"/"tables":"startup"/' "$config" > "$startup"
   printf "UPDATE items SET name = name || ' (changed)' WHERE id %% 100 = 0;\n" > "$WORK/change.sql"
+  # The deleted step removes the rows whose id ends in 01 and puts them back after the runner's
+  # syncs, so that every runner (and the ceiling) starts from the same table.
+  printf "DELETE FROM items WHERE id %% 100 = 1;\n" > "$WORK/delete.sql"
+  cat > "$WORK/restore.sql" <<SQL
+INSERT INTO items
+SELECT i, 'item ' || i, (ARRAY['tools','garden','kitchen','books','toys'])[1 + i % 5], (i % 10000) / 100.0,
+       repeat(md5(i::text), 45)
+FROM generate_series(1, $ROWS) AS i WHERE i % 100 = 1
+ON CONFLICT (id) DO NOTHING;
+SQL
+  local psql_file="bash ftest/fixtures/postgresql.sh psql -q -d $NAME -f"
   for runner in $RUNNERS; do
     if [[ "$runner" == warm ]]; then
       es_delete "$IDX-postgresql"
       run_warm postgresql postgresql "$config" "$IDX-postgresql" full noop \
-        "exec:bash ftest/fixtures/postgresql.sh psql -q -d $NAME -f $WORK/change.sql" changed
+        "exec:$psql_file $WORK/change.sql" changed "exec:$psql_file $WORK/delete.sql" deleted
+      check_count "$IDX-postgresql" "$(rows_after_delete)"
+      "${psql[@]}" -f "$WORK/restore.sql"
       continue
     fi
     # The fixed cost of a sync (JVM start, pipeline construction, JIT): a one-row table, so the
@@ -217,6 +244,10 @@ SQL
     run_sync postgresql postgresql "$config" "$IDX-postgresql" "$runner" noop
     "${psql[@]}" -f "$WORK/change.sql"
     run_sync postgresql postgresql "$config" "$IDX-postgresql" "$runner" changed
+    "${psql[@]}" -f "$WORK/delete.sql"
+    run_sync postgresql postgresql "$config" "$IDX-postgresql" "$runner" deleted
+    check_count "$IDX-postgresql" "$(rows_after_delete)"
+    "${psql[@]}" -f "$WORK/restore.sql"
   done
   es_delete "$IDX-postgresql"
   echo "== postgresql ceiling: plain bulk client, 500 per request, $PARALLEL in flight"
@@ -299,7 +330,7 @@ import json, os, sys
 work, out, scenarios, runners = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4].split()
 rows, smb_small, smb_large, s3_small, s3_large, parallel, s3_concurrency = (int(x) for x in sys.argv[5:12])
 name, jfr, jfr_dir = sys.argv[12], sys.argv[13], sys.argv[14]
-steps = {"postgresql": ["full", "noop", "changed"], "network_drive": ["full", "noop"], "s3": ["full", "noop"]}
+steps = {"postgresql": ["full", "noop", "changed", "deleted"], "network_drive": ["full", "noop"], "s3": ["full", "noop"]}
 sizes = {"postgresql": {"rows": rows}, "network_drive": {"small_files": smb_small, "large_files_1mib": smb_large},
          "s3": {"small_files": s3_small, "large_files_1mib": s3_large}}
 ceilings = {"postgresql": f"plain bulk client, {parallel} requests in flight", "network_drive": "smbclient recursive get",

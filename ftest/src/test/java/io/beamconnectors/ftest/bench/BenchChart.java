@@ -37,7 +37,7 @@ import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
  * The picture of one bench run: for each scenario a panel of grouped bars, one group per sync step
- * (full, no-op, 1% changed), one bar per runner and one for the scenario's ceiling, in documents
+ * (full, no-op, 1% changed, 1% deleted), one bar per runner and one for the scenario's ceiling, in documents
  * per second; each sync bar is labelled with its docs/s and its ratio to the ceiling. Panels are
  * stacked in one PNG because the scenarios' rates differ by orders of magnitude. Drawn headless
  * with JFreeChart.
@@ -50,7 +50,7 @@ public final class BenchChart {
   static final String CEILING = "ceiling";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, String> STEP_LABELS = Map.of("full", "full sync", "noop", "no-op re-sync",
-      "changed", "1% changed");
+      "changed", "1% changed", "deleted", "1% deleted");
   private static final Map<String, String> RUNNER_LABELS = Map.of("direct", "DirectRunner", "flink", "Flink (embedded)",
       "warm", "DirectRunner, warm JVM");
   private static final Map<String, Color> COLORS = Map.of("direct", new Color(0x1f77b4), "flink", new Color(0xff7f0e),
@@ -148,8 +148,9 @@ public final class BenchChart {
     plot.setBackgroundPaint(Color.WHITE);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
     ((NumberAxis) plot.getRangeAxis()).setNumberFormatOverride(NumberFormat.getIntegerInstance(Locale.ROOT));
-    // Head room for the labels above the tallest bar.
-    plot.getRangeAxis().setUpperMargin(0.15);
+    // Head room for the labels, written upwards above each bar: side by side they would run into
+    // the neighbouring bars once a panel has four runners and four steps.
+    plot.getRangeAxis().setUpperMargin(0.4);
     BarRenderer bars = (BarRenderer) plot.getRenderer();
     bars.setBarPainter(new StandardBarPainter());
     bars.setShadowVisible(false);
@@ -161,7 +162,8 @@ public final class BenchChart {
     bars.setDefaultItemLabelGenerator(new RateAndRatioLabels(data.getRowIndex(ceilingSeries)));
     bars.setDefaultItemLabelsVisible(true);
     bars.setDefaultItemLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-    bars.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_CENTER));
+    bars.setDefaultPositiveItemLabelPosition(new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12,
+        TextAnchor.CENTER_LEFT, TextAnchor.CENTER_LEFT, -Math.PI / 2));
     return chart;
   }
 
