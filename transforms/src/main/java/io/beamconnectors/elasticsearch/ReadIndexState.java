@@ -30,7 +30,8 @@ import org.elasticsearch.client.RestClient;
  * Reads what the content index holds, as {@code KV<id, IndexedState>}: a point in time over the
  * index, read in parallel slices with {@code search_after} on {@code _shard_doc}, fetching only
  * the doc values of {@code id}, {@code _token} and {@code _scope} (no {@code _source}, no
- * stored fields, so the read speed does not depend on document size). A missing index reads as
+ * stored fields, so the read speed does not depend on document size; no {@code _token} after
+ * {@link #withoutTokens}), each page parsed as a stream ({@link DocValuesAnswer}). A missing index reads as
  * empty. A page answered 429/502/503/504 or lost to a connection error is asked again with
  * backoff; a page on which any shard failed fails the read, and so the sync, rather than reading as
  * a smaller index (which would turn the missing documents into creates and hide real deletes).
@@ -43,21 +44,23 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
   private final int slices;
   private final int pageSize;
   private final String keepAlive;
+  private final boolean tokens;
   private final transient PCollection<?> startAfter;
   private final transient PCollectionView<Boolean> skipWhen;
 
-  private ReadIndexState(ElasticsearchConnection connection, int slices, int pageSize, String keepAlive, PCollection<?> startAfter,
-      PCollectionView<Boolean> skipWhen) {
+  private ReadIndexState(ElasticsearchConnection connection, int slices, int pageSize, String keepAlive, boolean tokens,
+      PCollection<?> startAfter, PCollectionView<Boolean> skipWhen) {
     this.connection = connection;
     this.slices = slices;
     this.pageSize = pageSize;
     this.keepAlive = keepAlive;
+    this.tokens = tokens;
     this.startAfter = startAfter;
     this.skipWhen = skipWhen;
   }
 
   public static ReadIndexState of(ElasticsearchConnection connection) {
-    return new ReadIndexState(connection, 4, 10_000, "10m", null, null);
+    return new ReadIndexState(connection, 4, 10_000, "10m", true, null, null);
   }
 
   /**
@@ -65,7 +68,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
    * reads): for a caller that can tell it needs none of the index's documents.
    */
   public ReadIndexState withSkipWhen(PCollectionView<Boolean> skip) {
-    return new ReadIndexState(connection, slices, pageSize, keepAlive, startAfter, skip);
+    return new ReadIndexState(connection, slices, pageSize, keepAlive, tokens, startAfter, skip);
   }
 
   /**
@@ -74,7 +77,17 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
    * meanwhile was listed.
    */
   public ReadIndexState withStartAfter(PCollection<?> signal) {
-    return new ReadIndexState(connection, slices, pageSize, keepAlive, signal, skipWhen);
+    return new ReadIndexState(connection, slices, pageSize, keepAlive, tokens, signal, skipWhen);
+  }
+
+  /**
+   * Reads no change tokens: every state's {@link IndexedState#token()} is "". For a caller that
+   * only looks for delete candidates (their ids and scopes), such as a sync that decided its
+   * records by lookups: each document's token is a unique keyword, the costliest of the three doc
+   * values to fetch, and about half of every hit's bytes.
+   */
+  public ReadIndexState withoutTokens() {
+    return new ReadIndexState(connection, slices, pageSize, keepAlive, false, startAfter, skipWhen);
   }
 
   /** Number of parallel slices (1 reads without slicing). */
@@ -82,7 +95,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     if (v < 1) {
       throw new IllegalArgumentException("slices must be at least 1, got " + v);
     }
-    return new ReadIndexState(connection, v, pageSize, keepAlive, startAfter, skipWhen);
+    return new ReadIndexState(connection, v, pageSize, keepAlive, tokens, startAfter, skipWhen);
   }
 
   /** Hits per page (1 to 10,000, Elasticsearch's default result window). */
@@ -90,7 +103,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     if (v < 1 || v > 10_000) {
       throw new IllegalArgumentException("pageSize must be between 1 and 10000, got " + v);
     }
-    return new ReadIndexState(connection, slices, v, keepAlive, startAfter, skipWhen);
+    return new ReadIndexState(connection, slices, v, keepAlive, tokens, startAfter, skipWhen);
   }
 
   /** How long the point in time lives between pages, as Elasticsearch reads it ("10m", "90s"). */
@@ -98,7 +111,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     if (v == null || !v.matches("[0-9]+(ms|s|m|h|d)")) {
       throw new IllegalArgumentException("keepAlive must be a time value such as 10m or 90s, got " + v);
     }
-    return new ReadIndexState(connection, slices, pageSize, v, startAfter, skipWhen);
+    return new ReadIndexState(connection, slices, pageSize, v, tokens, startAfter, skipWhen);
   }
 
   @Override
@@ -107,7 +120,8 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     builder.add(org.apache.beam.sdk.transforms.display.DisplayData.item("index", connection.index()))
         .add(org.apache.beam.sdk.transforms.display.DisplayData.item("slices", slices))
         .add(org.apache.beam.sdk.transforms.display.DisplayData.item("pageSize", pageSize))
-        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("keepAlive", keepAlive));
+        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("keepAlive", keepAlive))
+        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("tokens", tokens));
   }
 
   @Override
@@ -123,7 +137,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarIntCoder.of()));
     PCollection<KV<String, IndexedState>> states = slicesOfPit
         .apply("SpreadSlices", Reshuffle.viaRandomKey())
-        .apply("ReadSlice", ParDo.of(new ReadSliceFn(connection, slices, pageSize, keepAlive)))
+        .apply("ReadSlice", ParDo.of(new ReadSliceFn(connection, slices, pageSize, keepAlive, tokens)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), IndexedState.Coder.of()));
     slicesOfPit
         .apply("AfterRead", Wait.on(states))
@@ -255,14 +269,16 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     private final int slices;
     private final int pageSize;
     private final String keepAlive;
+    private final boolean tokens;
     private final Counter read = Metrics.counter(io.beamconnectors.metrics.SyncCounters.NAMESPACE, io.beamconnectors.metrics.SyncCounters.INDEX_STATE_READ);
     private transient RestClient client;
 
-    ReadSliceFn(ElasticsearchConnection connection, int slices, int pageSize, String keepAlive) {
+    ReadSliceFn(ElasticsearchConnection connection, int slices, int pageSize, String keepAlive, boolean tokens) {
       this.connection = connection;
       this.slices = slices;
       this.pageSize = pageSize;
       this.keepAlive = keepAlive;
+      this.tokens = tokens;
     }
 
     @Setup
@@ -275,6 +291,7 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
         throws IOException {
       String pitId = slice.getKey();
       JsonNode searchAfter = null;
+      long[] emitted = {0};
       while (true) {
         ObjectNode body = JSON.createObjectNode();
         body.put("size", pageSize);
@@ -282,7 +299,10 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
         body.put("stored_fields", "_none_");
         body.put("track_total_hits", false);
         ArrayNode dv = body.putArray("docvalue_fields");
-        dv.add(IndexFields.ID).add(IndexFields.TOKEN).add(IndexFields.SCOPE);
+        dv.add(IndexFields.ID).add(IndexFields.SCOPE);
+        if (tokens) {
+          dv.add(IndexFields.TOKEN);
+        }
         body.putObject("pit").put("id", pitId).put("keep_alive", keepAlive);
         body.putArray("sort").addObject().put("_shard_doc", "asc");
         if (slices > 1) {
@@ -293,27 +313,30 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
         }
         Request search = new Request("POST", "/_search");
         search.setJsonEntity(body.toString());
-        JsonNode resp = read(performWithRetry(client, search));
-        checkShards(resp);
-        if (resp.hasNonNull("pit_id")) {
-          pitId = resp.get("pit_id").asText();
+        emitted[0] = 0;
+        DocValuesAnswer page;
+        // A document without the keyword id (written by another tool) is not ours to manage: the
+        // page hands over only hits that have one.
+        try (InputStream in = performWithRetry(client, search).getEntity().getContent();
+            com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(in)) {
+          page = DocValuesAnswer.read(parser, (id, token, scope) -> {
+            out.output(KV.of(id, new IndexedState(token, scope)));
+            emitted[0]++;
+          });
         }
-        JsonNode hits = resp.path("hits").path("hits");
-        if (hits.size() == 0) {
+        read.inc(emitted[0]);
+        if (page.pitId() != null) {
+          pitId = page.pitId();
+        }
+        if (page.hits() == 0) {
           return;
         }
-        for (JsonNode hit : hits) {
-          JsonNode fields = hit.path("fields");
-          String id = IndexLookup.first(fields, IndexFields.ID);
-          if (id == null) {
-            // A document without the keyword id (written by another tool): not ours to manage.
-            continue;
-          }
-          out.output(KV.of(id, new IndexedState(IndexLookup.first(fields, IndexFields.TOKEN), IndexLookup.first(fields, IndexFields.SCOPE))));
-          read.inc();
+        if (page.lastSort() == null) {
+          throw new IOException("A page of the index state came without sort values on its last hit; "
+              + "nothing is deleted in this sync, run it again");
         }
-        searchAfter = hits.get(hits.size() - 1).path("sort");
-        if (hits.size() < pageSize) {
+        searchAfter = page.lastSort();
+        if (page.hits() < pageSize) {
           return;
         }
       }

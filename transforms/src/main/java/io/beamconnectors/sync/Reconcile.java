@@ -277,7 +277,9 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
           .setCoder(org.apache.beam.sdk.coders.BooleanCoder.of())
           .apply("AllIndexedListedView", View.asSingleton());
       state = pipeline.begin()
-          .apply("ReadIndexState", indexRead.withStartAfter(listingDone).withSkipWhen(allListed));
+          .apply("ReadIndexState", indexRead.withStartAfter(listingDone).withSkipWhen(allListed)
+              // The lookups decided every record: the state only names delete candidates.
+              .withoutTokens());
     }
     PCollectionTuple out = PCollectionTuple.of(UPSERTS, decided.get(UPSERTS).setCoder(SourceRecordCoder.of()));
     if (listedIds != null) {

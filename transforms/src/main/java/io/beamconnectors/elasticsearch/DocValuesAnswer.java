@@ -1,0 +1,155 @@
+package io.beamconnectors.elasticsearch;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/**
+ * One search answer whose hits carry the doc values {@code id}, {@code _token} and {@code _scope},
+ * read in a single streaming pass: each hit goes to a {@link HitConsumer} as it is parsed, and no
+ * tree of the answer is built. Both readers of the index use it: {@link IndexLookup}'s lookups
+ * (through {@link LookupResponse}; a no-op sync looks up every id) and {@link ReadIndexState}'s
+ * pages (10,000 hits, over a megabyte of JSON each).
+ *
+ * <p>Kept from the answer: the point in time's new id ({@code pit_id}), the number of hits and the
+ * last hit's {@code sort} values, where the next page starts. A failed shard fails the read, as
+ * {@link ReadIndexState#checkShards} words it, wherever {@code _shards} stands in the answer. A hit
+ * without the keyword {@code id} (a document written by another tool) is counted, not handed on.
+ * Anything else is skipped, whatever its shape.
+ */
+final class DocValuesAnswer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Receives one hit: the first value of each doc value as text, null where the hit has none. */
+  @FunctionalInterface
+  interface HitConsumer {
+    void accept(String id, String token, String scope);
+  }
+
+  private final String pitId;
+  private final int hits;
+  private final JsonNode lastSort;
+
+  private DocValuesAnswer(String pitId, int hits, JsonNode lastSort) {
+    this.pitId = pitId;
+    this.hits = hits;
+    this.lastSort = lastSort;
+  }
+
+  /** The point in time's id as the answer returned it; null when it gave none (the old one stays). */
+  String pitId() {
+    return pitId;
+  }
+
+  /** Hits in the answer, those without an {@code id} included. */
+  int hits() {
+    return hits;
+  }
+
+  /** The last hit's {@code sort} values, for {@code search_after}; null when it had none or no hit. */
+  JsonNode lastSort() {
+    return lastSort;
+  }
+
+  /** Reads a search answer; one that is not a JSON object is an {@link IOException}. */
+  static DocValuesAnswer read(JsonParser p, HitConsumer consumer) throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      throw new IOException("Elasticsearch answered a search with something other than a JSON object");
+    }
+    String pitId = null;
+    Hits hits = new Hits();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (name) {
+        case "pit_id" -> pitId = value == JsonToken.VALUE_STRING ? p.getText() : pitId;
+        case "_shards" -> ReadIndexState.checkShards(JSON.createObjectNode().set("_shards", JSON.readTree(p)));
+        case "hits" -> readHits(p, hits, consumer);
+        default -> p.skipChildren();
+      }
+    }
+    return new DocValuesAnswer(pitId, hits.count, hits.lastSort);
+  }
+
+  private static final class Hits {
+    int count;
+    JsonNode lastSort;
+  }
+
+  /** The outer {@code hits} object: its {@code hits} array, each hit an object. */
+  private static void readHits(JsonParser p, Hits hits, HitConsumer consumer) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken value = p.nextToken();
+      if (name.equals("hits") && value == JsonToken.START_ARRAY) {
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          readHit(p, hits, consumer);
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  private static void readHit(JsonParser p, Hits hits, HitConsumer consumer) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    String id = null;
+    String token = null;
+    String scope = null;
+    JsonNode sort = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken value = p.nextToken();
+      if (name.equals("sort")) {
+        sort = JSON.readTree(p);
+      } else if (name.equals("fields") && value == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.currentName();
+          p.nextToken();
+          String first = firstValue(p);
+          switch (field) {
+            case IndexFields.ID -> id = first;
+            case IndexFields.TOKEN -> token = first;
+            case IndexFields.SCOPE -> scope = first;
+            default -> { }
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+    hits.count++;
+    hits.lastSort = sort;
+    if (id != null) {
+      consumer.accept(id, token, scope);
+    }
+  }
+
+  /** The first value of a doc-value array as text (null for an empty array or another shape); leaves the array read. */
+  private static String firstValue(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return null;
+    }
+    String first = null;
+    boolean firstSeen = false;
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (!firstSeen && t.isScalarValue()) {
+        first = p.getText();
+      }
+      firstSeen = true;
+      p.skipChildren();
+    }
+    return first;
+  }
+}
