@@ -31,8 +31,8 @@ import org.elasticsearch.client.RestClient;
  * index, read in parallel slices with {@code search_after} on {@code _shard_doc}, fetching only
  * the doc values of {@code id}, {@code _token} and {@code _scope} (no {@code _source}, no
  * stored fields, so the read speed does not depend on document size; no {@code _token} after
- * {@link #withoutTokens}), each page parsed as a stream ({@link DocValuesAnswer}). A missing index reads as
- * empty. A page answered 429/502/503/504 or lost to a connection error is asked again with
+ * {@link #withoutTokens}), each page parsed as a stream ({@link DocValuesAnswer}). A missing
+ * index reads as empty. A page answered 429/502/503/504 or lost to a connection error is asked again with
  * backoff; a page on which any shard failed fails the read, and so the sync, rather than reading as
  * a smaller index (which would turn the missing documents into creates and hide real deletes).
  */
