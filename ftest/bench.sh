@@ -40,6 +40,7 @@ S3_CONCURRENCY="${BENCH_S3_CONCURRENCY:-8}"
 NAME="${BENCH_NAME:-bench}"
 [[ "$NAME" =~ ^[a-z][a-z0-9_]{2,30}$ ]] || { echo "BENCH_NAME must be 3 to 31 lowercase letters, digits and _, starting with a letter (it names a database, indices and a bucket): got '$NAME'" >&2; exit 2; }
 IDX="${NAME//_/-}"
+[[ "$ROWS" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_ROWS must be a whole number of at least 1 (the PostgreSQL rows to load): got '$ROWS'" >&2; exit 2; }
 # The DirectRunner keeps each step's output in memory: give big runs room (the machine has 24 GiB).
 if (( ROWS > 200000 )); then HEAP="${BENCH_HEAP:-8g}"; else HEAP="${BENCH_HEAP:-2g}"; fi
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
