@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * first {@code failFirst} requests with {@code wholeRequestStatus}, a request larger than
  * {@code maxRequestBytes} with 413, every other request item by item (index -> 201, delete ->
  * 200, or 404 when the id was never indexed), and records the ids it accepted and the bytes of the
- * document lines it indexed.
+ * document lines it indexed, per id: a document that arrives twice (a request the fake answered
+ * but the writer saw fail, and sent again: at least once, as against a real server) counts once,
+ * as the writer acknowledges it once.
  */
 final class FakeBulkEndpoint implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +36,7 @@ final class FakeBulkEndpoint implements AutoCloseable {
   private final long maxRequestBytes;
   final List<String> indexed = Collections.synchronizedList(new ArrayList<>());
   final List<String> deleted = Collections.synchronizedList(new ArrayList<>());
-  final java.util.concurrent.atomic.AtomicLong documentBytes = new java.util.concurrent.atomic.AtomicLong();
+  private final ConcurrentHashMap<String, Long> documentBytesById = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Boolean> known = new ConcurrentHashMap<>();
   private final AtomicInteger atOnce = new AtomicInteger();
   private final AtomicInteger mostAtOnce = new AtomicInteger();
@@ -80,6 +82,11 @@ final class FakeBulkEndpoint implements AutoCloseable {
     return mostAtOnce.get();
   }
 
+  /** The bytes of the document lines indexed, each id's last one once. */
+  long documentBytes() {
+    return documentBytesById.values().stream().mapToLong(Long::longValue).sum();
+  }
+
   private void handle(HttpExchange ex) throws IOException {
     byte[] body = ex.getRequestBody().readAllBytes();
     if ("gzip".equalsIgnoreCase(ex.getRequestHeaders().getFirst("Content-Encoding"))) {
@@ -120,7 +127,7 @@ final class FakeBulkEndpoint implements AutoCloseable {
         deleted.add(id);
       } else {
         i++;
-        documentBytes.addAndGet(lines[i].getBytes(StandardCharsets.UTF_8).length);
+        documentBytesById.put(id, (long) lines[i].getBytes(StandardCharsets.UTF_8).length);
         known.put(id, Boolean.TRUE);
         indexed.add(id);
         item.put("status", 201).put("result", "created");

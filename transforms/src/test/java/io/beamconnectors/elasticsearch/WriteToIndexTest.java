@@ -89,7 +89,7 @@ class WriteToIndexTest {
       assertEquals(List.of("gone"), es.deleted);
       assertEquals(8, counter(r, SyncCounters.INDEXED_OK));
       assertEquals(1, counter(r, SyncCounters.DELETED_OK));
-      assertEquals(es.documentBytes.get(), counter(r, SyncCounters.BYTES_WRITTEN));
+      assertEquals(es.documentBytes(), counter(r, SyncCounters.BYTES_WRITTEN));
       assertEquals(0, counter(r, SyncCounters.FAILED));
       assertTrue(counter(r, SyncCounters.WRITES_RETRIED) > 0);
     }
@@ -123,8 +123,8 @@ class WriteToIndexTest {
       assertEquals(41, written.size());
       assertTrue(written.contains("big-but-fits"));
       assertEquals(41, counter(r, SyncCounters.INDEXED_OK));
-      assertEquals(es.documentBytes.get(), counter(r, SyncCounters.BYTES_WRITTEN));
-      assertTrue(es.documentBytes.get() > 40 * 900 + 12_000, () -> "document bytes: " + es.documentBytes.get());
+      assertEquals(es.documentBytes(), counter(r, SyncCounters.BYTES_WRITTEN));
+      assertTrue(es.documentBytes() > 40 * 900 + 12_000, () -> "document bytes: " + es.documentBytes());
       assertEquals(1, counter(r, SyncCounters.FAILED));
     }
   }
