@@ -219,10 +219,4 @@ public final class IndexLookup {
     body.putArray("docvalue_fields").add(IndexFields.ID).add(IndexFields.TOKEN).add(IndexFields.SCOPE);
     return body;
   }
-
-  /** The first doc value of {@code name} in a hit's {@code fields}, or null: shared with {@link ReadIndexState}. */
-  static String first(JsonNode fields, String name) {
-    JsonNode v = fields.path(name);
-    return v.isArray() && v.size() > 0 ? v.get(0).asText() : null;
-  }
 }
