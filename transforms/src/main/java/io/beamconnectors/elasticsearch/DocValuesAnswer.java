@@ -13,44 +13,20 @@ import java.io.IOException;
  * (through {@link LookupResponse}; a no-op sync looks up every id) and {@link ReadIndexState}'s
  * pages (10,000 hits, over a megabyte of JSON each).
  *
- * <p>Kept from the answer: the point in time's new id ({@code pit_id}), the number of hits and the
- * last hit's {@code sort} values, where the next page starts. A failed shard fails the read, as
+ * <p>Kept from the answer: {@code pitId}, the point in time's new id (null when the answer gave
+ * none: the old one stays); {@code hits}, how many hits it had; {@code lastSort}, the last hit's
+ * {@code sort} values, where the next page starts (null without hits). A failed shard fails the read, as
  * {@link ReadIndexState#checkShards} words it, wherever {@code _shards} stands in the answer. A hit
  * without the keyword {@code id} (a document written by another tool) is counted, not handed on.
  * Anything else is skipped, whatever its shape.
  */
-final class DocValuesAnswer {
+record DocValuesAnswer(String pitId, int hits, JsonNode lastSort) {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Receives one hit: the first value of each doc value as text, null where the hit has none. */
   @FunctionalInterface
   interface HitConsumer {
     void accept(String id, String token, String scope);
-  }
-
-  private final String pitId;
-  private final int hits;
-  private final JsonNode lastSort;
-
-  private DocValuesAnswer(String pitId, int hits, JsonNode lastSort) {
-    this.pitId = pitId;
-    this.hits = hits;
-    this.lastSort = lastSort;
-  }
-
-  /** The point in time's id as the answer returned it; null when it gave none (the old one stays). */
-  String pitId() {
-    return pitId;
-  }
-
-  /** Hits in the answer, those without an {@code id} included. */
-  int hits() {
-    return hits;
-  }
-
-  /** The last hit's {@code sort} values, for {@code search_after}; null when it had none or no hit. */
-  JsonNode lastSort() {
-    return lastSort;
   }
 
   /** Reads a search answer; one that is not a JSON object is an {@link IOException}. */
