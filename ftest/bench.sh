@@ -7,8 +7,9 @@
 # them, see WarmJvmSyncs):
 #   postgresql     BENCH_ROWS rows (default 100,000) of about 1.5 KB: full sync, no-op re-sync,
 #                  sync with 1% of rows changed, sync with 1% of rows deleted (put back afterwards,
-#                  and the index's count checked against the table's). Ceiling: the same rows bulk-loaded straight into
-#                  Elasticsearch by a plain client (500 per request, the same requests in flight).
+#                  and the index's count checked against the table's). Ceiling: the same rows
+#                  bulk-loaded straight into Elasticsearch by a plain client (500 per request, the
+#                  same requests in flight).
 #   network_drive  BENCH_SMB_SMALL small files (default 10,000) and BENCH_SMB_LARGE files of 1 MiB
 #                  (default 200) on the Samba fixture: full sync and no-op re-sync. Ceiling: the
 #                  same tree fetched with `smbclient` recursive get.
@@ -188,6 +189,10 @@ check_count() {
   echo "   index $1 holds $got documents, as many as the table's rows"
 }
 
+# The bench table's row for id i, in SQL: the load and the deleted step's restore make the same rows.
+ROW_OF_I="i, 'item ' || i, (ARRAY['tools','garden','kitchen','books','toys'])[1 + i % 5], (i % 10000) / 100.0,
+       repeat(md5(i::text), 45)"
+
 bench_postgresql() {
   bash ftest/fixtures/postgresql.sh start
   set -a; source "$RUN_DIR/postgresql/env"; set +a
@@ -201,8 +206,7 @@ bench_postgresql() {
 DROP TABLE IF EXISTS items;
 CREATE TABLE items (id BIGINT PRIMARY KEY, name TEXT, category TEXT, price NUMERIC(10,2), payload TEXT);
 INSERT INTO items
-SELECT i, 'item ' || i, (ARRAY['tools','garden','kitchen','books','toys'])[1 + i % 5], (i % 10000) / 100.0,
-       repeat(md5(i::text), 45)
+SELECT $ROW_OF_I
 FROM generate_series(1, $ROWS) AS i;
 ANALYZE items;
 DROP TABLE IF EXISTS startup;
@@ -220,8 +224,7 @@ SQL
   printf "DELETE FROM items WHERE id %% 100 = 1;\n" > "$WORK/delete.sql"
   cat > "$WORK/restore.sql" <<SQL
 INSERT INTO items
-SELECT i, 'item ' || i, (ARRAY['tools','garden','kitchen','books','toys'])[1 + i % 5], (i % 10000) / 100.0,
-       repeat(md5(i::text), 45)
+SELECT $ROW_OF_I
 FROM generate_series(1, $ROWS) AS i WHERE i % 100 = 1
 ON CONFLICT (id) DO NOTHING;
 SQL
