@@ -11,18 +11,32 @@ import java.nio.charset.StandardCharsets;
  * a 1,000,000-row sync's CPU went into those copies).
  */
 final class PackedIds {
-  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
+  private final ByteArrayOutputStream bytes;
   private int count;
+
+  PackedIds() {
+    this(1 << 16);
+  }
+
+  /** Starting with room for this many bytes (it grows as ids come). */
+  PackedIds(int initialBytes) {
+    bytes = new ByteArrayOutputStream(initialBytes);
+  }
 
   void add(String id) {
     byte[] utf8 = id.getBytes(StandardCharsets.UTF_8);
-    int n = utf8.length;
+    add(utf8, 0, utf8.length);
+  }
+
+  /** Adds the id whose UTF-8 bytes lie here (as {@link #forEachSpan} hands them on). */
+  void add(byte[] utf8, int offset, int length) {
+    int n = length;
     while ((n & ~0x7F) != 0) {
       bytes.write((n & 0x7F) | 0x80);
       n >>>= 7;
     }
     bytes.write(n);
-    bytes.write(utf8, 0, utf8.length);
+    bytes.write(utf8, offset, length);
     count++;
   }
 

@@ -150,10 +150,14 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   public PCollectionTuple expand(PCollection<SourceRecord> listing) {
     JoinStrategy resolved = strategy.resolve(listing.getPipeline().getOptions().getRunner().getSimpleName());
     boolean inMemory = resolved != JoinStrategy.SHUFFLE;
-    // One pass over the listing for its scopes and, for the in-memory joins, its ids: compacted
-    // per bundle, so a view and a combine see a few elements per bundle instead of one per record
-    // (the DirectRunner pays its per-element bookkeeping on every step an element passes).
-    PCollectionTuple summaries = listing.apply("ListedPerBundle", ParDo.of(new ListedPerBundleFn(inMemory))
+    // One pass over the listing for its scopes and, for the in-memory joins and the lookup join,
+    // its ids: compacted per bundle, so a view and a combine see a few elements per bundle instead
+    // of one per record (the DirectRunner pays its per-element bookkeeping on every step an element
+    // passes). The lookup join on the shuffle takes its ids from here too (IdsByShuffle), not from
+    // the listing: on Flink every further step that reads the listing is one more encoded copy of
+    // every record.
+    boolean byLookup = idsListedOnce && lookups != null;
+    PCollectionTuple summaries = listing.apply("ListedPerBundle", ParDo.of(new ListedPerBundleFn(inMemory || byLookup))
         .withOutputTags(LISTED_SCOPES, TupleTagList.of(LISTED_ID_CHUNKS)));
     PCollection<String> scopes = summaries.get(LISTED_SCOPES).setCoder(StringUtf8Coder.of());
     PCollection<byte[]> idChunks = summaries.get(LISTED_ID_CHUNKS).setCoder(org.apache.beam.sdk.coders.ByteArrayCoder.of());
@@ -161,8 +165,8 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
         ? idChunks.apply("ListedIdsView", View.asIterable())
         : null;
     PCollectionTuple decided;
-    if (idsListedOnce && lookups != null) {
-      decided = joinByLookup(listing, listedIds, scopes);
+    if (byLookup) {
+      decided = joinByLookup(listing, idChunks, listedIds, scopes);
     } else {
       PCollection<KV<String, IndexedState>> state = indexState != null ? indexState
           : listing.getPipeline().begin().apply("ReadIndexState", indexRead);
@@ -254,8 +258,8 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
    * so a found document was there at the start; an id listed twice, which could make the counts
    * match wrongly, holds back every delete anyway, see {@link RepeatedIdsFn}.)
    */
-  private PCollectionTuple joinByLookup(PCollection<SourceRecord> listing, PCollectionView<Iterable<byte[]>> listedIds,
-      PCollection<String> listingDone) {
+  private PCollectionTuple joinByLookup(PCollection<SourceRecord> listing, PCollection<byte[]> idChunks,
+      PCollectionView<Iterable<byte[]>> listedIds, PCollection<String> listingDone) {
     org.apache.beam.sdk.Pipeline pipeline = listing.getPipeline();
     PCollectionView<Long> atStart = pipeline
         .apply("CountIndexAtStart", org.apache.beam.sdk.transforms.Impulse.create())
@@ -286,7 +290,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
       return out.and(CANDIDATES, candidatesAsListed(state, listedIds))
           .and(DUPLICATES, repeatedIds(listing, listedIds));
     }
-    PCollectionTuple byId = listing.apply("IdsByShuffle", IdsByShuffle.against(state));
+    PCollectionTuple byId = idChunks.apply("IdsByShuffle", IdsByShuffle.against(state));
     return out.and(CANDIDATES, byId.get(CANDIDATES)).and(DUPLICATES, byId.get(DUPLICATES));
   }
 

@@ -13,7 +13,7 @@ class ListedIdsTest {
       "😀", "x".repeat(200), "a\u0000b");
 
   /** Packs {@code ids} into chunks of at most {@code perChunk} ids, as the listing's bundles do. */
-  private static List<byte[]> chunks(List<String> ids, int perChunk) {
+  static List<byte[]> chunks(List<String> ids, int perChunk) {
     List<byte[]> out = new ArrayList<>();
     PackedIds packed = new PackedIds();
     for (String id : ids) {
