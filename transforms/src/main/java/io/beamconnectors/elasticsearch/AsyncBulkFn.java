@@ -27,7 +27,8 @@ import org.joda.time.Duration;
 
 /**
  * The bulk writer of a batch per bundle: a bundle's entries go out in requests of at most
- * {@code maxBatchSize} entries and {@code maxBatchBytes} bytes, up to {@code maxInFlight} of them
+ * {@code maxBatchSize} entries and {@code maxBatchBytes} bytes (an entry at or over that cap in a
+ * request of its own), up to {@code maxInFlight} of them
  * at once (sent asynchronously; the bundle's thread goes on preparing the next request while
  * Elasticsearch indexes). Each entry is encoded to UTF-8 once, when it arrives: those bytes size
  * the batch, make the request body, and give {@code bytes_written}. Successes are counted here, on
@@ -116,6 +117,12 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
       emit(a, failed);
     }
     byte[] encoded = entry.getBulkDirective().getBytes(StandardCharsets.UTF_8);
+    if (encoded.length >= maxBatchBytes && !batch.isEmpty()) {
+      // An entry at or over the byte cap goes in a request of its own: should Elasticsearch refuse
+      // it as too large, that fails it alone, never its neighbours (see WriteToIndex.overCap).
+      awaitAnswers(maxInFlight - 1, failed);
+      send();
+    }
     batch.add(entry);
     batchEncoded.add(encoded);
     batchBytes += encoded.length;

@@ -9,6 +9,7 @@ import org.apache.beam.sdk.io.elasticsearch.ElasticsearchIO;
 import org.apache.beam.sdk.io.elasticsearch.ElasticsearchIO.Document;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -85,10 +86,21 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
 
   @Override
   public PCollection<String> expand(PCollection<String> operations) {
-    PCollectionTuple lanes = operations.apply("ToBulk", ParDo.of(new ToBulkFn(settings.maxBatchBytes()))
-        .withOutputTags(BATCHED, TupleTagList.of(ALONE)));
-    PCollection<Document> batched = lanes.get(BATCHED).setCoder(ElasticsearchIO.DocumentCoder.of());
-    PCollection<Document> alone = lanes.get(ALONE).setCoder(ElasticsearchIO.DocumentCoder.of());
+    PCollection<Document> batched;
+    PCollection<Document> alone;
+    if (settings.statefulBatches()) {
+      // ElasticsearchIO's batches would put an entry over the byte cap with its neighbours: such
+      // entries take a lane of one-entry requests from the start.
+      PCollectionTuple lanes = operations.apply("ToBulk", ParDo.of(new ToBulkFn(settings.maxBatchBytes()))
+          .withOutputTags(BATCHED, TupleTagList.of(ALONE)));
+      batched = lanes.get(BATCHED).setCoder(ElasticsearchIO.DocumentCoder.of());
+      alone = lanes.get(ALONE).setCoder(ElasticsearchIO.DocumentCoder.of());
+    } else {
+      // The per-bundle writer sends such an entry alone itself. One lane: on Flink each output of
+      // a step is one more encoded copy of every entry.
+      batched = operations.apply("ToBulk", ParDo.of(new ToBulkEntryFn())).setCoder(ElasticsearchIO.DocumentCoder.of());
+      alone = operations.getPipeline().apply("NoneAlone", Create.empty(ElasticsearchIO.DocumentCoder.of()));
+    }
     PCollectionList<String> finalFailures = PCollectionList.empty(operations.getPipeline());
     for (int round = 1; round <= settings.maxAttempts(); round++) {
       boolean last = round == settings.maxAttempts();
@@ -96,10 +108,10 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
       // flight): retries are few, and on the DirectRunner every stateful step costs timer bookkeeping.
       PCollectionTuple fromBatched = write("Round" + round + "Batched", batched, settings.maxBatchSize(),
               round == 1 && settings.statefulBatches())
-          .apply("Round" + round + "ClassifyBatched", ParDo.of(new ClassifyFailureFn(last, false))
+          .apply("Round" + round + "ClassifyBatched", ParDo.of(new ClassifyFailureFn(last, false, settings.maxBatchBytes()))
               .withOutputTags(FINAL_FAILURES, TupleTagList.of(RETRY).and(RETRY_ALONE)));
       PCollectionTuple fromAlone = write("Round" + round + "Alone", alone, 1, false)
-          .apply("Round" + round + "ClassifyAlone", ParDo.of(new ClassifyFailureFn(last, true))
+          .apply("Round" + round + "ClassifyAlone", ParDo.of(new ClassifyFailureFn(last, true, settings.maxBatchBytes()))
               .withOutputTags(FINAL_FAILURES, TupleTagList.of(RETRY).and(RETRY_ALONE)));
       finalFailures = finalFailures.and(fromBatched.get(FINAL_FAILURES).setCoder(StringUtf8Coder.of()))
           .and(fromAlone.get(FINAL_FAILURES).setCoder(StringUtf8Coder.of()));
@@ -190,6 +202,16 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     return AsyncBulkFn.documentBytes(bulkDirective.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Whether a bulk entry is at or over the byte cap, so sent in a request of its own: by the lane
+   * of one-entry requests, or by the per-bundle writer ({@link AsyncBulkFn}).
+   */
+  static boolean overCap(String bulkDirective, long maxBatchBytes) {
+    // UTF-8 is at most 3 bytes per char: only long entries need an exact count.
+    return bulkDirective.length() * 3L >= maxBatchBytes
+        && bulkDirective.getBytes(StandardCharsets.UTF_8).length >= maxBatchBytes;
+  }
+
   /** Operations to bulk entries; entries at or over the byte cap go to a lane of one-entry requests. */
   static final class ToBulkFn extends DoFn<String, Document> {
     private static final long serialVersionUID = 1L;
@@ -202,10 +224,17 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     @ProcessElement
     public void process(@Element String op, @Timestamp org.joda.time.Instant timestamp, MultiOutputReceiver out) {
       Document entry = toBulk(op, timestamp);
-      String text = entry.getBulkDirective();
-      // UTF-8 is at most 3 bytes per char: only long entries need an exact count.
-      boolean big = text.length() * 3L >= maxBatchBytes && text.getBytes(StandardCharsets.UTF_8).length >= maxBatchBytes;
-      out.get(big ? ALONE : BATCHED).output(entry);
+      out.get(overCap(entry.getBulkDirective(), maxBatchBytes) ? ALONE : BATCHED).output(entry);
+    }
+  }
+
+  /** Operations to bulk entries, in one lane (for the per-bundle writer). */
+  static final class ToBulkEntryFn extends DoFn<String, Document> {
+    private static final long serialVersionUID = 1L;
+
+    @ProcessElement
+    public void process(@Element String op, @Timestamp org.joda.time.Instant timestamp, OutputReceiver<Document> out) {
+      out.output(toBulk(op, timestamp));
     }
   }
 
@@ -287,20 +316,22 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     private static final long serialVersionUID = 1L;
     private static final int LOGGED_PER_INSTANCE = 20;
     private final boolean lastRound;
-    private final boolean sentAlone;
+    private final boolean laneAlone;
+    private final long maxBatchBytes;
     private final Counter failed = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.FAILED);
     private final Counter retried = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.WRITES_RETRIED);
     private transient int logged;
 
-    ClassifyFailureFn(boolean lastRound, boolean sentAlone) {
+    ClassifyFailureFn(boolean lastRound, boolean laneAlone, long maxBatchBytes) {
       this.lastRound = lastRound;
-      this.sentAlone = sentAlone;
+      this.laneAlone = laneAlone;
+      this.maxBatchBytes = maxBatchBytes;
     }
 
     @ProcessElement
     public void process(@Element Document d, MultiOutputReceiver out) {
       FailureKind kind = classify(d.getResponseItemJson());
-      if (kind == FailureKind.RETRY_ALONE && sentAlone) {
+      if (kind == FailureKind.RETRY_ALONE && (laneAlone || overCap(d.getBulkDirective(), maxBatchBytes))) {
         // Too large even on its own: no retry will change that.
         kind = FailureKind.PERMANENT;
       }

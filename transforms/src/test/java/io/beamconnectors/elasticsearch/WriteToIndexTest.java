@@ -126,6 +126,9 @@ class WriteToIndexTest {
       assertEquals(es.documentBytes(), counter(r, SyncCounters.BYTES_WRITTEN));
       assertTrue(es.documentBytes() > 40 * 900 + 12_000, () -> "document bytes: " + es.documentBytes());
       assertEquals(1, counter(r, SyncCounters.FAILED));
+      // Sent alone from the first round: no neighbour shared its refused request, and the huge
+      // one, refused on its own, is not tried again.
+      assertEquals(0, counter(r, SyncCounters.WRITES_RETRIED));
     }
   }
 
