@@ -50,8 +50,8 @@ import org.apache.beam.sdk.values.TupleTagList;
  * when its group is decided. A group by id made Flink sort every listed and every indexed id
  * (Beam's encoded keys give its sorter no normalized keys, so each comparison decodes both keys):
  * at 300,000 rows that sort and its copies took a fifth of a no-op sync's CPU. A group by bucket
- * sorts a few elements per bucket and bundle. Memory per bucket is what its ids take: about 16 MB
- * for 1,000,000 ids, so 4,096 buckets hold one in a few KB at 1,000,000 rows and in 4 MB at
+ * sorts a few elements per bucket and bundle. Memory per bucket is its share of the ids, about 110
+ * bytes per listed id in the hash map: about 27 KB per bucket at 1,000,000 ids and 27 MB at
  * 1,000,000,000.
  *
  * <p>Its input is the listed ids packed per bundle ({@link PackedIds}), not the records: Flink's
