@@ -295,6 +295,19 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     return FailureKind.PERMANENT;
   }
 
+  /**
+   * What to do with a failed entry: {@link #classify}, except that a request too large for an entry
+   * sent alone (from the lane of one-entry requests, or at or over the byte cap, which every writer
+   * sends alone) is final: no retry will change that.
+   */
+  static FailureKind kindOf(String responseItemJson, String bulkDirective, boolean laneAlone, long maxBatchBytes) {
+    FailureKind kind = classify(responseItemJson);
+    if (kind == FailureKind.RETRY_ALONE && (laneAlone || overCap(bulkDirective, maxBatchBytes))) {
+      return FailureKind.PERMANENT;
+    }
+    return kind;
+  }
+
   /** The HTTP status from a ResponseException message ("... status line [HTTP/1.1 429 Too Many Requests]"). */
   static int statusInMessage(String message) {
     int at = message.indexOf("status line [");
@@ -330,11 +343,7 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
 
     @ProcessElement
     public void process(@Element Document d, MultiOutputReceiver out) {
-      FailureKind kind = classify(d.getResponseItemJson());
-      if (kind == FailureKind.RETRY_ALONE && (laneAlone || overCap(d.getBulkDirective(), maxBatchBytes))) {
-        // Too large even on its own: no retry will change that.
-        kind = FailureKind.PERMANENT;
-      }
+      FailureKind kind = kindOf(d.getResponseItemJson(), d.getBulkDirective(), laneAlone, maxBatchBytes);
       if (!lastRound && kind != FailureKind.PERMANENT) {
         retried.inc();
         out.get(kind == FailureKind.RETRY_ALONE ? RETRY_ALONE : RETRY)

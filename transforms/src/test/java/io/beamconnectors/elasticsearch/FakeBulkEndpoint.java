@@ -37,6 +37,8 @@ final class FakeBulkEndpoint implements AutoCloseable {
   final List<String> indexed = Collections.synchronizedList(new ArrayList<>());
   final List<String> deleted = Collections.synchronizedList(new ArrayList<>());
   private final ConcurrentHashMap<String, Long> documentBytesById = new ConcurrentHashMap<>();
+  /** The ids of every bulk request, in arrival order (refused ones too). */
+  private final List<List<String>> requestIds = Collections.synchronizedList(new ArrayList<>());
   private final ConcurrentHashMap<String, Boolean> known = new ConcurrentHashMap<>();
   private final AtomicInteger atOnce = new AtomicInteger();
   private final AtomicInteger mostAtOnce = new AtomicInteger();
@@ -82,6 +84,13 @@ final class FakeBulkEndpoint implements AutoCloseable {
     return mostAtOnce.get();
   }
 
+  /** How many entries each bulk request that carried {@code id} held, refused requests included. */
+  List<Integer> entriesOfRequestsWith(String id) {
+    synchronized (requestIds) {
+      return requestIds.stream().filter(ids -> ids.contains(id)).map(List::size).toList();
+    }
+  }
+
   /** The bytes of the document lines indexed, each id's last one once. */
   long documentBytes() {
     return documentBytesById.values().stream().mapToLong(Long::longValue).sum();
@@ -98,6 +107,19 @@ final class FakeBulkEndpoint implements AutoCloseable {
       send(ex, 404, "{}");
       return;
     }
+    String[] lines = new String(body, StandardCharsets.UTF_8).split("\n");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < lines.length; i++) {
+      if (!lines[i].isBlank()) {
+        JsonNode action = JSON.readTree(lines[i]);
+        String op = action.fieldNames().next();
+        ids.add(action.path(op).path("_id").asText());
+        if (!op.equals("delete")) {
+          i++;
+        }
+      }
+    }
+    requestIds.add(ids);
     if (n <= failFirst) {
       send(ex, wholeRequestStatus, "{\"error\":{\"type\":\"es_rejected_execution_exception\",\"reason\":\"injected\"},\"status\":"
           + wholeRequestStatus + "}");
@@ -110,7 +132,6 @@ final class FakeBulkEndpoint implements AutoCloseable {
     ObjectNode resp = JSON.createObjectNode();
     resp.put("took", 1).put("errors", false);
     ArrayNode items = resp.putArray("items");
-    String[] lines = new String(body, StandardCharsets.UTF_8).split("\n");
     boolean errors = false;
     for (int i = 0; i < lines.length; i++) {
       if (lines[i].isBlank()) {
