@@ -2,6 +2,7 @@ package io.beamconnectors.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beamconnectors.elasticsearch.IndexedState;
 import io.beamconnectors.metrics.SyncCounters;
@@ -139,7 +140,7 @@ class IdsByShuffleTest {
       if (counts[b] > 0) {
         filled.add(b);
       }
-      assertEquals(true, counts[b] <= 200, "bucket " + b + " holds " + counts[b]);
+      assertTrue(counts[b] <= 200, "bucket " + b + " holds " + counts[b]);
     }
     assertEquals(64, filled.size());
   }
