@@ -80,18 +80,27 @@ public final class IndexLookup {
     /** Written by an asynchronous lookup's answer too. */
     private volatile String pitId;
     private boolean missing;
+    private long heldAtOpen;
 
     private Session(RestClient client, String index) {
       this.client = client;
       this.index = index;
     }
 
-    /** Refreshes the index and opens a point in time over it; a missing index reads as empty. */
+    /**
+     * Refreshes the index, counts it ({@link #heldAtOpen}) and opens a point in time over it; a
+     * missing index reads as empty.
+     */
     public static Session open(RestClient client, String index) throws IOException {
       Session s = new Session(client, index);
-      refresh(client, index);
+      s.heldAtOpen = countAfterRefresh(client, index);
       s.openPit();
       return s;
+    }
+
+    /** The documents the index held when this session opened (0 for a missing index). */
+    public long heldAtOpen() {
+      return heldAtOpen;
     }
 
     private void openPit() throws IOException {

@@ -72,6 +72,8 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   static final TupleTag<String> LISTED_SCOPES = new TupleTag<>("listedScopes") {};
   static final TupleTag<byte[]> LISTED_ID_CHUNKS = new TupleTag<>("listedIdChunks") {};
   static final TupleTag<Long> FOUND_COUNTS = new TupleTag<>("foundCounts") {};
+  static final TupleTag<Long> HELD_COUNTS = new TupleTag<>("heldCounts") {};
+  static final TupleTag<ListedSummary> LISTED_SUMMARIES = new TupleTag<>("listedSummaries") {};
 
   private final transient PCollection<KV<String, IndexedState>> indexState;
   private final ReadIndexState indexRead;
@@ -150,23 +152,35 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   public PCollectionTuple expand(PCollection<SourceRecord> listing) {
     JoinStrategy resolved = strategy.resolve(listing.getPipeline().getOptions().getRunner().getSimpleName());
     boolean inMemory = resolved != JoinStrategy.SHUFFLE;
-    // One pass over the listing for its scopes and, for the in-memory joins and the lookup join,
-    // its ids: compacted per bundle, so a view and a combine see a few elements per bundle instead
-    // of one per record (the DirectRunner pays its per-element bookkeeping on every step an element
-    // passes). The lookup join on the shuffle takes its ids from here too (IdsByShuffle), not from
-    // the listing: on Flink every further step that reads the listing is one more encoded copy of
-    // every record.
     boolean byLookup = idsListedOnce && lookups != null;
-    PCollectionTuple summaries = listing.apply("ListedPerBundle", ParDo.of(new ListedPerBundleFn(inMemory || byLookup))
-        .withOutputTags(LISTED_SCOPES, TupleTagList.of(LISTED_ID_CHUNKS)));
-    PCollection<String> scopes = summaries.get(LISTED_SCOPES).setCoder(StringUtf8Coder.of());
-    PCollection<byte[]> idChunks = summaries.get(LISTED_ID_CHUNKS).setCoder(org.apache.beam.sdk.coders.ByteArrayCoder.of());
+    // What the listing adds up to (its scopes; its ids for the in-memory joins and the lookup
+    // join; the lookups' found counts), a few facts per bundle: a view and a combine then see a
+    // few elements per bundle instead of one per record (the DirectRunner pays its per-element
+    // bookkeeping on every step an element passes). The lookup join tallies them in the step that
+    // decides the records, so that the listing has one reader: on Flink every further step that
+    // reads it is one more encoded copy of every record.
+    PCollectionTuple lookedUp = null;
+    PCollection<ListedSummary> summaries;
+    if (byLookup) {
+      lookedUp = listing.apply("DecideByLookup", ParDo.of(new DecideByLookupFn(lookups))
+          .withOutputTags(UPSERTS, TupleTagList.of(LISTED_SUMMARIES)));
+      summaries = lookedUp.get(LISTED_SUMMARIES);
+    } else {
+      summaries = listing.apply("ListedPerBundle", ParDo.of(new ListedPerBundleFn(inMemory)));
+    }
+    PCollectionTuple summary = summaries.setCoder(ListedSummary.Coder.of())
+        .apply("SplitSummaries", ParDo.of(new SplitSummariesFn())
+            .withOutputTags(LISTED_SCOPES, TupleTagList.of(LISTED_ID_CHUNKS).and(FOUND_COUNTS).and(HELD_COUNTS)));
+    PCollection<String> scopes = summary.get(LISTED_SCOPES).setCoder(StringUtf8Coder.of());
+    PCollection<byte[]> idChunks = summary.get(LISTED_ID_CHUNKS).setCoder(org.apache.beam.sdk.coders.ByteArrayCoder.of());
+    PCollection<Long> foundCounts = summary.get(FOUND_COUNTS).setCoder(org.apache.beam.sdk.coders.VarLongCoder.of());
+    PCollection<Long> heldCounts = summary.get(HELD_COUNTS).setCoder(org.apache.beam.sdk.coders.VarLongCoder.of());
     PCollectionView<Iterable<byte[]>> listedIds = inMemory
         ? idChunks.apply("ListedIdsView", View.asIterable())
         : null;
     PCollectionTuple decided;
     if (byLookup) {
-      decided = joinByLookup(listing, idChunks, listedIds, scopes);
+      decided = joinByLookup(listing, lookedUp.get(UPSERTS), heldCounts, foundCounts, idChunks, listedIds, scopes);
     } else {
       PCollection<KV<String, IndexedState>> state = indexState != null ? indexState
           : listing.getPipeline().begin().apply("ReadIndexState", indexRead);
@@ -250,31 +264,30 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   /**
    * {@link #joinAsListed} with {@link #withLookups} (and, with {@code listedIds} null, its shuffle
    * counterpart {@link IdsByShuffle}): no index-state view at all (it would be read, grouped and
-   * held for nothing). The index is counted once before any record is decided (so
-   * before this sync writes anything); when it held nothing, records are created without lookups.
-   * Its state is read only for delete candidates, once the listing is complete, and not at all
-   * when the lookups found as many documents as it held at the start: every one of them was
-   * listed, so none can be a candidate. (Each listed id is looked up before this sync writes it,
-   * so a found document was there at the start; an id listed twice, which could make the counts
-   * match wrongly, holds back every delete anyway, see {@link RepeatedIdsFn}.)
+   * held for nothing). Each instance of the lookup step counts the index when it opens its
+   * session; when it held nothing, that instance creates its records without lookups (see
+   * {@link DecideByLookupFn}). The state is read only for delete candidates, once the listing is
+   * complete, and not at all when the lookups found as many documents as the index held at the
+   * start: every one of them was listed, so none can be a candidate. The count at the start is the
+   * smallest of the instances' counts: the first instance counted before this sync decided, so
+   * wrote, anything, and no count is smaller than the start's, because this sync deletes nothing
+   * before every record is decided. (Each listed id is looked up before this sync writes it, so a
+   * found document was there at the start; an id listed twice, which could make the counts match
+   * wrongly, holds back every delete anyway, see {@link RepeatedIdsFn}.)
    */
-  private PCollectionTuple joinByLookup(PCollection<SourceRecord> listing, PCollection<byte[]> idChunks,
+  private PCollectionTuple joinByLookup(PCollection<SourceRecord> listing, PCollection<SourceRecord> lookedUp,
+      PCollection<Long> heldCounts, PCollection<Long> foundCounts, PCollection<byte[]> idChunks,
       PCollectionView<Iterable<byte[]>> listedIds, PCollection<String> listingDone) {
     org.apache.beam.sdk.Pipeline pipeline = listing.getPipeline();
-    PCollectionView<Long> atStart = pipeline
-        .apply("CountIndexAtStart", org.apache.beam.sdk.transforms.Impulse.create())
-        .apply("CountIndex", ParDo.of(new CountIndexFn(lookups)))
-        .setCoder(org.apache.beam.sdk.coders.VarLongCoder.of())
-        .apply("IndexCountAtStart", View.asSingleton());
-    PCollectionTuple decided = listing.apply("DecideByLookup", ParDo.of(new DecideByLookupFn(lookups, atStart))
-        .withSideInputs(atStart)
-        .withOutputTags(UPSERTS, TupleTagList.of(FOUND_COUNTS)));
     PCollection<KV<String, IndexedState>> state;
     if (indexState != null) {
       state = indexState;
     } else {
-      PCollectionView<Long> found = decided.get(FOUND_COUNTS).setCoder(org.apache.beam.sdk.coders.VarLongCoder.of())
+      PCollectionView<Long> found = foundCounts
           .apply("FoundInIndex", Combine.globally(org.apache.beam.sdk.transforms.Sum.ofLongs()).asSingletonView());
+      // No count at all (nothing listed): Long.MAX_VALUE, never equal to what was found.
+      PCollectionView<Long> atStart = heldCounts
+          .apply("HeldAtStart", Combine.globally(org.apache.beam.sdk.transforms.Min.ofLongs()).asSingletonView());
       PCollectionView<Boolean> allListed = pipeline
           .apply("CompareCounts", org.apache.beam.sdk.transforms.Impulse.create())
           .apply("AllIndexedListed", ParDo.of(new AllIndexedListedFn(atStart, found)).withSideInputs(atStart, found))
@@ -285,30 +298,13 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
               // The lookups decided every record: the state only names delete candidates.
               .withoutTokens());
     }
-    PCollectionTuple out = PCollectionTuple.of(UPSERTS, decided.get(UPSERTS).setCoder(SourceRecordCoder.of()));
+    PCollectionTuple out = PCollectionTuple.of(UPSERTS, lookedUp.setCoder(SourceRecordCoder.of()));
     if (listedIds != null) {
       return out.and(CANDIDATES, candidatesAsListed(state, listedIds))
           .and(DUPLICATES, repeatedIds(listing, listedIds));
     }
     PCollectionTuple byId = idChunks.apply("IdsByShuffle", IdsByShuffle.against(state));
     return out.and(CANDIDATES, byId.get(CANDIDATES)).and(DUPLICATES, byId.get(DUPLICATES));
-  }
-
-  /** The documents the index holds before the sync writes anything (see {@link #joinByLookup}). */
-  static final class CountIndexFn extends DoFn<byte[], Long> {
-    private static final long serialVersionUID = 1L;
-    private final ElasticsearchConnection connection;
-
-    CountIndexFn(ElasticsearchConnection connection) {
-      this.connection = connection;
-    }
-
-    @ProcessElement
-    public void process(OutputReceiver<Long> out) throws java.io.IOException {
-      try (org.elasticsearch.client.RestClient client = connection.createClient()) {
-        out.output(IndexLookup.countAfterRefresh(client, connection.index()));
-      }
-    }
   }
 
   /** Whether the lookups found every document the index held at the start (see {@link #joinByLookup}). */
@@ -427,18 +423,11 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     }
   }
 
-  /**
-   * Per bundle: the distinct scopes of its records ({@link #LISTED_SCOPES}, so the global combine
-   * sees a few per bundle instead of one per record: the DirectRunner does not pre-combine, and
-   * would hold every record's scope) and, when asked, its ids packed ({@link PackedIds}) in
-   * chunks of up to {@value #ID_CHUNK_BYTES} bytes ({@link #LISTED_ID_CHUNKS}, for the in-memory joins).
-   */
-  static final class ListedPerBundleFn extends DoFn<SourceRecord, String> {
+  /** The listing's {@link ListedSummary} facts, tallied per bundle ({@link ListedTally}), where no lookup step tallies them. */
+  static final class ListedPerBundleFn extends DoFn<SourceRecord, ListedSummary> {
     private static final long serialVersionUID = 1L;
-    static final int ID_CHUNK_BYTES = 8 << 20;
     private final boolean withIds;
-    private transient Map<BoundedWindow, java.util.Set<String>> scopes;
-    private transient Map<BoundedWindow, PackedIds> ids;
+    private transient ListedTally tally;
 
     ListedPerBundleFn(boolean withIds) {
       this.withIds = withIds;
@@ -446,37 +435,36 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
 
     @StartBundle
     public void start() {
-      scopes = new HashMap<>();
-      ids = new HashMap<>();
+      tally = new ListedTally(withIds);
     }
 
     @ProcessElement
-    public void process(@Element SourceRecord r, BoundedWindow window, MultiOutputReceiver out) {
-      scopes.computeIfAbsent(window, w -> new java.util.HashSet<>()).add(r.scope());
-      if (withIds) {
-        PackedIds chunk = ids.computeIfAbsent(window, w -> new PackedIds());
-        chunk.add(r.id());
-        if (chunk.size() >= ID_CHUNK_BYTES) {
-          out.get(LISTED_ID_CHUNKS).output(chunk.toByteArray());
-          chunk.clear();
-        }
+    public void process(@Element SourceRecord r, BoundedWindow window, OutputReceiver<ListedSummary> out) {
+      ListedSummary fullChunk = tally.add(r, window);
+      if (fullChunk != null) {
+        out.output(fullChunk);
       }
     }
 
     @FinishBundle
     public void finish(FinishBundleContext c) {
-      for (Map.Entry<BoundedWindow, java.util.Set<String>> e : scopes.entrySet()) {
-        for (String scope : e.getValue()) {
-          c.output(LISTED_SCOPES, scope, e.getKey().maxTimestamp(), e.getKey());
-        }
+      tally.drain((s, w) -> c.output(s, w.maxTimestamp(), w));
+      tally = null;
+    }
+  }
+
+  /** Each {@link ListedSummary} fact to the output of its kind. */
+  static final class SplitSummariesFn extends DoFn<ListedSummary, String> {
+    private static final long serialVersionUID = 1L;
+
+    @ProcessElement
+    public void process(@Element ListedSummary s, MultiOutputReceiver out) {
+      switch (s.kind()) {
+        case SCOPE -> out.get(LISTED_SCOPES).output(s.scope());
+        case ID_CHUNK -> out.get(LISTED_ID_CHUNKS).output(s.idChunk());
+        case FOUND -> out.get(FOUND_COUNTS).output(s.count());
+        case HELD -> out.get(HELD_COUNTS).output(s.count());
       }
-      for (Map.Entry<BoundedWindow, PackedIds> e : ids.entrySet()) {
-        if (e.getValue().count() > 0) {
-          c.output(LISTED_ID_CHUNKS, e.getValue().toByteArray(), e.getKey().maxTimestamp(), e.getKey());
-        }
-      }
-      scopes = null;
-      ids = null;
     }
   }
 

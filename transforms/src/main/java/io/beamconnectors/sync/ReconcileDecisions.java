@@ -175,14 +175,24 @@ final class ReconcileDecisions {
     static final int BATCH = 500;
     static final int IN_FLIGHT = 3;
     private final ElasticsearchConnection connection;
-    private final PCollectionView<Long> indexCountAtStart;
-    /** The index held nothing when the sync started: every record is a create, nothing to look up. */
-    private transient Boolean emptyAtStart;
+    /**
+     * The index held nothing when this instance's session opened, so nothing when the sync started
+     * (this sync deletes nothing before every record is decided): every record is a create,
+     * nothing to look up. Counted by each instance, not once for the sync and read from a side
+     * input: on Flink's batch runner a step with a side input is never chained to the step before
+     * it, and every record would be encoded once more to cross over.
+     */
+    private transient boolean emptyAtStart;
     private transient org.elasticsearch.client.RestClient client;
     private transient IndexLookup.Session lookups;
     private transient Map<BoundedWindow, List<TimestampedValue<SourceRecord>>> buffers;
-    /** Listed ids the index holds, per window, for {@link Reconcile#FOUND_COUNTS}. */
-    private transient Map<BoundedWindow, long[]> found;
+    /**
+     * The bundle's scopes, ids, found counts and the index's count when this instance's session
+     * opened ({@link Reconcile#LISTED_SUMMARIES}): tallied here
+     * rather than by a second reader of the listing, which on Flink would be one more encoded copy
+     * of every record.
+     */
+    private transient ListedTally tally;
     /** Answered searches of this bundle (a queue per bundle: a failed bundle's answers stay in its own). */
     private transient LinkedBlockingQueue<Looked> answered;
     private transient int inFlight;
@@ -198,9 +208,8 @@ final class ReconcileDecisions {
       void write(TimestampedValue<SourceRecord> r, BoundedWindow w);
     }
 
-    DecideByLookupFn(ElasticsearchConnection connection, PCollectionView<Long> indexCountAtStart) {
+    DecideByLookupFn(ElasticsearchConnection connection) {
       this.connection = connection;
-      this.indexCountAtStart = indexCountAtStart;
     }
 
     @Override
@@ -213,12 +222,13 @@ final class ReconcileDecisions {
     public void setup() throws java.io.IOException {
       client = connection.createClient();
       lookups = IndexLookup.Session.open(client, connection.index());
+      emptyAtStart = lookups.heldAtOpen() == 0;
     }
 
     @StartBundle
     public void start() {
       buffers = new HashMap<>();
-      found = new HashMap<>();
+      tally = new ListedTally(true);
       answered = new LinkedBlockingQueue<>();
       inFlight = 0;
       heldWrites = new ArrayList<>();
@@ -226,12 +236,12 @@ final class ReconcileDecisions {
     }
 
     @ProcessElement
-    public void process(ProcessContext c, @Element SourceRecord element, @Timestamp org.joda.time.Instant timestamp,
+    public void process(@Element SourceRecord element, @Timestamp org.joda.time.Instant timestamp,
         BoundedWindow window, MultiOutputReceiver out) throws java.io.IOException, InterruptedException {
       listed.inc();
-      if (emptyAtStart == null) {
-        // A batch sync has one window; the count is the whole index's either way.
-        emptyAtStart = c.sideInput(indexCountAtStart) == 0;
+      ListedSummary fullChunk = tally.add(element, window);
+      if (fullChunk != null) {
+        out.get(Reconcile.LISTED_SUMMARIES).output(fullChunk);
       }
       Writes writes = (r, w) -> {
         if (w.equals(window)) {
@@ -265,11 +275,9 @@ final class ReconcileDecisions {
       for (int i = 0; i < heldWrites.size(); i++) {
         writes.write(heldWrites.get(i), heldWindows.get(i));
       }
-      for (Map.Entry<BoundedWindow, long[]> e : found.entrySet()) {
-        c.output(Reconcile.FOUND_COUNTS, e.getValue()[0], e.getKey().maxTimestamp(), e.getKey());
-      }
+      tally.drain((s, w) -> c.output(Reconcile.LISTED_SUMMARIES, s, w.maxTimestamp(), w));
       buffers = null;
-      found = null;
+      tally = null;
       heldWrites = null;
       heldWindows = null;
     }
@@ -277,7 +285,7 @@ final class ReconcileDecisions {
     /** Looks a batch up (after waiting for a free slot), or decides it at once when the index was empty. */
     private void submit(List<TimestampedValue<SourceRecord>> batch, BoundedWindow window, Writes writes)
         throws java.io.IOException, InterruptedException {
-      if (Boolean.TRUE.equals(emptyAtStart)) {
+      if (emptyAtStart) {
         decide(new Looked(window, batch, Map.of(), null), writes);
         return;
       }
@@ -304,7 +312,8 @@ final class ReconcileDecisions {
         l.batch().forEach(r -> ids.add(r.getValue().id()));
         state = lookups.lookup(ids);
       }
-      found.computeIfAbsent(l.window(), w -> new long[1])[0] += state.size();
+      tally.addFound(l.window(), state.size());
+      tally.addHeld(l.window(), lookups.heldAtOpen());
       for (TimestampedValue<SourceRecord> r : l.batch()) {
         if (shouldWrite(r.getValue(), state.get(r.getValue().id()))) {
           writes.write(r, l.window());

@@ -68,6 +68,27 @@ class IndexLookupFtest {
   }
 
   @Test
+  void countsWhatTheIndexHeldWhenItOpenedRefreshedFirst() throws IOException {
+    Request noRefresh = new Request("PUT", "/" + INDEX + "/_settings");
+    noRefresh.setJsonEntity("{\"index\":{\"refresh_interval\":\"-1\"}}");
+    client.performRequest(noRefresh);
+    Request unrefreshed = new Request("PUT", "/" + INDEX + "/_doc/unrefreshed");
+    unrefreshed.setJsonEntity(JSON.createObjectNode().put("id", "unrefreshed").put("_token", "#u").put("_scope", "scope/u").toString());
+    client.performRequest(unrefreshed);
+    try (IndexLookup.Session lookups = IndexLookup.Session.open(client, INDEX)) {
+      assertEquals(5, lookups.heldAtOpen(), "the four documents of setUp and the one not yet refreshed");
+      put("later", "#later", "scope/later");
+      assertEquals(5, lookups.heldAtOpen());
+      assertEquals(Map.of("unrefreshed", new IndexedState("#u", "scope/u")), lookups.lookup(List.of("unrefreshed")));
+    }
+    IndexInspector.delete(connection);
+    try (IndexLookup.Session lookups = IndexLookup.Session.open(client, INDEX)) {
+      assertEquals(0, lookups.heldAtOpen(), "a missing index holds nothing");
+      assertEquals(Map.of(), lookups.lookup(List.of("a")));
+    }
+  }
+
+  @Test
   void aPointInTimeThatWentAwayIsOpenedAgain() throws IOException {
     try (IndexLookup.Session lookups = IndexLookup.Session.open(client, INDEX)) {
       assertEquals(1, lookups.lookup(List.of("a")).size());
