@@ -151,11 +151,17 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
     PCollection<String> deletes = decided.get(Reconcile.DELETES)
         .apply("ToDeletes", MapElements.into(TypeDescriptors.strings()).via(IndexOperations::deleteJson));
 
-    PCollection<String> failed = PCollectionList.of(documents.setCoder(StringUtf8Coder.of()))
-        .and(deletes.setCoder(StringUtf8Coder.of()))
-        .apply("Operations", Flatten.pCollections())
-        .apply("WriteToIndex", WriteToIndex.to(spec.elasticsearch())
-            .withSettings(spec.bulk().withStatefulBatches(spec.bulk().statefulBatches() && batchesAcrossBundles(runner, oneMachine))));
+    // Documents and deletes through writers of their own, not one writer after a Flatten: on
+    // Flink's batch runner a step fed by a Flatten is never chained to the step before it, so
+    // every document would be encoded once more to reach the writer. Their ids never meet (a
+    // delete is for an id not listed), so nothing orders one writer after the other.
+    WriteToIndex writer = WriteToIndex.to(spec.elasticsearch())
+        .withSettings(spec.bulk().withStatefulBatches(spec.bulk().statefulBatches() && batchesAcrossBundles(runner, oneMachine)));
+    PCollection<String> failed = PCollectionList
+        .of(documents.setCoder(StringUtf8Coder.of()).apply("WriteToIndex", writer))
+        .and(deletes.setCoder(StringUtf8Coder.of()).apply("WriteDeletes", writer))
+        .apply("FailedWrites", Flatten.pCollections())
+        .setCoder(StringUtf8Coder.of());
 
     return PCollectionTuple.of(FAILED_WRITES, failed).and(ISSUES, issues);
   }

@@ -32,7 +32,8 @@ class FullSyncWriterTest {
   void theSyncAppliesTheChoice() {
     assertEquals(0, elasticsearchWriters(JoinStrategy.SIDE_INPUT));
     assertEquals(0, elasticsearchWriters(JoinStrategy.AUTO));
-    assertEquals(1, elasticsearchWriters(JoinStrategy.SHUFFLE), "only the first round batches across bundles");
+    assertEquals(2, elasticsearchWriters(JoinStrategy.SHUFFLE),
+        "only the first round batches across bundles, in the documents' writer and in the deletes'");
   }
 
   /** How many of ElasticsearchIO's writers a sync's pipeline holds on the DirectRunner with this join. */
