@@ -4,7 +4,8 @@
 # Scenarios (BENCH_SCENARIOS, default "postgresql network_drive"), each on every runner of
 # BENCH_RUNNERS (default "direct flink"; flink = FlinkRunner with an embedded cluster; warm = the
 # DirectRunner with all of a scenario's syncs in one JVM after a warm-up sync, as the launcher runs
-# them, see WarmJvmSyncs):
+# them, see WarmJvmSyncs; cluster = FlinkRunner submitting to the Flink fixture's session cluster, as
+# the launcher's flink runner does, with the cluster's CPU counted in the sync's):
 #   postgresql     BENCH_ROWS rows (default 100,000) of about 1.5 KB: full sync, no-op re-sync,
 #                  sync with 1% of rows changed, sync with 1% of rows deleted (put back afterwards,
 #                  and the index's count checked against the table's). Ceiling: the same rows
@@ -67,13 +68,34 @@ FIXTURE_NAME=bench
 ensure_apt time
 bash ftest/fixtures/elasticsearch.sh start
 set -a; source "$RUN_DIR/elasticsearch/env"; set +a
+if [[ " $RUNNERS " == *" cluster "* ]]; then
+  # The TaskManager runs the sync's workers: its heap should match what the other runners get
+  # (BENCH_HEAP). Sizes are fixed when the cluster starts; an already running fixture keeps its own
+  # (stop it first: bash ftest/fixtures/flink.sh stop).
+  BC_FLINK_TM_PROCESS_SIZE="${BC_FLINK_TM_PROCESS_SIZE:-$( [[ "$HEAP" == 2g ]] && echo 4g || echo 10g )}" \
+    bash ftest/fixtures/flink.sh start
+  set -a; source "$RUN_DIR/flink/env"; set +a
+fi
+for runner in $RUNNERS; do
+  [[ "$runner" =~ ^(direct|warm|flink|cluster)$ ]] \
+    || { echo "BENCH_RUNNERS: unknown runner '$runner' (use direct, warm, flink or cluster)" >&2; exit 2; }
+done
 
 echo "== building"
 # One reactor, nothing installed: the classpath points at this checkout's own module classes, never
 # at whatever snapshot another checkout last installed into ~/.m2.
+# (Maven 3.8 prints stray escape codes even in batch mode: stripped from what reaches the terminal.)
 mvn -B -ntp -q -pl ftest -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
+  -Dmdep.outputFile="$WORK/cp.txt" 2>&1 >/dev/null | sed -u $'s/\e\\[[0-9;]*m//g' >&2
 CP="$(cat "$WORK/cp.txt"):ftest/target/test-classes"
+# The syncs themselves run from the shaded pipelines jar, as the launcher and a Flink cluster run
+# them: on the modules' class path (hundreds of jars and folders) a one-row Flink sync spends 4-5 s
+# more looking up classes (docs/benchmarks.md, twelfth round). The bench's own tools and the
+# ceilings keep the module class path; the warm runner adds only ftest's classes to the jar.
+source ftest/bundled-jar.sh
+ensure_bundled_jar
+SYNC_CP="$BC_PIPELINES_JAR"
+WARM_CP="$BC_PIPELINES_JAR:ftest/target/test-classes"
 
 # Every measured JVM (syncs and ceilings) runs with the collector bin/launcher gives the launcher,
 # which runs DirectRunner syncs in its own JVM (docs/launcher.md, "JVM options").
@@ -105,14 +127,29 @@ es_quiet() {
   done
 }
 
+# The Flink fixture's JobManager and TaskManager CPU so far, in milliseconds (utime + stime of the
+# two processes, from /proc; only when the cluster runner is benched).
+cluster_cpu_ms() {
+  local f pid total=0 ticks; ticks="$(getconf CLK_TCK)"
+  for f in "$RUN_DIR/flink/jobmanager.pid" "$RUN_DIR/flink/taskmanager.pid"; do
+    pid="$(cat "$f")"
+    # Fields 14 and 15 of /proc/PID/stat, counted after the command name's closing parenthesis.
+    total=$(( total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }') ))
+  done
+  echo $(( total * 1000 / ticks ))
+}
+
 # measure LABEL COMMAND...: runs COMMAND under /usr/bin/time -> $WORK/LABEL.time
-# ("maxrss_kb wall_s user_s sys_s") and $WORK/LABEL.escpu (Elasticsearch CPU ms before and after).
+# ("maxrss_kb wall_s user_s sys_s"), $WORK/LABEL.escpu (Elasticsearch CPU ms before and after) and,
+# for a sync on the session cluster (label *-cluster-*), $WORK/LABEL.clustercpu (the cluster's).
 measure() {
   local label="$1" rc=0; shift
   es_quiet
   es_cpu_ms > "$WORK/$label.escpu"
+  [[ "$label" != *-cluster-* ]] || cluster_cpu_ms > "$WORK/$label.clustercpu"
   /usr/bin/time -f '%M %e %U %S' -o "$WORK/$label.time" "$@" || rc=$?
   es_cpu_ms >> "$WORK/$label.escpu"
+  [[ "$label" != *-cluster-* ]] || cluster_cpu_ms >> "$WORK/$label.clustercpu"
   return "$rc"
 }
 
@@ -123,6 +160,11 @@ run_sync() {
   local label="$scenario-$runner-$step"
   if [[ "$runner" == flink ]]; then
     jvm+=("${FLINK_OPENS[@]}"); args=(--runner=FlinkRunner --flinkMaster=[local] --parallelism="$(nproc)")
+  elif [[ "$runner" == cluster ]]; then
+    # Attached: the JVM plans the job, stages the jar, waits for the job and reads its counters.
+    jvm+=("${FLINK_OPENS[@]}")
+    args=(--runner=FlinkRunner --flinkMaster="$BC_FLINK_MASTER" --parallelism="$BC_FLINK_PARALLELISM"
+      --jobName="$NAME-$label")
   else
     args=(--runner=DirectRunner)
   fi
@@ -132,7 +174,7 @@ run_sync() {
       -XX:FlightRecorderOptions=stackdepth=256)
   fi
   echo "== $label"
-  measure "$label" java -Xmx"$HEAP" "${jvm[@]}" -cp "$CP" io.beamconnectors.pipelines.FullSyncPipeline \
+  measure "$label" java -Xmx"$HEAP" "${jvm[@]}" -cp "$SYNC_CP" io.beamconnectors.pipelines.FullSyncPipeline \
       "${args[@]}" --serviceType="$service" --connectorConfig="$config" \
       --esUrl="$BC_ES_URL" --esUsername="$BC_ES_USERNAME" --esIndex="$index" \
       --bulkParallelRequests="$PARALLEL" --summaryJson="$WORK/$label.summary.json" > "$WORK/$label.out" 2> "$WORK/$label.err" \
@@ -151,7 +193,7 @@ run_warm() {
   local scenario="$1" service="$2" config="$3" index="$4"; shift 4
   local label="$scenario-warm"
   echo "== $label: a warm-up sync, then the syncs below, in one JVM"
-  java -Xmx"$HEAP" "${GC[@]}" -cp "$CP" io.beamconnectors.ftest.bench.WarmJvmSyncs "$WORK" "$label" warmup "$@" -- \
+  java -Xmx"$HEAP" "${GC[@]}" -cp "$WARM_CP" io.beamconnectors.ftest.bench.WarmJvmSyncs "$WORK" "$label" warmup "$@" -- \
       --runner=DirectRunner --serviceType="$service" --connectorConfig="$config" \
       --esUrl="$BC_ES_URL" --esUsername="$BC_ES_USERNAME" --esIndex="$index" \
       --bulkParallelRequests="$PARALLEL" > "$WORK/$label.out" 2> "$WORK/$label.err" \
@@ -339,7 +381,8 @@ sizes = {"postgresql": {"rows": rows}, "network_drive": {"small_files": smb_smal
          "s3": {"small_files": s3_small, "large_files_1mib": s3_large}}
 ceilings = {"postgresql": f"plain bulk client, {parallel} requests in flight", "network_drive": "smbclient recursive get",
             "s3": f"AWS SDK GetObject, {s3_concurrency} in flight"}
-result = {"name": name, "cpus": os.cpu_count(), "bulk_parallel_requests": parallel, "scenarios": {}}
+result = {"name": name, "cpus": os.cpu_count(), "bulk_parallel_requests": parallel,
+          "sync_class_path": "the shaded pipelines jar", "scenarios": {}}
 if jfr:
     result["jfr"] = {"recordings": jfr_dir if jfr == "keep" else None,
                      "note": "recorded with JFR (profile settings): CPU numbers include its overhead"}
@@ -349,9 +392,17 @@ def cpu(label, docs, written=None):
     rss_kb, wall, user, sys_ = open(os.path.join(work, label + ".time")).read().split()[-4:]
     es_before, es_after = (int(x) for x in open(os.path.join(work, label + ".escpu")).read().split())
     own = float(user) + float(sys_)
+    extra = {}
+    cluster_file = os.path.join(work, label + ".clustercpu")
+    if os.path.exists(cluster_file):
+        # A sync on the session cluster: its work runs in the JobManager and TaskManager.
+        c_before, c_after = (int(x) for x in open(cluster_file).read().split())
+        extra["submitter_cpu_seconds"] = round(own, 2)
+        extra["cluster_cpu_seconds"] = round((c_after - c_before) / 1000.0, 2)
+        own += extra["cluster_cpu_seconds"]
     es = (es_after - es_before) / 1000.0
     per = lambda n: round(own * 1e6 / n, 1) if n else None
-    return {"cpu_seconds": round(own, 2), "cpu_us_per_listed": per(docs),
+    return {**extra, "cpu_seconds": round(own, 2), "cpu_us_per_listed": per(docs),
             "cpu_us_per_written": per(docs if written is None else written),
             "es_cpu_seconds": round(es, 2), "cpu_ratio_to_es": round(own / es, 2) if es > 0 else None,
             "peak_rss_mb": round(int(rss_kb) / 1024), "wall_seconds": float(wall)}
@@ -382,10 +433,10 @@ for sc in scenarios:
             mbs = c["content_bytes_fetched"] / 1e6 / secs if secs else 0
             written = c["indexed_ok"] + c["deleted_ok"]
             usage = cpu(label, c["listed"], written)
-            startup = os.path.join(work, f"{sc}-{runner}-startup.time")
-            if os.path.exists(startup) and c["listed"]:
+            startup = f"{sc}-{runner}-startup"
+            if os.path.exists(os.path.join(work, startup + ".time")) and c["listed"]:
                 # CPU beyond the one-row sync's: what each document costs once the JVM is warm.
-                base = sum(float(x) for x in open(startup).read().split()[-2:])
+                base = cpu(startup, 1)["cpu_seconds"]
                 usage["startup_cpu_seconds"] = round(base, 2)
                 usage["cpu_us_per_listed_beyond_startup"] = round((usage["cpu_seconds"] - base) * 1e6 / c["listed"], 1)
             e = {"runner": runner, "step": step, "pipeline_seconds": round(secs, 2),
@@ -407,7 +458,9 @@ print("\nCPU s: user + sys of the sync's JVM (the ceiling's client process on ce
       " over the same interval (node stats); CPU/ES: the first over the second; us/doc+: CPU per listed"
       " document beyond a one-row sync's (start-up, pipeline construction and JIT taken out). warm: the"
       " DirectRunner with the scenario's syncs in one JVM after a warm-up sync (as the launcher runs them);"
-      " its CPU s is that JVM's over the one sync, and its RSS the JVM's peak so far.")
+      " its CPU s is that JVM's over the one sync, and its RSS the JVM's peak so far. cluster: FlinkRunner"
+      " submitting to a running session cluster; its CPU s adds the JobManager's and TaskManager's CPU over"
+      " the sync to the submitting JVM's, and its RSS is the submitting JVM's.")
 if jfr:
     print("These runs were profiled with JFR (BENCH_JFR): their CPU includes the recorder's overhead.")
 os.makedirs(os.path.dirname(out), exist_ok=True)

@@ -81,20 +81,7 @@ es9_fixture() {
     BC_ES_TRANSPORT_PORT="$ES9_TRANSPORT_PORT" bash "$FIXTURES/elasticsearch.sh" "$@"
 }
 
-# The shaded pipelines jar a Flink cluster is given: built into this checkout only (package, never
-# install), and only when it is missing or older than a source or pom it is made from.
-ensure_bundled_jar() {
-  local jar
-  jar="$(ls pipelines/target/beam-connectors-pipelines-*-bundled.jar 2>/dev/null | head -n 1 || true)"
-  if [[ -z "$jar" ]] || [[ -n "$(find pom.xml transforms/pom.xml transforms/src/main pipelines/pom.xml pipelines/src/main \
-      -newer "$jar" -type f -print -quit)" ]]; then
-    echo "[run.sh] building the bundled pipelines jar (mvn package -Pshade -pl pipelines -am)" >&2
-    without_escapes mvn -q -B -ntp package -DskipTests -Pshade -pl pipelines -am
-    jar="$(ls pipelines/target/beam-connectors-pipelines-*-bundled.jar | head -n 1)"
-  fi
-  BC_PIPELINES_JAR="$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")"
-  export BC_PIPELINES_JAR
-}
+source ftest/bundled-jar.sh
 if [[ "$target" == flink_cluster || "$target" == launcher || "$target" == all ]]; then
   ensure_bundled_jar
 fi

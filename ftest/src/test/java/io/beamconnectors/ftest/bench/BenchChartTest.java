@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class BenchChartTest {
   private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
 
-  /** The shape ftest/bench.sh writes, cut down: two scenarios, two runners, a scenario name with '_'. */
+  /** The shape ftest/bench.sh writes, cut down: two scenarios, three runners, a scenario name with '_'. */
   private static final String SAMPLE = """
       {"cpus": 2, "bulk_parallel_requests": 4, "scenarios": {
         "postgresql": {"size": {"rows": 20000},
@@ -32,7 +32,8 @@ class BenchChartTest {
             "direct-changed": {"runner": "direct", "step": "changed", "docs_per_s": 11500},
             "flink-full": {"runner": "flink", "step": "full", "docs_per_s": 3000},
             "flink-noop": {"runner": "flink", "step": "noop", "docs_per_s": 8000},
-            "flink-changed": {"runner": "flink", "step": "changed", "docs_per_s": 7900}}},
+            "flink-changed": {"runner": "flink", "step": "changed", "docs_per_s": 7900},
+            "cluster-full": {"runner": "cluster", "step": "full", "docs_per_s": 2500}}},
         "network_drive": {"size": {"small_files": 500, "large_files_1mib": 10},
           "ceiling": {"what": "smbclient", "docs": 510, "seconds": 0.9, "docs_per_s": 567},
           "syncs": {
@@ -64,8 +65,9 @@ class BenchChartTest {
         colors.add(image.getRGB(x, y) & 0xffffff);
       }
     }
-    // The three bar colours (DirectRunner, Flink, ceiling) are all drawn.
-    assertTrue(colors.contains(0x1f77b4) && colors.contains(0xff7f0e) && colors.contains(0x8c8c8c), "bar colours drawn");
+    // The bar colours (DirectRunner, embedded Flink, the session cluster, ceiling) are all drawn.
+    assertTrue(colors.contains(0x1f77b4) && colors.contains(0xff7f0e) && colors.contains(0xd62728)
+        && colors.contains(0x8c8c8c), "bar colours drawn");
   }
 
   @Test
