@@ -43,6 +43,10 @@ NAME="${BENCH_NAME:-bench}"
 [[ "$NAME" =~ ^[a-z][a-z0-9_]{2,30}$ ]] || { echo "BENCH_NAME must be 3 to 31 lowercase letters, digits and _, starting with a letter (it names a database, indices and a bucket): got '$NAME'" >&2; exit 2; }
 IDX="${NAME//_/-}"
 [[ "$ROWS" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_ROWS must be a whole number of at least 1 (the PostgreSQL rows to load): got '$ROWS'" >&2; exit 2; }
+for runner in $RUNNERS; do
+  [[ "$runner" =~ ^(direct|warm|flink|cluster)$ ]] \
+    || { echo "BENCH_RUNNERS: unknown runner '$runner' (use direct, warm, flink or cluster)" >&2; exit 2; }
+done
 # The DirectRunner keeps each step's output in memory: give big runs room (the machine has 24 GiB).
 if (( ROWS > 200000 )); then HEAP="${BENCH_HEAP:-8g}"; else HEAP="${BENCH_HEAP:-2g}"; fi
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -76,10 +80,6 @@ if [[ " $RUNNERS " == *" cluster "* ]]; then
     bash ftest/fixtures/flink.sh start
   set -a; source "$RUN_DIR/flink/env"; set +a
 fi
-for runner in $RUNNERS; do
-  [[ "$runner" =~ ^(direct|warm|flink|cluster)$ ]] \
-    || { echo "BENCH_RUNNERS: unknown runner '$runner' (use direct, warm, flink or cluster)" >&2; exit 2; }
-done
 
 echo "== building"
 # One reactor, nothing installed: the classpath points at this checkout's own module classes, never
@@ -132,7 +132,9 @@ es_quiet() {
 cluster_cpu_ms() {
   local f pid total=0 ticks; ticks="$(getconf CLK_TCK)"
   for f in "$RUN_DIR/flink/jobmanager.pid" "$RUN_DIR/flink/taskmanager.pid"; do
-    pid="$(cat "$f")"
+    pid="$(cat "$f" 2>/dev/null || true)"
+    [[ -n "$pid" && -r "/proc/$pid/stat" ]] \
+      || { echo "the Flink fixture stopped during the bench (no live process in $f): bash ftest/fixtures/flink.sh start, then rerun" >&2; exit 1; }
     # Fields 14 and 15 of /proc/PID/stat, counted after the command name's closing parenthesis.
     total=$(( total + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }') ))
   done
