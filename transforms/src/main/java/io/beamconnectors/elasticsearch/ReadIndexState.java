@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamconnectors.sequencing.CompletionSignal;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -13,14 +15,16 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
-import org.apache.beam.sdk.transforms.Wait;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
 import org.elasticsearch.client.ResponseException;
@@ -126,9 +130,19 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
 
   @Override
   public PCollection<KV<String, IndexedState>> expand(PBegin input) {
-    PCollection<String> seed = input.apply("Seed", Create.of(connection.index()));
-    if (startAfter != null) {
-      seed = seed.apply("StartAfter", Wait.on(startAfter));
+    PCollection<String> seed;
+    if (startAfter == null) {
+      seed = input.apply("Seed", Create.of(connection.index()));
+    } else {
+      // The seed comes into being once the signal is complete, rather than existing from the start
+      // and waiting on it (see CompletionSignal).
+      @SuppressWarnings("unchecked")
+      PCollection<Object> signal = (PCollection<Object>) startAfter;
+      String index = connection.index();
+      seed = signal
+          .apply("StartAfter", CompletionSignal.of())
+          .apply("Seed", MapElements.into(TypeDescriptors.strings()).via((Long done) -> index))
+          .setCoder(StringUtf8Coder.of());
     }
     PCollection<KV<String, Integer>> slicesOfPit = seed
         .apply("OpenPointInTime", skipWhen == null
@@ -139,9 +153,12 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
         .apply("SpreadSlices", Reshuffle.viaRandomKey())
         .apply("ReadSlice", ParDo.of(new ReadSliceFn(connection, slices, pageSize, keepAlive, tokens)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), IndexedState.Coder.of()));
-    slicesOfPit
-        .apply("AfterRead", Wait.on(states))
-        .apply("ClosePointInTime", ParDo.of(new ClosePitFn(connection)));
+    // Closed once every slice is read: the step's element comes from the read's completion, and
+    // the points in time it closes from a view that is ready long before (see CompletionSignal).
+    PCollectionView<List<KV<String, Integer>>> opened = slicesOfPit.apply("OpenedView", View.asList());
+    states
+        .apply("AfterRead", CompletionSignal.of())
+        .apply("ClosePointInTime", ParDo.of(new ClosePitFn(connection, opened)).withSideInputs(opened));
     return states;
   }
 
@@ -352,13 +369,15 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
   }
 
   /** Closes the point in time once every slice is read (it would expire anyway). */
-  static final class ClosePitFn extends DoFn<KV<String, Integer>, Void> {
+  static final class ClosePitFn extends DoFn<Long, Void> {
     private static final long serialVersionUID = 1L;
     private final ElasticsearchConnection connection;
+    private final PCollectionView<List<KV<String, Integer>>> opened;
     private transient RestClient client;
 
-    ClosePitFn(ElasticsearchConnection connection) {
+    ClosePitFn(ElasticsearchConnection connection, PCollectionView<List<KV<String, Integer>>> opened) {
       this.connection = connection;
+      this.opened = opened;
     }
 
     @Setup
@@ -367,9 +386,11 @@ public final class ReadIndexState extends PTransform<PBegin, PCollection<KV<Stri
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Integer> slice) {
-      if (slice.getValue() == 0) {
-        close(client, slice.getKey());
+    public void process(ProcessContext c) {
+      for (KV<String, Integer> slice : c.sideInput(opened)) {
+        if (slice.getValue() == 0) {
+          close(client, slice.getKey());
+        }
       }
     }
 

@@ -113,7 +113,9 @@ final class IdsByShuffle extends PTransform<PCollection<byte[]>, PCollectionTupl
         .apply("DecideBuckets", ParDo.of(new DecideBucketFn()).withOutputTags(CANDIDATES, TupleTagList.of(REPEATED_IDS)));
     PCollection<ListingIssue> repeated = decided.get(REPEATED_IDS)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
-        .apply("SumRepeatedIds", Combine.globally(new RepeatedTotalFn()))
+        // Without a default: no repeated id is no issue, and a default value would be an element
+        // from the start waiting on a side input (see CompletionSignal).
+        .apply("SumRepeatedIds", Combine.globally(new RepeatedTotalFn()).withoutDefaults())
         .apply("RepeatedIds", ParDo.of(new ReportRepeatedFn()))
         .setCoder(ListingIssueCoder.of());
     return PCollectionTuple.of(CANDIDATES, decided.get(CANDIDATES).setCoder(KvCoder.of(StringUtf8Coder.of(), IndexedState.Coder.of())))

@@ -7,6 +7,7 @@ import io.beamconnectors.elasticsearch.IndexedState;
 import io.beamconnectors.elasticsearch.ReadIndexState;
 import io.beamconnectors.sources.ListingIssue;
 import io.beamconnectors.sources.ListingIssueCoder;
+import io.beamconnectors.sequencing.CompletionSignal;
 import io.beamconnectors.sources.SourceRecord;
 import io.beamconnectors.sources.SourceRecordCoder;
 import java.util.ArrayList;
@@ -185,7 +186,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
       PCollection<KV<String, IndexedState>> state = indexState != null ? indexState
           : listing.getPipeline().begin().apply("ReadIndexState", indexRead);
       decided = !inMemory ? joinByShuffle(keyById(listing), state)
-          : idsListedOnce ? joinAsListed(listing, listedIds, state) : joinInMemory(keyById(listing), listedIds, state);
+          : idsListedOnce ? joinAsListed(listing, idChunks, listedIds, state) : joinInMemory(keyById(listing), listedIds, state);
     }
     PCollection<SourceRecord> upserts = decided.get(UPSERTS).setCoder(SourceRecordCoder.of());
     PCollection<ListingIssue> duplicates = decided.get(DUPLICATES).setCoder(ListingIssueCoder.of());
@@ -195,10 +196,10 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     PCollectionView<List<ListingIssue>> allIssues = PCollectionList.of(issues).and(duplicates)
         .apply("AllIssues", Flatten.pCollections())
         .apply("AllIssuesView", View.asList());
+    // As a view with the combine's own default, not Combine.globally's default value: that is an
+    // element from the start waiting on a side input (see CompletionSignal).
     PCollectionView<List<String>> listedScopes = scopes
-        .apply("ListedScopes", Combine.globally(new DistinctScopesFn()))
-        .setCoder(ListCoder.of(StringUtf8Coder.of()))
-        .apply("ListedScopesView", View.asSingleton());
+        .apply("ListedScopes", Combine.globally(new DistinctScopesFn()).asSingletonView());
     PCollection<String> deletes = candidates
         .apply("GateDeletes", ParDo.of(new GateDeletesFn(allIssues, listedScopes, idsSurviveMoves)).withSideInputs(allIssues, listedScopes))
         .setCoder(StringUtf8Coder.of());
@@ -251,14 +252,14 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
    * DirectRunner would hold every record meanwhile). Only the ids are held: to find the delete
    * candidates, and to check the promise.
    */
-  private PCollectionTuple joinAsListed(PCollection<SourceRecord> listing, PCollectionView<Iterable<byte[]>> listedIds,
-      PCollection<KV<String, IndexedState>> indexState) {
+  private PCollectionTuple joinAsListed(PCollection<SourceRecord> listing, PCollection<byte[]> idChunks,
+      PCollectionView<Iterable<byte[]>> listedIds, PCollection<KV<String, IndexedState>> indexState) {
     PCollectionView<Iterable<KV<String, IndexedState>>> indexView = indexState.apply("IndexStateView", View.asIterable());
     PCollection<SourceRecord> upserts = listing.apply("DecideAsListed", ParDo.of(new DecideAsListedFn(indexView)).withSideInputs(indexView))
         .setCoder(SourceRecordCoder.of());
     return PCollectionTuple.of(UPSERTS, upserts)
         .and(CANDIDATES, candidatesAsListed(indexState, listedIds))
-        .and(DUPLICATES, repeatedIds(listing, listedIds));
+        .and(DUPLICATES, repeatedIds(idChunks, listedIds));
   }
 
   /**
@@ -288,8 +289,11 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
       // No count at all (nothing listed): Long.MAX_VALUE, never equal to what was found.
       PCollectionView<Long> atStart = heldCounts
           .apply("HeldAtStart", Combine.globally(org.apache.beam.sdk.transforms.Min.ofLongs()).asSingletonView());
-      PCollectionView<Boolean> allListed = pipeline
-          .apply("CompareCounts", org.apache.beam.sdk.transforms.Impulse.create())
+      // Compared once both counts are complete: the step's element comes from them, it does not
+      // wait for them from the start (see CompletionSignal).
+      PCollectionView<Boolean> allListed = PCollectionList.of(heldCounts).and(foundCounts)
+          .apply("AllCounts", Flatten.pCollections())
+          .apply("CountsComplete", CompletionSignal.of())
           .apply("AllIndexedListed", ParDo.of(new AllIndexedListedFn(atStart, found)).withSideInputs(atStart, found))
           .setCoder(org.apache.beam.sdk.coders.BooleanCoder.of())
           .apply("AllIndexedListedView", View.asSingleton());
@@ -301,14 +305,14 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     PCollectionTuple out = PCollectionTuple.of(UPSERTS, lookedUp.setCoder(SourceRecordCoder.of()));
     if (listedIds != null) {
       return out.and(CANDIDATES, candidatesAsListed(state, listedIds))
-          .and(DUPLICATES, repeatedIds(listing, listedIds));
+          .and(DUPLICATES, repeatedIds(idChunks, listedIds));
     }
     PCollectionTuple byId = idChunks.apply("IdsByShuffle", IdsByShuffle.against(state));
     return out.and(CANDIDATES, byId.get(CANDIDATES)).and(DUPLICATES, byId.get(DUPLICATES));
   }
 
   /** Whether the lookups found every document the index held at the start (see {@link #joinByLookup}). */
-  static final class AllIndexedListedFn extends DoFn<byte[], Boolean> {
+  static final class AllIndexedListedFn extends DoFn<Long, Boolean> {
     private static final long serialVersionUID = 1L;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AllIndexedListedFn.class);
     private final PCollectionView<Long> atStart;
@@ -338,9 +342,10 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     return indexState.apply("DecideIndexed", ParDo.of(new DecideIndexedFn(listedIds)).withSideInputs(listedIds));
   }
 
-  private static PCollection<ListingIssue> repeatedIds(PCollection<SourceRecord> listing, PCollectionView<Iterable<byte[]>> listedIds) {
-    return listing.getPipeline()
-        .apply("CheckIdsListedOnce", org.apache.beam.sdk.transforms.Impulse.create())
+  /** Checked once the listed ids are complete (see {@link CompletionSignal}). */
+  private static PCollection<ListingIssue> repeatedIds(PCollection<byte[]> idChunks, PCollectionView<Iterable<byte[]>> listedIds) {
+    return idChunks
+        .apply("IdsListed", CompletionSignal.of())
         .apply("RepeatedIds", ParDo.of(new RepeatedIdsFn(listedIds)).withSideInputs(listedIds))
         .setCoder(ListingIssueCoder.of());
   }
@@ -351,7 +356,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
    * not defined: one {@code DUPLICATE} issue for the whole source holds back every delete and
    * makes the sync not clean.
    */
-  static final class RepeatedIdsFn extends DoFn<byte[], ListingIssue> {
+  static final class RepeatedIdsFn extends DoFn<Long, ListingIssue> {
     private static final long serialVersionUID = 1L;
     private final PCollectionView<Iterable<byte[]>> listedIdsView;
     private final Counter duplicateIds = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.DUPLICATE_IDS);
