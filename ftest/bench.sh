@@ -3,7 +3,7 @@
 #
 # Scenarios (BENCH_SCENARIOS, default "postgresql network_drive"), each on every runner of
 # BENCH_RUNNERS (default "direct flink"; flink = FlinkRunner with an embedded cluster; warm = the
-# DirectRunner with all of a scenario's syncs in one JVM after a warm-up sync, as the launcher runs
+# DirectRunner with all of a scenario's syncs in one JVM after warm-up syncs, as the launcher runs
 # them, see WarmJvmSyncs; cluster = FlinkRunner submitting to the Flink fixture's session cluster, as
 # the launcher's flink runner does, with the cluster's CPU counted in the sync's):
 #   postgresql     BENCH_ROWS rows (default 100,000) of about 1.5 KB: full sync, no-op re-sync,
@@ -25,6 +25,10 @@
 # BENCH_JFR=1 records each sync with JFR (profile settings) and prints its top-10 hot methods;
 # BENCH_JFR=keep also keeps the recordings under bench/results/jfr-<time>/.
 # The chart of the run is written next to the JSON: bench/results/bench-<time>.png.
+# BENCH_WARMUPS: the warm runner's full syncs into a scratch index before the measured ones. By
+# default enough to have synced 300,000 rows (the JIT keeps compiling through the first few
+# 100,000-row syncs; docs/benchmarks.md, fifteenth round), at most 3: 3 at 100,000 rows, 1 from
+# 300,000; 1 for the file scenarios.
 # BENCH_NAME (default "bench") names the PostgreSQL database, the indices, the bucket and the share
 # folder, so a development run (BENCH_NAME=benchdev) does not collide with a real one on the same servers.
 set -euo pipefail
@@ -43,6 +47,8 @@ NAME="${BENCH_NAME:-bench}"
 [[ "$NAME" =~ ^[a-z][a-z0-9_]{2,30}$ ]] || { echo "BENCH_NAME must be 3 to 31 lowercase letters, digits and _, starting with a letter (it names a database, indices and a bucket): got '$NAME'" >&2; exit 2; }
 IDX="${NAME//_/-}"
 [[ "$ROWS" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_ROWS must be a whole number of at least 1 (the PostgreSQL rows to load): got '$ROWS'" >&2; exit 2; }
+WARMUPS="${BENCH_WARMUPS:-}"
+[[ -z "$WARMUPS" || "$WARMUPS" =~ ^[1-9]$ ]] || { echo "BENCH_WARMUPS must be a whole number from 1 to 9 (the warm runner's unmeasured syncs): got '$WARMUPS'" >&2; exit 2; }
 for runner in $RUNNERS; do
   [[ "$runner" =~ ^(direct|warm|flink|cluster)$ ]] \
     || { echo "BENCH_RUNNERS: unknown runner '$runner' (use direct, warm, flink or cluster)" >&2; exit 2; }
@@ -188,14 +194,29 @@ run_sync() {
   fi
 }
 
-# run_warm SCENARIO SERVICE_TYPE CONFIG INDEX STEP...: the scenario's syncs in one JVM after a
-#   warm-up sync (WarmJvmSyncs; STEP exec:COMMAND runs COMMAND between syncs) -> the same files as
-#   run_sync, under SCENARIO-warm-STEP. No JFR on this runner.
+# warmups_for SCENARIO: how many unmeasured full syncs the warm runner starts with (BENCH_WARMUPS).
+warmups_for() {
+  if [[ -n "$WARMUPS" ]]; then
+    echo "$WARMUPS"
+  elif [[ "$1" == postgresql ]]; then
+    local n=$(( (300000 + ROWS - 1) / ROWS ))
+    echo $(( n > 3 ? 3 : n ))
+  else
+    echo 1
+  fi
+}
+
+# run_warm SCENARIO SERVICE_TYPE CONFIG INDEX STEP...: the scenario's syncs in one JVM after its
+#   warm-up syncs (WarmJvmSyncs; STEP exec:COMMAND runs COMMAND between syncs) -> the same files as
+#   run_sync, under SCENARIO-warm-STEP, and SCENARIO-warm.warmups. No JFR on this runner.
 run_warm() {
   local scenario="$1" service="$2" config="$3" index="$4"; shift 4
-  local label="$scenario-warm"
-  echo "== $label: a warm-up sync, then the syncs below, in one JVM"
-  java -Xmx"$HEAP" "${GC[@]}" -cp "$WARM_CP" io.beamconnectors.ftest.bench.WarmJvmSyncs "$WORK" "$label" warmup "$@" -- \
+  local label="$scenario-warm" n i warmups=()
+  n="$(warmups_for "$scenario")"
+  for ((i = 0; i < n; i++)); do warmups+=(warmup); done
+  echo "$n" > "$WORK/$label.warmups"
+  echo "== $label: $n warm-up sync(s), then the syncs below, in one JVM"
+  java -Xmx"$HEAP" "${GC[@]}" -cp "$WARM_CP" io.beamconnectors.ftest.bench.WarmJvmSyncs "$WORK" "$label" "${warmups[@]}" "$@" -- \
       --runner=DirectRunner --serviceType="$service" --connectorConfig="$config" \
       --esUrl="$BC_ES_URL" --esUsername="$BC_ES_USERNAME" --esIndex="$index" \
       --bulkParallelRequests="$PARALLEL" > "$WORK/$label.out" 2> "$WORK/$label.err" \
@@ -454,6 +475,9 @@ for sc in scenarios:
                  "content_fetched": c["content_fetched"], "content_bytes_fetched": c["content_bytes_fetched"],
                  "docs_per_s": round(rate), "mb_per_s": round(mbs, 1), "ratio_to_ceiling": round(rate / c_rate, 3),
                  **usage}
+            warmups = os.path.join(work, f"{sc}-{runner}.warmups")
+            if os.path.exists(warmups):
+                e["warmup_syncs"] = int(open(warmups).read())
             hot = os.path.join(work, label + ".hot.json")
             if os.path.exists(hot):
                 e["hot_methods"] = json.load(open(hot))
@@ -465,7 +489,8 @@ print("\nCPU s: user + sys of the sync's JVM (the ceiling's client process on ce
       " and JIT included; us/listed, us/written: that CPU per document; ES CPU s: Elasticsearch's process CPU"
       " over the same interval (node stats); CPU/ES: the first over the second; us/doc+: CPU per listed"
       " document beyond a one-row sync's (start-up, pipeline construction and JIT taken out). warm: the"
-      " DirectRunner with the scenario's syncs in one JVM after a warm-up sync (as the launcher runs them);"
+      " DirectRunner with the scenario's syncs in one JVM after warm-up syncs (warmup_syncs in the JSON; as the"
+      " launcher runs them);"
       " its CPU s is that JVM's over the one sync, and its RSS the JVM's peak so far. cluster: FlinkRunner"
       " submitting to a running session cluster; its CPU s adds the JobManager's and TaskManager's CPU over"
       " the sync to the submitting JVM's, and its RSS is the submitting JVM's.")
