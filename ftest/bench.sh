@@ -29,6 +29,9 @@
 # default enough to have synced 300,000 rows (the JIT keeps compiling through the first few
 # 100,000-row syncs; docs/benchmarks.md, fifteenth round), at most 3: 3 at 100,000 rows, 1 from
 # 300,000; 1 for the file scenarios.
+# After each run the bench prints issue 11's targets off it (BenchTargets). BENCH_REPEAT=N (1-9)
+# runs the whole bench N times and then prints each target's median and range over the N runs,
+# written to bench/results/benchset-<time>.json: one run's ratio can be a fifth off the next one's.
 # BENCH_NAME (default "bench") names the PostgreSQL database, the indices, the bucket and the share
 # folder, so a development run (BENCH_NAME=benchdev) does not collide with a real one on the same servers.
 set -euo pipefail
@@ -47,12 +50,27 @@ NAME="${BENCH_NAME:-bench}"
 [[ "$NAME" =~ ^[a-z][a-z0-9_]{2,30}$ ]] || { echo "BENCH_NAME must be 3 to 31 lowercase letters, digits and _, starting with a letter (it names a database, indices and a bucket): got '$NAME'" >&2; exit 2; }
 IDX="${NAME//_/-}"
 [[ "$ROWS" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_ROWS must be a whole number of at least 1 (the PostgreSQL rows to load): got '$ROWS'" >&2; exit 2; }
+REPEAT="${BENCH_REPEAT:-1}"
+[[ "$REPEAT" =~ ^[1-9]$ ]] || { echo "BENCH_REPEAT must be a whole number from 1 to 9 (how many times to run the whole bench): got '$REPEAT'" >&2; exit 2; }
 WARMUPS="${BENCH_WARMUPS:-}"
 [[ -z "$WARMUPS" || "$WARMUPS" =~ ^[1-9]$ ]] || { echo "BENCH_WARMUPS must be a whole number from 1 to 9 (the warm runner's unmeasured syncs): got '$WARMUPS'" >&2; exit 2; }
 for runner in $RUNNERS; do
   [[ "$runner" =~ ^(direct|warm|flink|cluster)$ ]] \
     || { echo "BENCH_RUNNERS: unknown runner '$runner' (use direct, warm, flink or cluster)" >&2; exit 2; }
 done
+if (( REPEAT > 1 )); then
+  # The whole bench REPEAT times, one result file each, then the targets over all of them.
+  LIST="$(mktemp)"
+  trap 'rm -f "$LIST" "$LIST.cp"' EXIT
+  for ((r = 1; r <= REPEAT; r++)); do
+    echo "=== run $r of $REPEAT"
+    BENCH_REPEAT=1 BENCH_RESULT_LIST="$LIST" bash "$0"
+  done
+  mapfile -t RESULTS < "$LIST"
+  SET="bench/results/benchset-$(date -u +%Y%m%dT%H%M%SZ).json"
+  java -cp "$(cat "$LIST.cp")" io.beamconnectors.ftest.bench.BenchTargets --json "$SET" "${RESULTS[@]}"
+  exit 0
+fi
 # The DirectRunner keeps each step's output in memory: give big runs room (the machine has 24 GiB).
 if (( ROWS > 200000 )); then HEAP="${BENCH_HEAP:-8g}"; else HEAP="${BENCH_HEAP:-2g}"; fi
 STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
@@ -501,4 +519,9 @@ json.dump(result, open(out, "w"), indent=2)
 print("\nwritten to " + out)
 PY
 java -Djava.awt.headless=true -cp "$CP" io.beamconnectors.ftest.bench.BenchChart "$OUT" "${OUT%.json}.png"
+java -cp "$CP" io.beamconnectors.ftest.bench.BenchTargets "$OUT"
+if [[ -n "${BENCH_RESULT_LIST:-}" ]]; then
+  echo "$OUT" >> "$BENCH_RESULT_LIST"
+  printf '%s' "$CP" > "$BENCH_RESULT_LIST.cp" # the outer run's BenchTargets needs the bench's class path
+fi
 [[ "${BENCH_JFR:-}" != keep ]] || echo "JFR recordings kept in $JFR_DIR (open them with JDK Mission Control or \`jfr print\`)"
