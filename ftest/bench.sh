@@ -64,7 +64,7 @@ if (( REPEAT > 1 )); then
   trap 'rm -f "$LIST" "$LIST.cp"' EXIT
   for ((r = 1; r <= REPEAT; r++)); do
     echo "=== run $r of $REPEAT"
-    BENCH_REPEAT=1 BENCH_RESULT_LIST="$LIST" bash "$0"
+    BENCH_REPEAT=1 BENCH_RESULT_LIST="$LIST" bash ftest/bench.sh # the working directory is the checkout's root
   done
   mapfile -t RESULTS < "$LIST"
   SET="bench/results/benchset-$(date -u +%Y%m%dT%H%M%SZ).json"
