@@ -2,13 +2,12 @@ package io.beamconnectors.sources.database;
 
 import io.beamconnectors.sources.ConnectorConfiguration;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 
 /**
- * Opens JDBC connections for a dialect, session pinned; the only place that puts the password into
- * driver properties.
+ * Opens JDBC connections for a dialect, session pinned, through the driver {@link JdbcDrivers}
+ * finds; the only place that puts the password into driver properties.
  */
 public final class JdbcConnections {
   private JdbcConnections() {}
@@ -25,7 +24,7 @@ public final class JdbcConnections {
   }
 
   static Connection open(DatabaseDialect dialect, ConnectorConfiguration config) throws SQLException {
-    Connection c = DriverManager.getConnection(dialect.jdbcUrl(config), dialect.connectionProperties(config));
+    Connection c = JdbcDrivers.connect(dialect.jdbcUrl(config), dialect.connectionProperties(config));
     try {
       dialect.prepareSession(c);
       return c;
