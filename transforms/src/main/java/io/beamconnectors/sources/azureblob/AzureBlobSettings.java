@@ -108,8 +108,8 @@ final class AzureBlobSettings implements Serializable {
    * <p>Not Reactor Netty's global event loops, nor Reactor's global parallel scheduler: their
    * threads never end. On a Flink session cluster, where each sync job's classes have a class
    * loader of their own in a TaskManager that outlives the job, those threads kept every finished
-   * Azure sync loaded: about 34 MB of metaspace per sync, and the Netty buffers of each, until the
-   * fourth sync in a row failed the TaskManager's direct memory (docs/runners.md).
+   * Azure sync loaded: about 34 MB of metaspace per sync, and its Netty buffers, which can fail the
+   * TaskManager's direct memory within a few syncs (docs/runners.md).
    */
   Client connect() {
     // A Netty group shut down by Netty itself: reactor-netty's LoopResources dispose on Reactor's
@@ -124,12 +124,19 @@ final class AzureBlobSettings implements Serializable {
         .pendingAcquireTimer((task, delay) -> timer.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS))
         .build();
     reactor.netty.http.client.HttpClient netty = reactor.netty.http.client.HttpClient.create(pool).runOn(loops);
-    BlobServiceClient service = new BlobServiceClientBuilder()
-        .endpoint(endpoint)
-        .credential(new StorageSharedKeyCredential(accountName, accountKey))
-        .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, retryCount + 1, (java.time.Duration) null, null, null, null))
-        .httpClient(new NettyAsyncHttpClientBuilder(netty).build())
-        .buildClient();
+    BlobServiceClient service;
+    try {
+      service = new BlobServiceClientBuilder()
+          .endpoint(endpoint)
+          .credential(new StorageSharedKeyCredential(accountName, accountKey))
+          .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, retryCount + 1, (java.time.Duration) null, null, null, null))
+          .httpClient(new NettyAsyncHttpClientBuilder(netty).build())
+          .buildClient();
+    } catch (RuntimeException e) {
+      // The group opened its selectors already: a client that is never returned must not keep them.
+      new Client(null, pool, loops, timer).close();
+      throw e;
+    }
     return new Client(service, pool, loops, timer);
   }
 

@@ -4,8 +4,12 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Properties;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 /**
@@ -39,11 +43,27 @@ final class JdbcDrivers {
     return c;
   }
 
-  /** The first driver on this class's class path that accepts {@code url}. */
+  /**
+   * The first driver on this class's class path that accepts {@code url}. A driver that cannot be
+   * loaded is skipped, as {@link DriverManager} skips it; if no driver takes the URL, the error
+   * carries what went wrong with those.
+   */
   static Driver forUrl(String url) throws SQLException {
     ClassLoader own = JdbcDrivers.class.getClassLoader();
+    List<Throwable> unloadable = new ArrayList<>();
     try {
-      for (Driver driver : ServiceLoader.load(Driver.class, own)) {
+      Iterator<Driver> drivers = ServiceLoader.load(Driver.class, own).iterator();
+      while (true) {
+        Driver driver;
+        try {
+          if (!drivers.hasNext()) {
+            break;
+          }
+          driver = drivers.next();
+        } catch (ServiceConfigurationError | LinkageError e) {
+          unloadable.add(e);
+          continue;
+        }
         if (driver.acceptsURL(url)) {
           return driver;
         }
@@ -51,8 +71,10 @@ final class JdbcDrivers {
     } finally {
       releaseRegistrations(own);
     }
-    throw new SQLException("no JDBC driver on the class path accepts URLs starting with '" + scheme(url) + "'",
-        NO_DRIVER_STATE);
+    SQLException none = new SQLException("no JDBC driver on the class path accepts URLs starting with '" + scheme(url)
+        + "'", NO_DRIVER_STATE);
+    unloadable.forEach(none::addSuppressed);
+    throw none;
   }
 
   /**

@@ -7,14 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.ref.WeakReference;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Driver;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link JdbcDrivers}: the driver is found without {@link DriverManager}, and a job's class loader
@@ -57,6 +62,28 @@ class JdbcDriversTest {
       Thread.onSpinWait();
     }
     assertNull(job.get(), "the job's class loader is still reachable after the job: a driver pins it in DriverManager");
+  }
+
+  @Test
+  void aDriverThatCannotBeLoadedIsSkippedAsDriverManagerSkipsIt(@TempDir Path dir) throws Exception {
+    // Listed first on the class path, a service entry whose class is missing.
+    Path services = Files.createDirectories(dir.resolve("META-INF/services"));
+    Files.writeString(services.resolve(Driver.class.getName()), "com.example.MissingDriver\n", StandardCharsets.UTF_8);
+    URL[] classPath = {
+        dir.toUri().toURL(),
+        JdbcDrivers.class.getProtectionDomain().getCodeSource().getLocation(),
+        org.postgresql.Driver.class.getProtectionDomain().getCodeSource().getLocation()};
+    try (URLClassLoader loader = new URLClassLoader("sync-job", classPath, ClassLoader.getPlatformClassLoader())) {
+      Method forUrl = Class.forName(JdbcDrivers.class.getName(), true, loader).getDeclaredMethod("forUrl", String.class);
+      forUrl.setAccessible(true);
+      Driver driver = (Driver) forUrl.invoke(null, PG_URL);
+      assertEquals("org.postgresql.Driver", driver.getClass().getName());
+      InvocationTargetException none = assertThrows(InvocationTargetException.class,
+          () -> forUrl.invoke(null, "jdbc:nosuchdb://h/d"));
+      SQLException e = (SQLException) none.getCause();
+      assertEquals(1, e.getSuppressed().length, "the entry that could not be loaded is reported with the error");
+      assertTrue(e.getSuppressed()[0].getMessage().contains("com.example.MissingDriver"), e.getSuppressed()[0].getMessage());
+    }
   }
 
   /** Finds the driver as a job would, in a class loader of its own; only a weak reference to it leaves. */
