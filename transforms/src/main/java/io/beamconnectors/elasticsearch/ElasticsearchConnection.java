@@ -2,6 +2,7 @@ package io.beamconnectors.elasticsearch;
 
 import static org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.base.Preconditions.checkArgument;
 
+import io.beamconnectors.deployment.InstalledJar;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -199,8 +200,14 @@ public record ElasticsearchConnection(List<String> urls, String index, String us
     return headers.toArray(new Header[0]);
   }
 
-  /** A low-level client; the caller closes it (open in {@code @Setup}, close in {@code @Teardown}). */
+  /**
+   * A low-level client; the caller closes it (open in {@code @Setup}, close in {@code @Teardown}).
+   * Every worker step that reads the index, looks ids up or writes opens one first, so this is where
+   * a job built for a jar installed on the cluster checks that the cluster holds that jar
+   * ({@link InstalledJar#verifyWorker}): before anything is written or deleted.
+   */
   public RestClient createClient() {
+    InstalledJar.verifyWorker();
     HttpHost[] hosts = urls.stream().map(HttpHost::create).toArray(HttpHost[]::new);
     RestClientBuilder b = RestClient.builder(hosts)
         .setDefaultHeaders(authHeaders())
