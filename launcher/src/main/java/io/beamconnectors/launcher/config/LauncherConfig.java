@@ -89,8 +89,12 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
    */
   public record Dataflow(DataflowLaunchSettings launch, String esCredentialSecret) {}
 
-  /** A Flink session cluster (REST address), the shaded pipelines jar to stage, the parallelism. */
-  public record Flink(String master, int parallelism, String jar) {}
+  /**
+   * A Flink session cluster (REST address), the shaded pipelines jar, the parallelism, and whether
+   * that jar is installed in every node's {@code lib/} ({@code jar_installed}): then each job stages
+   * a marker of it instead of the jar itself.
+   */
+  public record Flink(String master, int parallelism, String jar, boolean jarInstalled) {}
 
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
@@ -182,8 +186,9 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
       throw new ConfigurationException(where + ": runner.type '" + type + "' is not one of direct, flink, dataflow");
     }
     Map<String, Object> fl = map(rn.get("flink"), "runner.flink", where);
-    known(fl, "runner.flink.", Set.of("master", "parallelism", "jar"), where);
-    Flink flink = new Flink(str(fl.get("master")), (int) number(fl, "parallelism", 1, where), str(fl.get("jar")));
+    known(fl, "runner.flink.", Set.of("master", "parallelism", "jar", "jar_installed"), where);
+    Flink flink = new Flink(str(fl.get("master")), (int) number(fl, "parallelism", 1, where), str(fl.get("jar")),
+        flag(fl, "jar_installed", "runner.flink.", where));
     if (type.equals("flink") && (flink.master() == null || flink.jar() == null)) {
       throw new ConfigurationException(where + ": runner.type is flink but runner.flink.master or runner.flink.jar"
           + " is missing: set the session cluster's REST address (host:port) and the shaded pipelines jar");
@@ -195,6 +200,19 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
     }
     Runner runner = new Runner(type, map(rn.get("direct"), "runner.direct", where), flink, dataflow);
     return new LauncherConfig(elasticsearch, service, List.copyOf(connectors), Map.copyOf(sources), runner);
+  }
+
+  /** A true/false key, false when absent; anything else is refused rather than read as false. */
+  private static boolean flag(Map<String, Object> m, String key, String prefix, String where) {
+    Object v = m.get(key);
+    if (v == null || v instanceof Boolean) {
+      return Boolean.TRUE.equals(v);
+    }
+    String s = str(v).trim().toLowerCase(Locale.ROOT);
+    if (s.equals("true") || s.equals("false")) {
+      return s.equals("true");
+    }
+    throw new ConfigurationException(where + ": " + prefix + key + " is '" + v + "': set true or false");
   }
 
   private static final Set<String> DATAFLOW_KEYS = Set.of("project", "region", "template_location", "service_account",

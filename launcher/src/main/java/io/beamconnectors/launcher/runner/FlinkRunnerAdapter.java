@@ -2,6 +2,7 @@ package io.beamconnectors.launcher.runner;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beamconnectors.deployment.InstalledJar;
 import io.beamconnectors.launcher.config.LauncherConfig;
 import io.beamconnectors.pipelines.JobSyncPipeline;
 import io.beamconnectors.pipelines.SyncJobOptions;
@@ -13,6 +14,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,6 +53,7 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final ExecutorService submitter;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
+  private Path markerDirectory;
 
   private static final class Run {
     volatile JobSyncPipeline.Started started;
@@ -60,6 +64,7 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
     volatile boolean cancelSent;
     volatile RunStatus finalStatus;
     volatile Map<String, Long> finalCounters;
+    /** When the overview first said the job ended (FINISHED or FAILED) while its details still lagged. */
     volatile long finishedSeenAt;
   }
 
@@ -97,9 +102,7 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
     args.add("--flinkMaster=" + flink.master());
     args.add("--attachedMode=false");
     args.add("--parallelism=" + flink.parallelism());
-    args.add("--filesToStage=" + flink.jar());
     args.add("--jobName=" + jobName(syncJobId));
-    LOG.info("Submitting sync job {} to Flink at {} with arguments {}", syncJobId, flink.master(), args);
     Map<String, String> env = new HashMap<>(System.getenv());
     if (config.elasticsearch().credential() != null) {
       env.put(PipelineArguments.CREDENTIAL_ENV, config.elasticsearch().credential());
@@ -115,6 +118,8 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
         MDC.setContextMap(mdc);
       }
       try {
+        args.add("--filesToStage=" + filesToStage(flink));
+        LOG.info("Submitting sync job {} to Flink at {} with arguments {}", syncJobId, flink.master(), args);
         SyncJobOptions options = PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(SyncJobOptions.class);
         options.setRunner(FlinkRunner.class);
         options.as(FlinkPipelineOptions.class).setAttachedMode(false);
@@ -131,6 +136,28 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
       }
     });
     return new RunHandle(syncJobId, jobName(syncJobId));
+  }
+
+  /**
+   * What a job stages: the shaded jar itself, or, when the cluster's nodes hold it in their
+   * {@code lib/} ({@code runner.flink.jar_installed}), a marker of it (a jar of one entry, its
+   * SHA-256) that the workers check their own jar against ({@link InstalledJar}). Staging the jar
+   * costs every job an upload of about 250 MB and a class loader that loads and compiles our
+   * classes afresh on every TaskManager.
+   */
+  private String filesToStage(LauncherConfig.Flink flink) throws IOException {
+    if (!flink.jarInstalled()) {
+      return flink.jar();
+    }
+    synchronized (this) {
+      if (markerDirectory == null) {
+        markerDirectory = Files.createTempDirectory("bc-flink-marker");
+        markerDirectory.toFile().deleteOnExit();
+      }
+    }
+    Path marker = InstalledJar.writeMarker(Path.of(flink.jar()), markerDirectory);
+    marker.toFile().deleteOnExit();
+    return marker.toString();
   }
 
   @Override
@@ -185,8 +212,20 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
         run.finalStatus = new RunStatus(RunState.DONE, null, null);
       }
     } else if (mapped == RunState.FAILED) {
-      run.finalStatus = new RunStatus(RunState.FAILED, "the Flink job " + run.flinkJobId + " failed: see its"
-          + " exceptions in the Flink UI (" + config.runner().flink().master() + ")", null);
+      // As with the counters above: the job's exceptions come from the cached graph, which can
+      // still be a running one just after the overview says FAILED.
+      if (!detailsSayEnded(run.flinkJobId)) {
+        if (run.finishedSeenAt == 0) {
+          run.finishedSeenAt = System.currentTimeMillis();
+        }
+        if (System.currentTimeMillis() - run.finishedSeenAt < 60_000) {
+          return RunStatus.of(RunState.RUNNING);
+        }
+      }
+      String cause = describeCause(rootCause(run.flinkJobId), config.runner().flink().jarInstalled());
+      run.finalStatus = new RunStatus(RunState.FAILED, "the Flink job " + run.flinkJobId + " failed"
+          + (cause == null ? "" : ": " + Secrets.redact(cause, secrets)) + " (its exceptions are in the Flink UI at "
+          + config.runner().flink().master() + ")", null);
     } else if (mapped.terminal()) {
       run.finalStatus = RunStatus.of(mapped);
     }
@@ -329,6 +368,63 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /**
+   * The innermost cause of a failed job, one line, from {@code /jobs/<jid>/exceptions}: the last
+   * {@code Caused by:} of the root exception's stack trace (Flink wraps the task's exception in its
+   * own). Null if the cluster does not say.
+   */
+  private String rootCause(String flinkJobId) {
+    try {
+      HttpRequest get = HttpRequest.newBuilder(base().resolve("/jobs/" + flinkJobId + "/exceptions"))
+          .timeout(Duration.ofSeconds(10)).GET().build();
+      HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? innermostCause(JSON.readTree(r.body()).path("root-exception").asText("")) : null;
+    } catch (IOException e) {
+      LOG.debug("Exceptions of Flink job {} not readable", flinkJobId, e);
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /**
+   * What a user reads of a failed job's innermost cause: its message without the exception's class
+   * name, or, for a class the cluster cannot load while the jar is meant to be installed there, what
+   * to do about it.
+   */
+  static String describeCause(String cause, boolean jarInstalled) {
+    if (cause == null) {
+      return null;
+    }
+    int colon = cause.indexOf(": ");
+    String type = colon > 0 ? cause.substring(0, colon) : "";
+    if (jarInstalled && (type.equals("java.lang.ClassNotFoundException") || type.equals("java.lang.NoClassDefFoundError"))) {
+      return "the cluster cannot load " + cause.substring(colon + 2) + ": runner.flink.jar_installed is true, so every"
+          + " Flink node's lib/ must hold runner.flink.jar; copy it there and restart the nodes, or set"
+          + " runner.flink.jar_installed: false to stage the jar with each job";
+    }
+    String message = type.matches("[\\w.$]+") ? cause.substring(colon + 2).strip() : cause;
+    return message.isEmpty() ? null : message;
+  }
+
+  /** The last {@code Caused by:} line of a printed stack trace (else its first line), capped at 500 characters. */
+  static String innermostCause(String trace) {
+    String line = null;
+    for (String l : trace.split("\\R")) {
+      if (line == null && !l.isBlank()) {
+        line = l;
+      } else if (l.startsWith("Caused by: ")) {
+        line = l.substring("Caused by: ".length());
+      }
+    }
+    if (line == null) {
+      return null;
+    }
+    line = line.strip();
+    return line.isEmpty() ? null : line.length() > 500 ? line.substring(0, 500) + "..." : line;
   }
 
   /** A protobuf-style unsigned varint (how Beam encodes a sum_int64 payload). */

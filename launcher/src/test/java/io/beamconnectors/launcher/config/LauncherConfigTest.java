@@ -71,6 +71,19 @@ class LauncherConfigTest {
   }
 
   @Test
+  void aFlinkJarInstalledOnTheClusterIsATrueFalseKey() {
+    String flink = "runner:\n  type: flink\n  flink:\n    master: 127.0.0.1:8081\n    jar: /opt/bc/pipelines.jar\n";
+    assertEquals(false, LauncherConfig.parse(flink, Map.of(), "f").runner().flink().jarInstalled(), "staged by default");
+    assertEquals(true, LauncherConfig.parse(flink + "    jar_installed: true\n", Map.of(), "f").runner().flink().jarInstalled());
+    assertEquals(true, LauncherConfig.parse(flink + "    jar_installed: ${INSTALLED}\n", Map.of("INSTALLED", "TRUE"), "f")
+        .runner().flink().jarInstalled());
+    assertEquals(false, LauncherConfig.parse(flink + "    jar_installed: false\n", Map.of(), "f").runner().flink().jarInstalled());
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> LauncherConfig.parse(flink + "    jar_installed: yes please\n", Map.of(), "f"));
+    assertTrue(e.getMessage().contains("runner.flink.jar_installed is 'yes please': set true or false"), e.getMessage());
+  }
+
+  @Test
   void exampleFileParsesWithEveryKey() throws Exception {
     Path example = Path.of("config.yml.example");
     LauncherConfig c = LauncherConfig.load(example, Map.of("BC_ES_PASSWORD", "x"));

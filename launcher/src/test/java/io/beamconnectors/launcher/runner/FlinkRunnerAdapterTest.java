@@ -87,15 +87,64 @@ class FlinkRunnerAdapterTest {
     assertTrue(adapter.recover("another-sync-job").isEmpty(), "a job the cluster does not list is not recovered");
   }
 
+  @Test
+  void aFailedJobsErrorNamesItsInnermostCauseWithoutSecrets() {
+    LauncherConfig config = LauncherConfig.parse("elasticsearch:\n  host: http://127.0.0.1:9200\n  username: elastic\n"
+        + "  password: pw-planted-1\nrunner:\n  type: flink\n  flink:\n    master: 127.0.0.1:" + flink.port()
+        + "\n    jar: /nonexistent/bundled.jar\n", Map.of(), "config.yml");
+    try (FlinkRunnerAdapter withSecret = new FlinkRunnerAdapter(config)) {
+      flink.overviewState = "FAILED";
+      flink.detailsState = "RUNNING"; // the per-job handlers lag the overview
+      RunHandle handle = withSecret.recover(SYNC_JOB).orElseThrow();
+      assertEquals(RunState.RUNNING, withSecret.status(handle).state(), "not failed while the job's details say RUNNING");
+      flink.detailsState = "FAILED";
+      flink.rootException = "org.apache.flink.runtime.JobException: Recovery is suppressed by NoRestartBackoffTimeStrategy\n"
+          + "\tat org.apache.flink.runtime.executiongraph.failover.ExecutionFailureHandler.handleFailure(ExecutionFailureHandler.java:180)\n"
+          + "Caused by: java.lang.RuntimeException: wrapped\n\tat x.y(Z.java:1)\n"
+          + "Caused by: java.lang.IllegalStateException: The cluster's jar is not the launcher's (pw-planted-1): copy it\n"
+          + "\tat io.beamconnectors.deployment.InstalledJar.verifyWorker(InstalledJar.java:70)\n\t... 12 more\n";
+      RunStatus s = withSecret.status(handle);
+      assertEquals(RunState.FAILED, s.state());
+      assertEquals("the Flink job " + JID + " failed: The cluster's jar is not the launcher's (<redacted>): copy it"
+          + " (its exceptions are in the Flink UI at 127.0.0.1:" + flink.port() + ")", s.error().replace("********", "<redacted>"));
+    }
+  }
+
+  @Test
+  void theInnermostCauseIsTheLastCausedByOrElseTheFirstLine() {
+    assertEquals("java.io.IOException: disk full",
+        FlinkRunnerAdapter.innermostCause("a.B: outer\n\tat c\nCaused by: java.io.IOException: disk full\n"));
+    assertEquals("a.B: outer message: with a colon", FlinkRunnerAdapter.innermostCause("a.B: outer message: with a colon\n\tat c\n"));
+    assertEquals(null, FlinkRunnerAdapter.innermostCause(""));
+    assertEquals(503, FlinkRunnerAdapter.innermostCause("x.Y: " + "m".repeat(900)).length(), "capped at 500 and an ellipsis");
+  }
+
+  @Test
+  void aCauseIsShownWithoutItsClassAndAMissingClassOfAnInstalledJarNamesTheFix() {
+    assertEquals("disk full", FlinkRunnerAdapter.describeCause("java.io.IOException: disk full", false));
+    assertEquals("outer message: with a colon", FlinkRunnerAdapter.describeCause("a.B: outer message: with a colon", true));
+    assertEquals("no class here: just words", FlinkRunnerAdapter.describeCause("no class here: just words", false));
+    assertEquals(null, FlinkRunnerAdapter.describeCause(null, true));
+    String missing = "java.lang.ClassNotFoundException: org.apache.beam.runners.flink.translation.wrappers.ImpulseInputFormat";
+    assertEquals("org.apache.beam.runners.flink.translation.wrappers.ImpulseInputFormat",
+        FlinkRunnerAdapter.describeCause(missing, false), "a staged jar: the plain message");
+    String fix = FlinkRunnerAdapter.describeCause(missing, true);
+    assertTrue(fix.startsWith("the cluster cannot load org.apache.beam.runners.flink.translation.wrappers.ImpulseInputFormat:"), fix);
+    assertTrue(fix.contains("every Flink node's lib/ must hold runner.flink.jar"), fix);
+    assertTrue(fix.contains("runner.flink.jar_installed: false"), fix);
+  }
+
   /**
-   * A named fake of the four Flink REST calls the adapter makes ({@code /jobs/overview},
-   * {@code /jobs/<jid>}, {@code /jobs/<jid>/accumulators}, {@code PATCH /jobs/<jid>?mode=cancel}),
+   * A named fake of the five Flink REST calls the adapter makes ({@code /jobs/overview},
+   * {@code /jobs/<jid>}, {@code /jobs/<jid>/accumulators}, {@code /jobs/<jid>/exceptions},
+   * {@code PATCH /jobs/<jid>?mode=cancel}),
    * each answering from fields a test sets; a JDK HTTP server on a free loopback port.
    */
   static final class FakeFlinkRest implements AutoCloseable {
     volatile String overviewState; // null: the job is not listed
     volatile String detailsState = "RUNNING";
     volatile Map<String, Long> counters = Map.of();
+    volatile String rootException = "";
     final List<String> cancels = new ArrayList<>();
     private final HttpServer server;
 
@@ -108,6 +157,8 @@ class FlinkRunnerAdapterTest {
         if (path.equals("/jobs/overview")) {
           body = overviewState == null ? "{\"jobs\":[]}" : "{\"jobs\":[{\"jid\":\"" + JID + "\",\"name\":\"" + NAME
               + "\",\"state\":\"" + overviewState + "\",\"start-time\":1}]}";
+        } else if (path.equals("/jobs/" + JID + "/exceptions")) {
+          body = "{\"root-exception\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(rootException) + "}";
         } else if (path.equals("/jobs/" + JID + "/accumulators")) {
           body = accumulators();
         } else if (path.equals("/jobs/" + JID) && exchange.getRequestMethod().equals("PATCH")) {
