@@ -10,7 +10,9 @@
 #                                is missing or older than the sources
 #   ftest/run.sh launcher        the launcher suites: LauncherFtest (direct runner), LauncherFlinkFtest
 #                                (flink runner on the session cluster; builds the jar like
-#                                flink_cluster), ConnectorApiFtest (fixtures: postgresql, flink)
+#                                flink_cluster), LauncherFlinkInstalledJarFtest (the same with the
+#                                jar on the cluster's class path; restarts the cluster),
+#                                ConnectorApiFtest (fixtures: postgresql, flink)
 # Elasticsearch 9: `all` and `launcher` then run the launcher suites (LauncherFtest,
 # ConnectorApiFtest) a second time against an Elasticsearch 9.2.0 of their own (`all` also
 # PostgresqlFtest), started by the same fixture script with its own run dir and ports and stopped
@@ -44,7 +46,7 @@ fixture_for() {
     oracle) echo "- OracleFtest" ;;
     mssql) echo "- MssqlFtest" ;;
     flink_cluster) echo "postgresql,s3,flink FlinkClusterFtest" ;;
-    launcher) echo "postgresql,flink LauncherFtest,LauncherFlinkFtest,ConnectorApiFtest" ;;
+    launcher) echo "postgresql,flink LauncherFtest,LauncherFlinkFtest,LauncherFlinkInstalledJarFtest,ConnectorApiFtest" ;;
     *) echo "unknown NAME '$1': use postgresql, network_drive, s3, google_cloud_storage, azure_blob_storage, oracle, mssql, flink_cluster or launcher" >&2; exit 2 ;;
   esac
 }
