@@ -29,6 +29,9 @@
 # default enough to have synced 300,000 rows (the JIT keeps compiling through the first few
 # 100,000-row syncs; docs/benchmarks.md, fifteenth round), at most 3: 3 at 100,000 rows, 1 from
 # 300,000; 1 for the file scenarios.
+# BENCH_FLINK_JAR_INSTALLED=1: the cluster runner's cluster holds the shaded jar on its class path
+# and each job stages only a marker of it, as the launcher's runner.flink.jar_installed does (a
+# running Flink fixture must have been started that way: stop it first).
 # After each run the bench prints issue 11's targets off it (BenchTargets). BENCH_REPEAT=N (1-9)
 # runs the whole bench N times and then prints each target's median and range over the N runs,
 # written to bench/results/benchset-<time>.json: one run's ratio can be a fifth off the next one's.
@@ -53,6 +56,8 @@ IDX="${NAME//_/-}"
 REPEAT="${BENCH_REPEAT:-1}"
 [[ "$REPEAT" =~ ^[1-9]$ ]] || { echo "BENCH_REPEAT must be a whole number from 1 to 9 (how many times to run the whole bench): got '$REPEAT'" >&2; exit 2; }
 WARMUPS="${BENCH_WARMUPS:-}"
+FLINK_JAR_INSTALLED="${BENCH_FLINK_JAR_INSTALLED:-0}"
+[[ "$FLINK_JAR_INSTALLED" =~ ^[01]$ ]] || { echo "BENCH_FLINK_JAR_INSTALLED must be 0 or 1: got '$FLINK_JAR_INSTALLED'" >&2; exit 2; }
 [[ -z "$WARMUPS" || "$WARMUPS" =~ ^[1-9]$ ]] || { echo "BENCH_WARMUPS must be a whole number from 1 to 9 (the warm runner's unmeasured syncs): got '$WARMUPS'" >&2; exit 2; }
 for runner in $RUNNERS; do
   [[ "$runner" =~ ^(direct|warm|flink|cluster)$ ]] \
@@ -96,14 +101,6 @@ FIXTURE_NAME=bench
 ensure_apt time
 bash ftest/fixtures/elasticsearch.sh start
 set -a; source "$RUN_DIR/elasticsearch/env"; set +a
-if [[ " $RUNNERS " == *" cluster "* ]]; then
-  # The TaskManager runs the sync's workers: its heap should match what the other runners get
-  # (BENCH_HEAP). Sizes are fixed when the cluster starts; an already running fixture keeps its own
-  # (stop it first: bash ftest/fixtures/flink.sh stop).
-  BC_FLINK_TM_PROCESS_SIZE="${BC_FLINK_TM_PROCESS_SIZE:-$( [[ "$HEAP" == 2g ]] && echo 4g || echo 10g )}" \
-    bash ftest/fixtures/flink.sh start
-  set -a; source "$RUN_DIR/flink/env"; set +a
-fi
 
 echo "== building"
 # One reactor, nothing installed: the classpath points at this checkout's own module classes, never
@@ -120,6 +117,37 @@ source ftest/bundled-jar.sh
 ensure_bundled_jar
 SYNC_CP="$BC_PIPELINES_JAR"
 WARM_CP="$BC_PIPELINES_JAR:ftest/target/test-classes"
+
+MARKER=""
+if [[ " $RUNNERS " == *" cluster "* ]]; then
+  # The TaskManager runs the sync's workers: its heap should match what the other runners get
+  # (BENCH_HEAP). Sizes and the jar on its class path are fixed when the cluster starts; an already
+  # running fixture keeps its own (stop it first: bash ftest/fixtures/flink.sh stop).
+  user_lib=""
+  if (( FLINK_JAR_INSTALLED )); then user_lib="$BC_PIPELINES_JAR"; fi
+  BC_FLINK_USER_LIB="$user_lib" \
+    BC_FLINK_TM_PROCESS_SIZE="${BC_FLINK_TM_PROCESS_SIZE:-$( [[ "$HEAP" == 2g ]] && echo 4g || echo 10g )}" \
+    bash ftest/fixtures/flink.sh start
+  running_lib="$(sed -n 's/^USER_LIB=//p' "$RUN_DIR/flink/settings")"
+  [[ "$running_lib" == "$(printf '%q' "$user_lib")" ]] || { echo "BENCH_FLINK_JAR_INSTALLED=$FLINK_JAR_INSTALLED," \
+    "but the running Flink fixture has '${running_lib}' on its class path: stop it first (bash ftest/fixtures/flink.sh stop)" >&2; exit 2; }
+  set -a; source "$RUN_DIR/flink/env"; set +a
+  if (( FLINK_JAR_INSTALLED )); then
+    # What the launcher stages with runner.flink.jar_installed: a jar of one entry, the SHA-256 of
+    # the jar the cluster holds (InstalledJar, which the workers check it against).
+    MARKER="$WORK/installed-marker.jar"
+    python3 - "$BC_PIPELINES_JAR" "$MARKER" <<'PY'
+import hashlib, sys, zipfile
+digest = hashlib.sha256()
+with open(sys.argv[1], "rb") as f:
+    for block in iter(lambda: f.read(1 << 20), b""):
+        digest.update(block)
+with zipfile.ZipFile(sys.argv[2], "w") as z:
+    z.writestr("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\n\r\n")
+    z.writestr("META-INF/beam-connectors/installed-jar.sha256", digest.hexdigest() + "\n")
+PY
+  fi
+fi
 
 # Every measured JVM (syncs and ceilings) runs with the collector bin/launcher gives the launcher,
 # which runs DirectRunner syncs in its own JVM (docs/launcher.md, "JVM options").
@@ -191,6 +219,7 @@ run_sync() {
     jvm+=("${FLINK_OPENS[@]}")
     args=(--runner=FlinkRunner --flinkMaster="$BC_FLINK_MASTER" --parallelism="$BC_FLINK_PARALLELISM"
       --jobName="$NAME-$label")
+    [[ -z "$MARKER" ]] || args+=(--filesToStage="$MARKER")
   else
     args=(--runner=DirectRunner)
   fi
@@ -418,11 +447,11 @@ for scenario in $SCENARIOS; do
 done
 
 python3 - "$WORK" "$OUT" "$SCENARIOS" "$RUNNERS" "$ROWS" "$SMB_SMALL" "$SMB_LARGE" "$S3_SMALL" "$S3_LARGE" \
-  "$PARALLEL" "$S3_CONCURRENCY" "$NAME" "${BENCH_JFR:-}" "$JFR_DIR" <<'PY'
+  "$PARALLEL" "$S3_CONCURRENCY" "$NAME" "${BENCH_JFR:-}" "$JFR_DIR" "$FLINK_JAR_INSTALLED" <<'PY'
 import json, os, sys
 work, out, scenarios, runners = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4].split()
 rows, smb_small, smb_large, s3_small, s3_large, parallel, s3_concurrency = (int(x) for x in sys.argv[5:12])
-name, jfr, jfr_dir = sys.argv[12], sys.argv[13], sys.argv[14]
+name, jfr, jfr_dir, jar_installed = sys.argv[12], sys.argv[13], sys.argv[14], sys.argv[15] == "1"
 steps = {"postgresql": ["full", "noop", "changed", "deleted"], "network_drive": ["full", "noop"], "s3": ["full", "noop"]}
 sizes = {"postgresql": {"rows": rows}, "network_drive": {"small_files": smb_small, "large_files_1mib": smb_large},
          "s3": {"small_files": s3_small, "large_files_1mib": s3_large}}
@@ -430,6 +459,8 @@ ceilings = {"postgresql": f"plain bulk client, {parallel} requests in flight", "
             "s3": f"AWS SDK GetObject, {s3_concurrency} in flight"}
 result = {"name": name, "cpus": os.cpu_count(), "bulk_parallel_requests": parallel,
           "sync_class_path": "the shaded pipelines jar", "scenarios": {}}
+if jar_installed and "cluster" in runners:
+    result["cluster_jar"] = "installed on the cluster's class path; each job staged a marker (BENCH_FLINK_JAR_INSTALLED)"
 if jfr:
     result["jfr"] = {"recordings": jfr_dir if jfr == "keep" else None,
                      "note": "recorded with JFR (profile settings): CPU numbers include its overhead"}
