@@ -26,6 +26,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -46,6 +48,8 @@ import org.slf4j.MDC;
 public final class FlinkRunnerAdapter implements RunnerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(FlinkRunnerAdapter.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern MISSING_CLASS =
+      Pattern.compile("java\\.lang\\.(?:ClassNotFoundException|NoClassDefFoundError): ([\\w.$/]+)\\s*$");
 
   private final LauncherConfig config;
   private final SourceRegistry registry;
@@ -128,8 +132,14 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
         run.failedBeforeRunning = new RunStatus(RunState.FAILED, Secrets.redact(e.getMessage(), secrets), null);
       } catch (Throwable e) {
         LOG.debug("Submitting job {} to Flink failed", syncJobId, e);
-        run.failedBeforeRunning = new RunStatus(RunState.FAILED, e instanceof RuntimeException
-            && e.getClass().getSimpleName().equals("SourceUnreachableException") ? Secrets.redact(e.getMessage(), secrets)
+        // A JobMaster that cannot load the job's classes fails the submission itself when it fails
+        // fast enough (else the job is listed FAILED, handled in status()): the same fix applies.
+        String innermost = innermostCause(stackTrace(e));
+        String missing = flink.jarInstalled() ? missingClass(innermost) : null;
+        run.failedBeforeRunning = new RunStatus(RunState.FAILED, missing != null
+            ? "Submitting to Flink failed: " + Secrets.redact(describeCause(innermost, true), secrets)
+            : e instanceof RuntimeException && e.getClass().getSimpleName().equals("SourceUnreachableException")
+            ? Secrets.redact(e.getMessage(), secrets)
             : "Submitting to Flink failed: " + Secrets.describe(e, secrets), null);
       } finally {
         MDC.clear();
@@ -399,15 +409,34 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
     if (cause == null) {
       return null;
     }
-    int colon = cause.indexOf(": ");
-    String type = colon > 0 ? cause.substring(0, colon) : "";
-    if (jarInstalled && (type.equals("java.lang.ClassNotFoundException") || type.equals("java.lang.NoClassDefFoundError"))) {
-      return "the cluster cannot load " + cause.substring(colon + 2) + ": runner.flink.jar_installed is true, so every"
+    String missing = missingClass(cause);
+    if (jarInstalled && missing != null) {
+      return "the cluster cannot load " + missing + ": runner.flink.jar_installed is true, so every"
           + " Flink node's lib/ must hold runner.flink.jar; copy it there and restart the nodes, or set"
           + " runner.flink.jar_installed: false to stage the jar with each job";
     }
-    String message = type.matches("[\\w.$]+") ? cause.substring(colon + 2).strip() : cause;
+    int colon = cause.indexOf(": ");
+    String message = colon > 0 && cause.substring(0, colon).matches("[\\w.$]+") ? cause.substring(colon + 2).strip() : cause;
     return message.isEmpty() ? null : message;
+  }
+
+  /**
+   * The class a cause ending in "ClassNotFoundException: x" or "NoClassDefFoundError: x" names, else
+   * null. Ending in, since Flink's {@code SerializedThrowable} prints the original class twice.
+   */
+  static String missingClass(String cause) {
+    Matcher m = cause == null ? null : MISSING_CLASS.matcher(cause);
+    return m != null && m.find() ? m.group(1) : null;
+  }
+
+  /**
+   * A throwable printed as the cluster's REST API prints a job's exception. Flink sends a remote
+   * failure as a {@code SerializedThrowable}, which prints the original's whole trace, causes included.
+   */
+  static String stackTrace(Throwable e) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(out));
+    return out.toString();
   }
 
   /** The last {@code Caused by:} line of a printed stack trace (else its first line), capped at 500 characters. */

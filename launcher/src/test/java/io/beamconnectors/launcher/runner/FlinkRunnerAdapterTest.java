@@ -134,6 +134,21 @@ class FlinkRunnerAdapterTest {
     assertTrue(fix.contains("runner.flink.jar_installed: false"), fix);
   }
 
+  @Test
+  void theMissingClassOfAFailedSubmissionIsFoundThroughFlinksSerializedThrowable() {
+    // How a JobMaster that cannot load a class fails a submission: its cause arrives serialized.
+    Throwable remote = new org.apache.flink.util.SerializedThrowable(
+        new ClassNotFoundException("org.apache.beam.runners.flink.translation.wrappers.ImpulseInputFormat"));
+    Throwable chain = new RuntimeException("Pipeline execution failed", new java.util.concurrent.ExecutionException(
+        new RuntimeException("Could not start the JobMaster.", new RuntimeException("Deserializing failed", remote))));
+    String innermost = FlinkRunnerAdapter.innermostCause(FlinkRunnerAdapter.stackTrace(chain));
+    assertTrue(innermost.startsWith("java.lang.ClassNotFoundException: "), innermost);
+    assertEquals("org.apache.beam.runners.flink.translation.wrappers.ImpulseInputFormat", FlinkRunnerAdapter.missingClass(innermost));
+    assertEquals("org/apache/beam/sdk/Pipeline", FlinkRunnerAdapter.missingClass("java.lang.NoClassDefFoundError: org/apache/beam/sdk/Pipeline"));
+    assertEquals(null, FlinkRunnerAdapter.missingClass("java.io.IOException: disk full"));
+    assertEquals(null, FlinkRunnerAdapter.missingClass("java.lang.ClassNotFoundException: a.B while doing something else"));
+  }
+
   /**
    * A named fake of the five Flink REST calls the adapter makes ({@code /jobs/overview},
    * {@code /jobs/<jid>}, {@code /jobs/<jid>/accumulators}, {@code /jobs/<jid>/exceptions},
