@@ -59,7 +59,8 @@ class LauncherFlinkInstalledJarFtest {
   private Path config;
   private Path jar;
   private Path anotherBuild;
-  private boolean clusterHasUserLib;
+  /** False only while the cluster is known to run as the other suites expect it: without our jar. */
+  private boolean clusterChanged;
 
   @BeforeAll
   void setUp() throws Exception {
@@ -85,7 +86,7 @@ class LauncherFlinkInstalledJarFtest {
   @AfterAll
   void tearDown() throws Exception {
     try {
-      if (clusterHasUserLib) {
+      if (clusterChanged) {
         restartCluster(null); // as the other suites expect it: no jar of ours on its class path
       }
     } finally {
@@ -173,9 +174,10 @@ class LauncherFlinkInstalledJarFtest {
 
   /** Stops the fixture's cluster and starts it again with {@code userLib} on its class path (none if null). */
   private void restartCluster(Path userLib) throws Exception {
+    clusterChanged = true; // until the start below succeeds without a jar
     fixture("stop", null);
     fixture("start", userLib);
-    clusterHasUserLib = userLib != null;
+    clusterChanged = userLib != null;
   }
 
   private static void fixture(String command, Path userLib) throws Exception {
