@@ -247,7 +247,7 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
         s = s.withNetwork(str(df.get("network")), str(df.get("subnetwork")));
       }
       if (df.get("private_ips_only") != null) {
-        s = s.withPrivateIpsOnly(Boolean.parseBoolean(str(df.get("private_ips_only"))));
+        s = s.withPrivateIpsOnly(flag(df, "private_ips_only", "runner.dataflow.", where));
       }
       for (Map.Entry<String, Object> l : map(df.get("labels"), "runner.dataflow.labels", where).entrySet()) {
         s = s.withLabel(l.getKey(), str(l.getValue()));

@@ -92,7 +92,7 @@ class LauncherConfigTest {
     for (String key : List.of("host:", "username:", "password:", "api_key:", "ca_certs:", "protocol:", "idling:",
         "heartbeat:", "max_concurrent_content_syncs:", "job_cleanup_interval:", "idle_job_threshold:",
         "job_reporting_interval:", "job_check_interval:", "log_level:", "worker_hostname:", "connectors:", "sources:",
-        "runner:", "master:", "parallelism:", "jar:", "dataflow:")) {
+        "runner:", "master:", "parallelism:", "jar:", "jar_installed:", "dataflow:")) {
       assertTrue(text.contains(key), key + " is documented in config.yml.example");
     }
   }

@@ -305,6 +305,10 @@ class DataflowRunnerAdapterTest {
     assertTrue(assertThrows(ConfigurationException.class, () -> LauncherConfig.parse(base + ok
         + "    es_credential_secret: " + SECRET_NAME + "\n    max_workers: 2.5\n", Map.of(), "f"))
         .getMessage().contains("max_workers"));
+    // A typo in a true/false key is refused, not read as false (workers with public IPs).
+    assertTrue(assertThrows(ConfigurationException.class, () -> LauncherConfig.parse(base + ok
+        + "    es_credential_secret: " + SECRET_NAME + "\n    private_ips_only: ture\n", Map.of(), "f"))
+        .getMessage().contains("runner.dataflow.private_ips_only is 'ture': set true or false"));
     // Without any Elasticsearch credential no secret name is needed.
     LauncherConfig c = LauncherConfig.parse("runner:\n  type: dataflow\n  dataflow:\n" + ok, Map.of(), "f");
     assertNull(c.runner().dataflow().esCredentialSecret());
