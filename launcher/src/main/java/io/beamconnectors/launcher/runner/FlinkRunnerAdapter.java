@@ -48,13 +48,15 @@ import org.slf4j.MDC;
 public final class FlinkRunnerAdapter implements RunnerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(FlinkRunnerAdapter.class);
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** How long one call to the cluster's REST API may take, connecting included. */
+  private static final Duration REST_TIMEOUT = Duration.ofSeconds(10);
   private static final Pattern MISSING_CLASS =
       Pattern.compile("java\\.lang\\.(?:ClassNotFoundException|NoClassDefFoundError): ([\\w.$/]+)\\s*$");
 
   private final LauncherConfig config;
   private final SourceRegistry registry;
   private final List<String> secrets;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(REST_TIMEOUT).build();
   private final ExecutorService submitter;
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private Path markerDirectory;
@@ -290,7 +292,7 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
         return;
       }
       HttpRequest patch = HttpRequest.newBuilder(base().resolve("/jobs/" + job.get().path("jid").asText() + "?mode=cancel"))
-          .method("PATCH", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build();
+          .method("PATCH", HttpRequest.BodyPublishers.noBody()).timeout(REST_TIMEOUT).build();
       int code = http.send(patch, HttpResponse.BodyHandlers.discarding()).statusCode();
       if (code / 100 == 2) {
         run.cancelSent = true;
@@ -338,13 +340,7 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
   Map<String, Long> restCounters(String flinkJobId) {
     Map<String, Long> out = new HashMap<>();
     try {
-      HttpRequest get = HttpRequest.newBuilder(base().resolve("/jobs/" + flinkJobId + "/accumulators"))
-          .timeout(Duration.ofSeconds(10)).GET().build();
-      HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) {
-        return out;
-      }
-      for (JsonNode acc : JSON.readTree(r.body()).path("user-task-accumulators")) {
+      for (JsonNode acc : getJson("/jobs/" + flinkJobId + "/accumulators").path("user-task-accumulators")) {
         if (!"__metricscontainers".equals(acc.path("name").asText())) {
           continue;
         }
@@ -368,9 +364,7 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
   /** True if {@code /jobs/<jid>} (the cached graph the accumulators come from) says the job ended. */
   private boolean detailsSayEnded(String flinkJobId) {
     try {
-      HttpRequest get = HttpRequest.newBuilder(base().resolve("/jobs/" + flinkJobId)).timeout(Duration.ofSeconds(10)).GET().build();
-      HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 && map(JSON.readTree(r.body()).path("state").asText("")).terminal();
+      return map(getJson("/jobs/" + flinkJobId).path("state").asText("")).terminal();
     } catch (IOException e) {
       LOG.debug("Details of Flink job {} not readable", flinkJobId, e);
       return false;
@@ -387,10 +381,7 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
    */
   private String rootCause(String flinkJobId) {
     try {
-      HttpRequest get = HttpRequest.newBuilder(base().resolve("/jobs/" + flinkJobId + "/exceptions"))
-          .timeout(Duration.ofSeconds(10)).GET().build();
-      HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? innermostCause(JSON.readTree(r.body()).path("root-exception").asText("")) : null;
+      return innermostCause(getJson("/jobs/" + flinkJobId + "/exceptions").path("root-exception").asText(""));
     } catch (IOException e) {
       LOG.debug("Exceptions of Flink job {} not readable", flinkJobId, e);
       return null;
@@ -472,19 +463,24 @@ public final class FlinkRunnerAdapter implements RunnerAdapter {
 
   /** The newest job of the cluster with this name. */
   private Optional<JsonNode> findJob(String name) throws IOException, InterruptedException {
-    HttpRequest get = HttpRequest.newBuilder(base().resolve("/jobs/overview")).timeout(Duration.ofSeconds(10)).GET().build();
-    HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IOException("Flink REST /jobs/overview answered HTTP " + r.statusCode());
-    }
     JsonNode best = null;
-    for (JsonNode j : JSON.readTree(r.body()).path("jobs")) {
+    for (JsonNode j : getJson("/jobs/overview").path("jobs")) {
       if (name.equals(j.path("name").asText()) && (best == null
           || j.path("start-time").asLong() > best.path("start-time").asLong())) {
         best = j;
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /** GET {@code path} of the cluster's REST API, as JSON; any answer but HTTP 200 is an IOException naming both. */
+  private JsonNode getJson(String path) throws IOException, InterruptedException {
+    HttpRequest get = HttpRequest.newBuilder(base().resolve(path)).timeout(REST_TIMEOUT).GET().build();
+    HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("Flink REST " + path + " answered HTTP " + r.statusCode());
+    }
+    return JSON.readTree(r.body());
   }
 
   private URI base() {
