@@ -23,10 +23,13 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.RestClient;
@@ -68,6 +71,8 @@ class ReconcileByLookupFtest {
     final List<String> upserts = new ArrayList<>();
     final List<String> deletes = new ArrayList<>();
     final List<ListingIssue> duplicates = new ArrayList<>();
+    /** Listed as one bundle, as a table chunk's reader lists its rows, instead of split by the runner. */
+    boolean oneBundle;
   }
 
   @BeforeEach
@@ -107,7 +112,11 @@ class ReconcileByLookupFtest {
   private PipelineResult run(Join join, Case c, String... runnerArgs) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs(runnerArgs.length == 0
         ? new String[] {"--runner=DirectRunner"} : runnerArgs).create());
-    PCollection<SourceRecord> listing = p.apply("Source", Create.of(c.source).withCoder(SourceRecordCoder.of()));
+    PCollection<SourceRecord> listing = c.oneBundle
+        ? p.apply("Source", Create.of(List.of(c.source)).withCoder(ListCoder.of(SourceRecordCoder.of())))
+            .apply("OneBundle", FlatMapElements.into(TypeDescriptor.of(SourceRecord.class)).via((List<SourceRecord> all) -> all))
+            .setCoder(SourceRecordCoder.of())
+        : p.apply("Source", Create.of(c.source).withCoder(SourceRecordCoder.of()));
     PCollection<ListingIssue> issues = p.apply("Issues", Create.of(c.issues).withCoder(ListingIssueCoder.of()));
     PCollectionTuple out = listing.apply(Reconcile.againstIndex(ReadIndexState.of(connection), issues)
         .withStrategy(join.strategy).withIdsListedOnce(true).withLookups(connection));
@@ -219,6 +228,61 @@ class ReconcileByLookupFtest {
     assertEquals(0, counter(r, SyncCounters.DELETED));
     assertEquals(0, counter(r, SyncCounters.DELETES_BLOCKED));
     assertEquals(0, counter(r, SyncCounters.INDEX_STATE_READ), "every indexed document was found: nothing to read");
+  }
+
+  /**
+   * More records in one bundle than three lookups hold (2,000 ids each, three in flight): batches
+   * answered while later ones are still being filled, and a last partial batch at the bundle's end,
+   * all decided.
+   * Every third listed record changed, every seventh is new, and every eleventh indexed document
+   * is no longer listed.
+   */
+  @ParameterizedTest
+  @EnumSource(Join.class)
+  void recordsOfManyLookupsInFlightAreEachDecidedOnce(Join join) throws IOException {
+    Case c = new Case();
+    c.oneBundle = true;
+    StringBuilder bulk = new StringBuilder();
+    int created = 0;
+    int updated = 0;
+    int unchanged = 0;
+    int deleted = 0;
+    for (int i = 0; i < 6_007; i++) {
+      String id = "r-" + i;
+      boolean isNew = i % 7 == 3;
+      boolean changed = !isNew && i % 3 == 0;
+      boolean gone = !isNew && !changed && i % 11 == 5;
+      SourceRecord r = record(id, "t", "s", "{\"i\":" + i + "}");
+      if (!gone) {
+        c.source.add(r);
+      }
+      if (!isNew) {
+        bulk.append("{\"index\":{\"_id\":\"").append(id).append("\"}}\n")
+            .append(JSON.createObjectNode().put("id", id).put("_token", changed ? "old" : StoredToken.of(r))
+                .put("_scope", "s")).append('\n');
+      }
+      if (isNew || changed) {
+        c.upserts.add(id + " {\"i\":" + i + "}");
+      }
+      if (gone) {
+        c.deletes.add(id);
+      }
+      created += isNew ? 1 : 0;
+      updated += changed ? 1 : 0;
+      unchanged += !isNew && !changed && !gone ? 1 : 0;
+      deleted += gone ? 1 : 0;
+    }
+    Request load = new Request("POST", "/" + INDEX + "/_bulk");
+    load.addParameter("refresh", "true");
+    load.setJsonEntity(bulk.toString());
+    assertEquals(false, JSON.readTree(client.performRequest(load).getEntity().getContent()).path("errors").asBoolean(true));
+    PipelineResult r = run(join, c);
+    assertEquals(c.source.size(), counter(r, SyncCounters.LISTED));
+    assertEquals(created, counter(r, SyncCounters.CREATED));
+    assertEquals(updated, counter(r, SyncCounters.UPDATED));
+    assertEquals(unchanged, counter(r, SyncCounters.UNCHANGED));
+    assertEquals(deleted, counter(r, SyncCounters.DELETED));
+    assertEquals(0, counter(r, SyncCounters.DELETES_BLOCKED));
   }
 
   @ParameterizedTest
