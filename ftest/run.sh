@@ -15,7 +15,7 @@
 #                                ConnectorApiFtest (fixtures: postgresql, flink)
 # Elasticsearch 9: `all` and `launcher` then run the launcher suites (LauncherFtest,
 # ConnectorApiFtest) a second time against an Elasticsearch 9.2.0 of their own (`all` also
-# PostgresqlFtest), started by the same fixture script with its own run dir and ports and stopped
+# PostgresqlFtest and LookupKeyFtest), started by the same fixture script with its own run dir and ports and stopped
 # afterwards:
 #   BC_ES9_VERSION (9.2.0), BC_ES9_PORT (19202), BC_ES9_TRANSPORT_PORT (19302),
 #   BC_ES9_RUN_DIR ($BC_RUN_DIR/es9), BC_ES9_TESTS (another -Dtest list), BC_ES9=0 skips this
@@ -54,7 +54,7 @@ fixture_for() {
 if [[ "$target" == all ]]; then
   fixtures=(elasticsearch postgresql samba s3 azurite gcs flink)
   tests=""
-  es9_tests="LauncherFtest,ConnectorApiFtest,PostgresqlFtest"
+  es9_tests="LauncherFtest,ConnectorApiFtest,PostgresqlFtest,LookupKeyFtest"
 else
   read -r fx cls < <(fixture_for "$target")
   fxs=()

@@ -241,6 +241,8 @@ public final class FullSyncPipeline {
     try (ContentIndex index = new ContentIndex(plan.elasticsearch())) {
       if (index.ensureExists(plan.connector().indexPropertiesJson())) {
         LOG.info("Created content index {} with explicit mappings", plan.elasticsearch().index());
+      } else {
+        index.ensureLookupField();
       }
     } catch (org.elasticsearch.client.ResponseException e) {
       throwIfAccessDenied(plan.elasticsearch().index(), e);

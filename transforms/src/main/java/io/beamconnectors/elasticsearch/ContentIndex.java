@@ -38,6 +38,7 @@ public final class ContentIndex implements AutoCloseable {
     props.putObject(IndexFields.TIMESTAMP).put("type", "date");
     props.putObject(IndexFields.TOKEN).put("type", "keyword");
     props.putObject(IndexFields.SCOPE).put("type", "keyword");
+    props.set(IndexFields.LOOKUP, lookupFieldMapping());
     props.putObject(IndexFields.BODY).put("type", "text");
     props.putObject(IndexFields.CONTENT_ERROR).put("type", "keyword").put("ignore_above", 1024);
     if (extraPropertiesJson != null && !extraPropertiesJson.isBlank()) {
@@ -45,6 +46,76 @@ public final class ContentIndex implements AutoCloseable {
       extra.fields().forEachRemaining(e -> props.set(e.getKey(), e.getValue()));
     }
     return mappings;
+  }
+
+  /** {@link IndexFields#LOOKUP}: binary (not searchable, not stored apart from the source) with doc values. */
+  static ObjectNode lookupFieldMapping() {
+    return JSON.createObjectNode().put("type", "binary").put("doc_values", true);
+  }
+
+  /** How an index maps {@link IndexFields#LOOKUP}. */
+  public enum LookupMapping {
+    /** Binary with doc values, in every index the name stands for: lookups can read it. */
+    READABLE,
+    /** Not mapped (an index created before the field existed, or by Kibana): it can be added. */
+    ABSENT,
+    /** Mapped some other way (by hand, or dynamically by another writer): neither read nor written. */
+    OTHER
+  }
+
+  /** How {@code index} (an index or alias) maps {@link IndexFields#LOOKUP}; a missing index reads as absent. */
+  public static LookupMapping lookupMapping(RestClient client, String index) throws IOException {
+    JsonNode answer;
+    try {
+      Response resp = ReadIndexState.performWithRetry(client,
+          new Request("GET", "/" + index + "/_mapping/field/" + IndexFields.LOOKUP));
+      try (InputStream in = resp.getEntity().getContent()) {
+        answer = JSON.readTree(in);
+      }
+    } catch (ResponseException e) {
+      if (e.getResponse().getStatusLine().getStatusCode() == 404) {
+        return LookupMapping.ABSENT;
+      }
+      throw e;
+    }
+    if (answer == null || !answer.isObject() || answer.isEmpty()) {
+      return LookupMapping.ABSENT;
+    }
+    boolean absent = false;
+    for (JsonNode concrete : answer) {
+      JsonNode field = concrete.path("mappings").path(IndexFields.LOOKUP).path("mapping").path(IndexFields.LOOKUP);
+      if (field.isMissingNode()) {
+        absent = true;
+      } else if (!"binary".equals(field.path("type").asText()) || !field.path("doc_values").asBoolean(false)) {
+        return LookupMapping.OTHER;
+      }
+    }
+    return absent ? LookupMapping.ABSENT : LookupMapping.READABLE;
+  }
+
+  /**
+   * Adds {@link IndexFields#LOOKUP} to an existing index that lacks it (one created before the
+   * field existed, or by Kibana), so that documents written from now on carry it readably.
+   * Documents written before keep working: lookups read them the slower way until they are
+   * written again ({@link IndexLookup}). Fails, before anything is written, when the index maps
+   * the field some other way.
+   */
+  public void ensureLookupField() throws IOException {
+    LookupMapping mapping = lookupMapping(client, connection.index());
+    if (mapping == LookupMapping.READABLE) {
+      return;
+    }
+    if (mapping == LookupMapping.OTHER) {
+      throw io.beamconnectors.sources.ConfigurationException.ofSetting("The content index '" + connection.index()
+          + "' maps the field '" + IndexFields.LOOKUP + "' other than as binary with doc values, and the sync"
+          + " writes that field itself: nothing was synced. Sync into a new index, or reindex this one without"
+          + " that field's mapping");
+    }
+    ObjectNode body = JSON.createObjectNode();
+    body.putObject("properties").set(IndexFields.LOOKUP, lookupFieldMapping());
+    Request put = new Request("PUT", "/" + connection.index() + "/_mapping");
+    put.setJsonEntity(body.toString());
+    client.performRequest(put);
   }
 
   /** Creates the index with explicit mappings if it does not exist. Returns true if it created it. */

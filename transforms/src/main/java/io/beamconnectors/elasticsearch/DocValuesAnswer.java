@@ -8,16 +8,19 @@ import java.io.IOException;
 
 /**
  * One search answer whose hits carry the doc values {@code id}, {@code _token} and {@code _scope},
- * read in a single streaming pass: each hit goes to a {@link HitConsumer} as it is parsed, and no
- * tree of the answer is built. Both readers of the index use it: {@link IndexLookup}'s lookups
- * (through {@link LookupResponse}; a no-op sync looks up every id) and {@link ReadIndexState}'s
- * pages (10,000 hits, over a megabyte of JSON each).
+ * or {@code _lookup} (the id's hash and the token in one value, {@link LookupKey}), read in a single
+ * streaming pass: each hit goes to a {@link HitConsumer} as it is parsed, and no tree of the answer
+ * is built.
+ * Both readers of the index use it: {@link IndexLookup}'s lookups (through {@link LookupResponse};
+ * a no-op sync looks up every id) and {@link ReadIndexState}'s pages (10,000 hits, over a megabyte
+ * of JSON each).
  *
  * <p>Kept from the answer: {@code pitId}, the point in time's new id (null when the answer gave
  * none: the old one stays); {@code hits}, how many hits it had; {@code lastSort}, the last hit's
  * {@code sort} values, where the next page starts (null without hits). A failed shard fails the read, as
  * {@link ReadIndexState#checkShards} words it, wherever {@code _shards} stands in the answer. A hit
- * without the keyword {@code id} (a document written by another tool) is counted, not handed on.
+ * without the keyword {@code id} or a readable {@code _lookup} (a document written by another tool)
+ * is counted, not handed on.
  * Anything else is skipped, whatever its shape.
  */
 record DocValuesAnswer(String pitId, int hits, JsonNode lastSort) {
@@ -31,6 +34,16 @@ record DocValuesAnswer(String pitId, int hits, JsonNode lastSort) {
 
   /** Reads a search answer; one that is not a JSON object is an {@link IOException}. */
   static DocValuesAnswer read(JsonParser p, HitConsumer consumer) throws IOException {
+    return read(p, null, consumer);
+  }
+
+  /**
+   * Reads a search answer whose hits may carry {@code _lookup}: {@code idOfHash} gives the id an
+   * id hash stands for ({@link LookupKey#idHash}; null when unknown, and then the hit is counted,
+   * not handed on).
+   */
+  static DocValuesAnswer read(JsonParser p, java.util.function.LongFunction<String> idOfHash, HitConsumer consumer)
+      throws IOException {
     if (p.nextToken() != JsonToken.START_OBJECT) {
       throw new IOException("Elasticsearch answered a search with something other than a JSON object");
     }
@@ -42,7 +55,7 @@ record DocValuesAnswer(String pitId, int hits, JsonNode lastSort) {
       switch (name) {
         case "pit_id" -> pitId = value == JsonToken.VALUE_STRING ? p.getText() : pitId;
         case "_shards" -> ReadIndexState.checkShards(JSON.createObjectNode().set("_shards", JSON.readTree(p)));
-        case "hits" -> readHits(p, hits, consumer);
+        case "hits" -> readHits(p, hits, idOfHash, consumer);
         default -> p.skipChildren();
       }
     }
@@ -55,7 +68,8 @@ record DocValuesAnswer(String pitId, int hits, JsonNode lastSort) {
   }
 
   /** The outer {@code hits} object: its {@code hits} array, each hit an object. */
-  private static void readHits(JsonParser p, Hits hits, HitConsumer consumer) throws IOException {
+  private static void readHits(JsonParser p, Hits hits, java.util.function.LongFunction<String> idOfHash,
+      HitConsumer consumer) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       p.skipChildren();
       return;
@@ -65,7 +79,7 @@ record DocValuesAnswer(String pitId, int hits, JsonNode lastSort) {
       JsonToken value = p.nextToken();
       if (name.equals("hits") && value == JsonToken.START_ARRAY) {
         while (p.nextToken() != JsonToken.END_ARRAY) {
-          readHit(p, hits, consumer);
+          readHit(p, hits, idOfHash, consumer);
         }
       } else {
         p.skipChildren();
@@ -73,7 +87,8 @@ record DocValuesAnswer(String pitId, int hits, JsonNode lastSort) {
     }
   }
 
-  private static void readHit(JsonParser p, Hits hits, HitConsumer consumer) throws IOException {
+  private static void readHit(JsonParser p, Hits hits, java.util.function.LongFunction<String> idOfHash,
+      HitConsumer consumer) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       p.skipChildren();
       return;
@@ -81,6 +96,7 @@ record DocValuesAnswer(String pitId, int hits, JsonNode lastSort) {
     String id = null;
     String token = null;
     String scope = null;
+    String lookup = null;
     JsonNode sort = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
@@ -96,6 +112,7 @@ record DocValuesAnswer(String pitId, int hits, JsonNode lastSort) {
             case IndexFields.ID -> id = first;
             case IndexFields.TOKEN -> token = first;
             case IndexFields.SCOPE -> scope = first;
+            case IndexFields.LOOKUP -> lookup = first;
             default -> { }
           }
         }
@@ -105,6 +122,13 @@ record DocValuesAnswer(String pitId, int hits, JsonNode lastSort) {
     }
     hits.count++;
     hits.lastSort = sort;
+    if (id == null && lookup != null && idOfHash != null) {
+      LookupKey.Entry entry = LookupKey.decode(lookup);
+      if (entry != null) {
+        id = idOfHash.apply(entry.idHash());
+        token = token != null ? token : entry.token();
+      }
+    }
     if (id != null) {
       consumer.accept(id, token, scope);
     }

@@ -13,6 +13,13 @@ public final class IndexFields {
   public static final String TOKEN = "_token";
   /** The part of the source the document was listed under (see {@code Scope}). */
   public static final String SCOPE = "_scope";
+  /**
+   * A hash of the id and the change token in one binary value with doc values ({@link LookupKey}):
+   * what a lookup reads per hit. Keyword doc values of unique values ({@code id}, {@code _token}) make
+   * Elasticsearch decompress a block of its terms dictionary per hit and field; one binary doc
+   * value is read as it was stored.
+   */
+  public static final String LOOKUP = "_lookup";
   /** Extracted text. */
   public static final String BODY = "body";
   /** Base64 of the raw bytes, in attachment-compatibility mode (the reference's name). */

@@ -35,15 +35,16 @@ public final class IndexOperations {
       .build();
   private static final JsonFactory FACTORY = JSON.getFactory();
   private static final Set<String> ENGINE_FIELDS =
-      Set.of(IndexFields.ID, IndexFields.TIMESTAMP, IndexFields.TOKEN, IndexFields.SCOPE);
+      Set.of(IndexFields.ID, IndexFields.TIMESTAMP, IndexFields.TOKEN, IndexFields.SCOPE, IndexFields.LOOKUP);
 
   private IndexOperations() {}
 
   /**
    * The record's fields plus the engine's own: {@code id} first, then the source's fields, then
    * {@code _timestamp} (the record's time, or {@code seenAt} when it has none), {@code _token} (see
-   * {@link StoredToken}) and {@code _scope}. The engine's fields win over source fields of the same
-   * name. For callers that add fields (file content); {@link #indexJson} is the fast path.
+   * {@link StoredToken}), {@code _scope} and {@code _lookup} (the id's hash and the token, {@link LookupKey}).
+   * The engine's fields win over source fields of the same name. For callers that add fields (file
+   * content); {@link #indexJson} is the fast path.
    */
   public static ObjectNode document(SourceRecord record, String seenAt) {
     ObjectNode doc = JSON.createObjectNode();
@@ -63,8 +64,10 @@ public final class IndexOperations {
       }
     }
     doc.put(IndexFields.TIMESTAMP, record.timestamp() != null ? record.timestamp() : seenAt);
-    doc.put(IndexFields.TOKEN, StoredToken.of(record));
+    String token = StoredToken.of(record);
+    doc.put(IndexFields.TOKEN, token);
     doc.put(IndexFields.SCOPE, record.scope());
+    doc.put(IndexFields.LOOKUP, LookupKey.encode(record.id(), token));
     return doc;
   }
 
@@ -80,6 +83,7 @@ public final class IndexOperations {
   /** Marks a document so the next sync fetches its content again (a transient content failure). */
   public static void markForRetry(ObjectNode document) {
     document.put(IndexFields.TOKEN, StoredToken.RETRY);
+    document.put(IndexFields.LOOKUP, LookupKey.encode(document.path(IndexFields.ID).asText(), StoredToken.RETRY));
   }
 
   /** The engine's field names as they appear quoted in JSON text. */
@@ -96,7 +100,7 @@ public final class IndexOperations {
     if (splicable(fields)) {
       String timestamp = record.timestamp() != null ? record.timestamp() : seenAt;
       StringBuilder doc = new StringBuilder(fields.length() + record.id().length() + record.scope().length()
-          + timestamp.length() + 128);
+          + timestamp.length() + 256);
       doc.append("{\"").append(IndexFields.ID).append("\":");
       appendQuoted(doc, record.id());
       if (fields.length() > 2) {
@@ -108,10 +112,13 @@ public final class IndexOperations {
       }
       doc.append(",\"").append(IndexFields.TIMESTAMP).append("\":");
       appendQuoted(doc, timestamp);
+      String token = StoredToken.of(record);
       doc.append(",\"").append(IndexFields.TOKEN).append("\":");
-      appendQuoted(doc, StoredToken.of(record));
+      appendQuoted(doc, token);
       doc.append(",\"").append(IndexFields.SCOPE).append("\":");
       appendQuoted(doc, record.scope());
+      // Base64 needs no quoting.
+      doc.append(",\"").append(IndexFields.LOOKUP).append("\":\"").append(LookupKey.encode(record.id(), token)).append('"');
       return doc.append('}').toString();
     }
     return streamedIndexJson(record, seenAt);
@@ -146,7 +153,7 @@ public final class IndexOperations {
   }
 
   private static String streamedIndexJson(SourceRecord record, String seenAt) {
-    java.io.StringWriter out = new java.io.StringWriter(record.fieldsJson().length() + record.scope().length() + 160);
+    java.io.StringWriter out = new java.io.StringWriter(record.fieldsJson().length() + record.scope().length() + 288);
     try (JsonParser p = FACTORY.createParser(record.fieldsJson()); JsonGenerator g = FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField(IndexFields.ID, record.id());
@@ -166,8 +173,10 @@ public final class IndexOperations {
         p.skipChildren();
       }
       g.writeStringField(IndexFields.TIMESTAMP, record.timestamp() != null ? record.timestamp() : seenAt);
-      g.writeStringField(IndexFields.TOKEN, StoredToken.of(record));
+      String token = StoredToken.of(record);
+      g.writeStringField(IndexFields.TOKEN, token);
       g.writeStringField(IndexFields.SCOPE, record.scope());
+      g.writeStringField(IndexFields.LOOKUP, LookupKey.encode(record.id(), token));
       g.writeEndObject();
     } catch (JsonProcessingException e) {
       throw invalidFields(record, e);

@@ -15,11 +15,13 @@ class IndexLookupTest {
 
   @Test
   void asksForTheIdsDocValuesOnly() throws IOException {
-    String body = IndexLookup.body(List.of("a\"1", "", "é")).toString();
-    assertEquals("{\"size\":3,\"_source\":false,\"stored_fields\":\"_none_\",\"track_total_hits\":false,\"query\":{\"ids\":{\"values\":[\"a\\\"1\",\"\",\"é\"]}},"
-        + "\"docvalue_fields\":[\"id\",\"_token\",\"_scope\"]}", body);
-    org.elasticsearch.client.Request search = IndexLookup.searchRequest(List.of("a"), "pit-1");
-    assertEquals("pit_id,_shards,hits.hits.fields", search.getParameters().get("filter_path"));
+    String head = "{\"size\":3,\"_source\":false,\"stored_fields\":\"_none_\",\"track_total_hits\":false,"
+        + "\"query\":{\"ids\":{\"values\":[\"a\\\"1\",\"\",\"é\"]}},";
+    assertEquals(head + "\"docvalue_fields\":[\"_lookup\"]}", IndexLookup.body(List.of("a\"1", "", "é"), true).toString());
+    assertEquals(head + "\"docvalue_fields\":[\"id\",\"_token\",\"_scope\"]}",
+        IndexLookup.body(List.of("a\"1", "", "é"), false).toString());
+    org.elasticsearch.client.Request search = IndexLookup.searchRequest(List.of("a"), "pit-1", true);
+    assertEquals("pit_id,_shards,hits.hits._score,hits.hits.fields", search.getParameters().get("filter_path"));
     String sent = new String(search.getEntity().getContent().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertTrue(sent.endsWith(",\"pit\":{\"id\":\"pit-1\",\"keep_alive\":\"10m\"}}"), sent);
   }
@@ -33,6 +35,32 @@ class IndexLookupTest {
     LookupResponse read = LookupResponse.read(response);
     assertEquals(Map.of("a", new IndexedState("t#1", "s/x"), "legacy", new IndexedState("t#2", "")), read.found());
     assertNull(read.pitId(), "no new point in time: the old one stays");
+    assertEquals(3, read.hits(), "every hit counted, the foreign one too");
+  }
+
+  @Test
+  void aBatchWhoseIdsShareAHashIsNotMatchedByHash() {
+    assertEquals(Map.of(LookupKey.idHash("a"), "a", LookupKey.idHash("b"), "b"),
+        IndexLookup.byHash(List.of("a", "b", "a"), LookupKey::idHash), "one id twice is no clash");
+    assertNull(IndexLookup.byHash(List.of("a", "b"), id -> 7L), "two ids, one hash: the batch is searched the older way");
+  }
+
+  @Test
+  void readsTheIdAndTokenFromTheLookupKeyAndCountsHitsWithoutOne() throws Exception {
+    String id = "a,b\u0000é/\"x";
+    String fingerprinted = "t#0123456789abcdef0123456789abcdef";
+    Map<Long, String> asked = Map.of(LookupKey.idHash(id), id, LookupKey.idHash("0"), "0");
+    String response = "{\"hits\":{\"hits\":["
+        + "{\"_score\":1.0,\"fields\":{\"_lookup\":[\"" + LookupKey.encode(id, fingerprinted) + "\"]}},"
+        + "{\"_score\":1.0,\"fields\":{\"_lookup\":[\"" + LookupKey.encode("0", "") + "\"]}},"
+        + "{\"_score\":1.0,\"fields\":{\"_lookup\":[\"" + LookupKey.encode("not asked", "") + "\"]}},"
+        + "{\"_score\":1.0,\"fields\":{\"_lookup\":[\"bm90IG91cnM=\"]}},"
+        + "{\"_score\":1.0}]}}";
+    LookupResponse read = LookupResponse.read(response, asked::get);
+    assertEquals(Map.of(id, new IndexedState(fingerprinted, ""), "0", new IndexedState("", "")), read.found());
+    assertEquals(5, read.hits(), "an id not asked for, a value not written by LookupKey and a hit without one are"
+        + " counted, not handed on");
+    assertEquals(Map.of(), LookupResponse.read(response).found(), "without the ids asked for, no hash stands for an id");
   }
 
   @Test

@@ -24,9 +24,25 @@ class IndexOperationsTest {
     SourceRecord r = SourceRecord.of("x", "tok", Scope.of("a", "b"), "{\"_timestamp\":\"spoofed\"}");
     String doc = IndexOperations.indexJson(r, "2024-01-01T00:00:00+00:00");
     assertEquals("{\"id\":\"x\",\"_timestamp\":\"2024-01-01T00:00:00+00:00\",\"_token\":\"" + StoredToken.of(r)
-        + "\",\"_scope\":\"a/b\"}", doc);
+        + "\",\"_scope\":\"a/b\",\"_lookup\":\"" + LookupKey.encode("x", StoredToken.of(r)) + "\"}", doc);
     String file = IndexOperations.indexJson(r.withTimestamp("2020-02-02T00:00:00+00:00"), "2024-01-01T00:00:00+00:00");
     assertTrue(file.contains("\"_timestamp\":\"2020-02-02T00:00:00+00:00\""), file);
+  }
+
+  @Test
+  void theLookupKeyHoldsTheIdAndTheTokenStoredAndASourceFieldOfThatNameIsDropped() throws Exception {
+    SourceRecord r = SourceRecord.of("a\u00e9,b", "tok", Scope.of("t"), "{\"_lookup\":\"spoof\",\"x\":1}");
+    com.fasterxml.jackson.databind.JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(IndexOperations.indexJson(r, "2024-01-01T00:00:00+00:00"));
+    assertEquals(new LookupKey.Entry(LookupKey.idHash("a\u00e9,b"), doc.path("_token").asText()),
+        LookupKey.decode(doc.path("_lookup").asText()));
+    assertEquals(StoredToken.of(r), doc.path("_token").asText());
+
+    com.fasterxml.jackson.databind.node.ObjectNode retry = IndexOperations.document(r, "2024-01-01T00:00:00+00:00");
+    IndexOperations.markForRetry(retry);
+    assertEquals(StoredToken.RETRY, retry.path("_token").asText());
+    assertEquals(new LookupKey.Entry(LookupKey.idHash("a\u00e9,b"), StoredToken.RETRY), LookupKey.decode(retry.path("_lookup").asText()),
+        "a document marked for retry reads as such through its lookup key too");
   }
 
   @Test
@@ -58,7 +74,8 @@ class IndexOperationsTest {
     }
     // Anything that could hold an engine field, or spell one in escapes, takes the streaming path.
     String[] streamed = {
-        "{\"id\":1}", "{\"x\":\"id\"}", "{\"\\u0069d\":2,\"b\":3}", "{\"o\":{\"_scope\":1}}", "{ \"a\":1}", "[1]", "\"s\""};
+        "{\"id\":1}", "{\"x\":\"id\"}", "{\"\\u0069d\":2,\"b\":3}", "{\"o\":{\"_scope\":1}}", "{ \"a\":1}", "[1]", "\"s\"",
+        "{\"_lookup\":\"spoof\",\"a\":1}"};
     for (String fields : streamed) {
       assertEquals(false, IndexOperations.splicable(fields), fields);
       SourceRecord r = SourceRecord.of("x", "tok", Scope.of("t"), fields);

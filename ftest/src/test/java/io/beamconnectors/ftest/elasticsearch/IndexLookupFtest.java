@@ -120,7 +120,8 @@ class IndexLookupFtest {
     }
   }
 
-  private static Map<String, IndexedState> lookupAsync(IndexLookup.Session lookups, List<String> ids) throws Exception {
+  /** One asynchronous lookup's answer, waited for (a minute at most); its failure is thrown. */
+  static Map<String, IndexedState> lookupAsync(IndexLookup.Session lookups, List<String> ids) throws Exception {
     java.util.concurrent.CompletableFuture<Map<String, IndexedState>> answer = new java.util.concurrent.CompletableFuture<>();
     lookups.lookupAsync(ids, (found, failure) -> {
       if (failure != null) {

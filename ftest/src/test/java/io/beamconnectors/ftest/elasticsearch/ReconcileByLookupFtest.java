@@ -1,9 +1,12 @@
 package io.beamconnectors.ftest.elasticsearch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beamconnectors.elasticsearch.ElasticsearchConnection;
+import io.beamconnectors.elasticsearch.IndexFields;
+import io.beamconnectors.elasticsearch.LookupKey;
 import io.beamconnectors.elasticsearch.ReadIndexState;
 import io.beamconnectors.elasticsearch.StoredToken;
 import io.beamconnectors.ftest.support.IndexInspector;
@@ -257,9 +260,12 @@ class ReconcileByLookupFtest {
         c.source.add(r);
       }
       if (!isNew) {
+        // As the engine writes documents, _lookup included: these lookups read it (the other cases
+        // index documents without it, as versions before it did, and are read the older way).
+        String token = changed ? "old" : StoredToken.of(r);
         bulk.append("{\"index\":{\"_id\":\"").append(id).append("\"}}\n")
-            .append(JSON.createObjectNode().put("id", id).put("_token", changed ? "old" : StoredToken.of(r))
-                .put("_scope", "s")).append('\n');
+            .append(JSON.createObjectNode().put("id", id).put("_token", token).put("_scope", "s")
+                .put(IndexFields.LOOKUP, LookupKey.encode(id, token))).append('\n');
       }
       if (isNew || changed) {
         c.upserts.add(id + " {\"i\":" + i + "}");
@@ -275,7 +281,7 @@ class ReconcileByLookupFtest {
     Request load = new Request("POST", "/" + INDEX + "/_bulk");
     load.addParameter("refresh", "true");
     load.setJsonEntity(bulk.toString());
-    assertEquals(false, JSON.readTree(client.performRequest(load).getEntity().getContent()).path("errors").asBoolean(true));
+    assertFalse(JSON.readTree(client.performRequest(load).getEntity().getContent()).path("errors").asBoolean(true));
     PipelineResult r = run(join, c);
     assertEquals(c.source.size(), counter(r, SyncCounters.LISTED));
     assertEquals(created, counter(r, SyncCounters.CREATED));

@@ -99,6 +99,14 @@ class PostgresqlFtest {
     }
     inspector = new IndexInspector(IndexInspector.connection(INDEX));
     inspector.deleteIndex();
+    // As a version before _lookup created it: the engine's mappings without that field, which the
+    // first sync must add (ContentIndex.ensureLookupField) for its lookups to read it.
+    ObjectNode mappings = ContentIndex.mappings(null);
+    ((ObjectNode) mappings.path("properties")).remove(io.beamconnectors.elasticsearch.IndexFields.LOOKUP);
+    org.elasticsearch.client.Request create = new org.elasticsearch.client.Request("PUT", "/" + INDEX);
+    create.setJsonEntity(JSON.createObjectNode().set("mappings", mappings).toString());
+    inspector.index().client().performRequest(create);
+    assertEquals(ContentIndex.LookupMapping.ABSENT, ContentIndex.lookupMapping(inspector.index().client(), INDEX));
     try (IndexInspector flink = new IndexInspector(IndexInspector.connection(FLINK_INDEX))) {
       flink.deleteIndex();
     }
@@ -185,6 +193,8 @@ class PostgresqlFtest {
   void initialSyncMirrorsEveryRow() throws Exception {
     SyncSummary summary = sync();
     assertMirrorsSource();
+    assertEquals(ContentIndex.LookupMapping.READABLE, ContentIndex.lookupMapping(inspector.index().client(), INDEX),
+        "the sync added _lookup to the index an earlier version created");
     long total = (long) tables * rowsPerTable + PostgresqlData.ORDERS;
     assertEquals(total, summary.get(SyncCounters.LISTED));
     assertEquals(total, summary.get(SyncCounters.CREATED));

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamconnectors.elasticsearch.ContentIndex;
 import io.beamconnectors.elasticsearch.ElasticsearchConnection;
+import io.beamconnectors.elasticsearch.IndexFields;
+import io.beamconnectors.elasticsearch.LookupKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -51,7 +53,10 @@ public final class IndexInspector implements AutoCloseable {
     return index;
   }
 
-  /** Every document's {@code _source}, by id, read with search_after on the id keyword. */
+  /**
+   * Every document's {@code _source}, by id, read with search_after on the id keyword; without
+   * {@code _lookup}, which is checked against the id and {@code _token} ({@link #withoutLookupKey}).
+   */
   public Map<String, JsonNode> documents() throws IOException {
     index.refresh();
     Map<String, JsonNode> out = new TreeMap<>();
@@ -77,10 +82,27 @@ public final class IndexInspector implements AutoCloseable {
         if (!h.path("_id").asText().equals(h.path("_source").path("id").asText())) {
           throw new AssertionError("_id and id differ for " + h);
         }
-        out.put(h.path("_id").asText(), h.path("_source"));
+        out.put(h.path("_id").asText(), withoutLookupKey(h.path("_id").asText(), h.path("_source")));
       }
       after = hits.get(hits.size() - 1).path("sort");
     }
+  }
+
+  /**
+   * The document without {@code _lookup}, once checked: where a document has one, it holds exactly
+   * the hash of the document's id and its {@code _token}, which is what a lookup reads instead.
+   */
+  static JsonNode withoutLookupKey(String id, JsonNode source) {
+    if (!source.has(IndexFields.LOOKUP)) {
+      return source;
+    }
+    LookupKey.Entry entry = LookupKey.decode(source.path(IndexFields.LOOKUP).asText());
+    if (entry == null || entry.idHash() != LookupKey.idHash(id) || !entry.token().equals(source.path(IndexFields.TOKEN).asText())) {
+      throw new AssertionError("_lookup of " + id + " does not hold its id's hash and _token: " + entry + " in " + source);
+    }
+    ObjectNode copy = ((ObjectNode) source).deepCopy();
+    copy.remove(IndexFields.LOOKUP);
+    return copy;
   }
 
   public long count() throws IOException {
