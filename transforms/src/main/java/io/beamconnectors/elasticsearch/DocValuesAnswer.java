@@ -5,13 +5,13 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.function.LongFunction;
 
 /**
  * One search answer whose hits carry the doc values {@code id}, {@code _token} and {@code _scope},
  * or {@code _lookup} (the id's hash and the token in one value, {@link LookupKey}), read in a single
  * streaming pass: each hit goes to a {@link HitConsumer} as it is parsed, and no tree of the answer
- * is built.
- * Both readers of the index use it: {@link IndexLookup}'s lookups (through {@link LookupResponse};
+ * is built. Both readers of the index use it: {@link IndexLookup}'s lookups (through {@link LookupResponse};
  * a no-op sync looks up every id) and {@link ReadIndexState}'s pages (10,000 hits, over a megabyte
  * of JSON each).
  *
@@ -42,7 +42,7 @@ record DocValuesAnswer(String pitId, int hits, JsonNode lastSort) {
    * id hash stands for ({@link LookupKey#idHash}; null when unknown, and then the hit is counted,
    * not handed on).
    */
-  static DocValuesAnswer read(JsonParser p, java.util.function.LongFunction<String> idOfHash, HitConsumer consumer)
+  static DocValuesAnswer read(JsonParser p, LongFunction<String> idOfHash, HitConsumer consumer)
       throws IOException {
     if (p.nextToken() != JsonToken.START_OBJECT) {
       throw new IOException("Elasticsearch answered a search with something other than a JSON object");
@@ -68,7 +68,7 @@ record DocValuesAnswer(String pitId, int hits, JsonNode lastSort) {
   }
 
   /** The outer {@code hits} object: its {@code hits} array, each hit an object. */
-  private static void readHits(JsonParser p, Hits hits, java.util.function.LongFunction<String> idOfHash,
+  private static void readHits(JsonParser p, Hits hits, LongFunction<String> idOfHash,
       HitConsumer consumer) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       p.skipChildren();
@@ -87,7 +87,7 @@ record DocValuesAnswer(String pitId, int hits, JsonNode lastSort) {
     }
   }
 
-  private static void readHit(JsonParser p, Hits hits, java.util.function.LongFunction<String> idOfHash,
+  private static void readHit(JsonParser p, Hits hits, LongFunction<String> idOfHash,
       HitConsumer consumer) throws IOException {
     if (p.currentToken() != JsonToken.START_OBJECT) {
       p.skipChildren();

@@ -222,8 +222,8 @@ public final class IndexLookup {
     }
 
     private LookupResponse search(Batch batch) throws IOException {
-      try (InputStream in = ReadIndexState.performWithRetry(client, searchRequest(batch.ids(), pitId, batch.readsLookupKey()))
-          .getEntity().getContent()) {
+      Request search = searchRequest(batch.ids(), pitId, batch.readsLookupKey());
+      try (InputStream in = ReadIndexState.performWithRetry(client, search).getEntity().getContent()) {
         return LookupResponse.read(in, batch::idOfHash);
       }
     }

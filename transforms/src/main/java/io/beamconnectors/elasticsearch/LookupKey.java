@@ -25,7 +25,8 @@ import java.util.HexFormat;
 public final class LookupKey {
   static final byte FINGERPRINTED = 1;
   static final byte VERBATIM = 2;
-  private static final int FINGERPRINT_BYTES = 16;
+  /** The token's fingerprint, as {@link StoredToken} writes it. */
+  private static final int FINGERPRINT_BYTES = StoredToken.FINGERPRINT_BYTES;
   private static final HexFormat HEX = HexFormat.of();
 
   private LookupKey() {}

@@ -16,6 +16,8 @@ import java.util.HexFormat;
 public final class StoredToken {
   /** Separates the source token from the fingerprint; the fingerprint is fixed-width hex. */
   static final char SEPARATOR = '#';
+  /** The fingerprint's bytes (the first of its SHA-256), written as twice as many hex digits. */
+  static final int FINGERPRINT_BYTES = 16;
   /**
    * Stored for an item whose content could not be fetched or extracted this time (a transient
    * failure): never equal to a computed token, so the next sync fetches the item again.
@@ -36,6 +38,6 @@ public final class StoredToken {
     sha.update(record.fieldsJson().getBytes(StandardCharsets.UTF_8));
     byte[] digest = sha.digest();
     // 128 bits are plenty to tell two versions of one item apart.
-    return record.token() + SEPARATOR + HexFormat.of().formatHex(digest, 0, 16);
+    return record.token() + SEPARATOR + HexFormat.of().formatHex(digest, 0, FINGERPRINT_BYTES);
   }
 }
