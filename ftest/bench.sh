@@ -255,15 +255,20 @@ warmups_for() {
 
 # run_warm SCENARIO SERVICE_TYPE CONFIG INDEX STEP...: the scenario's syncs in one JVM after its
 #   warm-up syncs (WarmJvmSyncs; STEP exec:COMMAND runs COMMAND between syncs) -> the same files as
-#   run_sync, under SCENARIO-warm-STEP, and SCENARIO-warm.warmups. No JFR on this runner.
+#   run_sync, under SCENARIO-warm-STEP, and SCENARIO-warm.warmups. With BENCH_JFR, each reported
+#   step is recorded on its own (the warm-up syncs are not) and its hot methods are printed.
 run_warm() {
   local scenario="$1" service="$2" config="$3" index="$4"; shift 4
-  local label="$scenario-warm" n i warmups=()
+  local label="$scenario-warm" n i warmups=() jvm=("${GC[@]}") step
+  if [[ -n "$JFR_DIR" ]]; then
+    # Stack depth is a JVM option; the recordings themselves start and stop around each step.
+    jvm+=(-Dbench.jfrDir="$JFR_DIR" -XX:FlightRecorderOptions=stackdepth=256)
+  fi
   n="$(warmups_for "$scenario")"
   for ((i = 0; i < n; i++)); do warmups+=(warmup); done
   echo "$n" > "$WORK/$label.warmups"
   echo "== $label: $n warm-up sync(s), then the syncs below, in one JVM"
-  java -Xmx"$HEAP" "${GC[@]}" -cp "$WARM_CP" io.beamconnectors.ftest.bench.WarmJvmSyncs "$WORK" "$label" "${warmups[@]}" "$@" -- \
+  java -Xmx"$HEAP" "${jvm[@]}" -cp "$WARM_CP" io.beamconnectors.ftest.bench.WarmJvmSyncs "$WORK" "$label" "${warmups[@]}" "$@" -- \
       --runner=DirectRunner --serviceType="$service" --connectorConfig="$config" \
       --esUrl="$BC_ES_URL" --esUsername="$BC_ES_USERNAME" --esIndex="$index" \
       --bulkParallelRequests="$PARALLEL" > "$WORK/$label.out" 2> "$WORK/$label.err" \
@@ -271,6 +276,13 @@ run_warm() {
   awk '/^== / { if (line) print line; print; line = "" }
        /^ +(listed|created|updated|unchanged|deleted|content_fetched|failed) / { $1 = $1; line = line (line ? ", " : " ") $0 }
        END { if (line) print line }' "$WORK/$label.out"
+  if [[ -n "$JFR_DIR" ]]; then
+    for step in "$@"; do
+      [[ "$step" != exec:* ]] || continue
+      echo "   where $label-$step's time went (JFR execution samples):"
+      java -cp "$CP" io.beamconnectors.ftest.bench.HotMethods "$JFR_DIR/$label-$step.jfr" 10 "$WORK/$label-$step.hot.json"
+    done
+  fi
 }
 
 # make_tree DIR SMALL LARGE: SMALL one-line text files in folders of 100 and LARGE text files of 1 MiB.

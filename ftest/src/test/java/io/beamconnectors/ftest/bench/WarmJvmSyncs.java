@@ -16,6 +16,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.elasticsearch.client.Request;
 import org.elasticsearch.client.Response;
@@ -38,9 +40,15 @@ import org.elasticsearch.client.RestClient;
  * threads, from the OperatingSystem MXBean; the peak RSS is the JVM's so far) and
  * {@code LABEL-STEP.escpu} (Elasticsearch's process CPU in ms before and after). Each sync starts
  * once Elasticsearch runs no merge, as in {@code bench.sh}.
+ *
+ * <p>With {@code -Dbench.jfrDir=DIR} ({@code BENCH_JFR}) each reported step is recorded with JFR's
+ * profile settings into {@code DIR/LABEL-STEP.jfr}, from its start to its end only: the warm-up
+ * syncs and the steps before are not in it, unlike a recording of the whole JVM.
  */
 public final class WarmJvmSyncs {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Where each reported step's JFR recording goes; unset: none. */
+  static final String JFR_DIR_PROPERTY = "bench.jfrDir";
 
   private WarmJvmSyncs() {}
 
@@ -77,6 +85,7 @@ public final class WarmJvmSyncs {
         }
         System.out.println("== " + name + (warmup ? " (warm-up sync, not reported)" : ""));
         waitForNoMerges(es);
+        Recording recording = warmup ? null : startRecording(name);
         long esBefore = esCpuMillis(es);
         long cpuBefore = processCpuNanos();
         long wallBefore = System.nanoTime();
@@ -84,6 +93,10 @@ public final class WarmJvmSyncs {
         long wall = System.nanoTime() - wallBefore;
         long cpu = processCpuNanos() - cpuBefore;
         long esAfter = esCpuMillis(es);
+        if (recording != null) {
+          recording.stop(); // writes the recording to its destination
+          recording.close();
+        }
         System.out.println(summary.format());
         if (warmup) {
           delete(es, index);
@@ -95,6 +108,24 @@ public final class WarmJvmSyncs {
       }
     }
     System.exit(0); // the DirectRunner's and the clients' non-daemon threads would keep a finished JVM up
+  }
+
+  /**
+   * A JFR recording of one step with the JDK's "profile" settings and deep stacks (Beam's are, and
+   * {@code HotMethods} ranks methods anywhere in a stack), written to {@code <jfrDir>/<name>.jfr}
+   * when stopped; null without {@code -Dbench.jfrDir}.
+   */
+  static Recording startRecording(String name) throws IOException, java.text.ParseException {
+    String dir = System.getProperty(JFR_DIR_PROPERTY);
+    if (dir == null || dir.isEmpty()) {
+      return null;
+    }
+    Recording r = new Recording(Configuration.getConfiguration("profile"));
+    r.setName(name);
+    r.setDestination(Path.of(dir, name + ".jfr"));
+    r.setToDisk(true);
+    r.start();
+    return r;
   }
 
   private static FullSyncOptions options(String[] args) {
