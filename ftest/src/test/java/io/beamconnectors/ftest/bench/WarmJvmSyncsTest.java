@@ -29,8 +29,9 @@ class WarmJvmSyncsTest {
     Recording r = WarmJvmSyncs.startRecording("postgresql-warm-noop");
     try {
       assertEquals("postgresql-warm-noop", r.getName());
-      // The profile settings sample Java code; the JVM's default recording does not enable that.
+      // JFR's profile settings: Java code sampled every 10 ms (its default settings: every 20).
       assertEquals("true", r.getSettings().get("jdk.ExecutionSample#enabled"));
+      assertEquals("10 ms", r.getSettings().get("jdk.ExecutionSample#period"));
     } finally {
       r.stop();
       r.close();

@@ -100,9 +100,12 @@ class PostgresqlFtest {
     inspector = new IndexInspector(IndexInspector.connection(INDEX));
     inspector.deleteIndex();
     // As a version before _lookup created it: the engine's mappings without that field, which the
-    // first sync must add (ContentIndex.ensureLookupField) for its lookups to read it.
+    // first sync must add (ContentIndex.ensureLookupField) for its lookups to read it, and with
+    // _token indexed, as those versions mapped it.
     ObjectNode mappings = ContentIndex.mappings(null);
-    ((ObjectNode) mappings.path("properties")).remove(io.beamconnectors.elasticsearch.IndexFields.LOOKUP);
+    ObjectNode properties = (ObjectNode) mappings.path("properties");
+    properties.remove(io.beamconnectors.elasticsearch.IndexFields.LOOKUP);
+    properties.putObject(io.beamconnectors.elasticsearch.IndexFields.TOKEN).put("type", "keyword");
     org.elasticsearch.client.Request create = new org.elasticsearch.client.Request("PUT", "/" + INDEX);
     create.setJsonEntity(JSON.createObjectNode().set("mappings", mappings).toString());
     inspector.index().client().performRequest(create);
