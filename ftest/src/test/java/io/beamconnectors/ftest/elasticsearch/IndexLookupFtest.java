@@ -153,6 +153,27 @@ class IndexLookupFtest {
     }
   }
 
+  /**
+   * The engine maps {@code _token} as doc values only: lookups read it, and a user's search for it
+   * (the documents marked for retry) still finds exactly what it names, through the doc values.
+   */
+  @Test
+  void aSearchOnTheDocValuesOnlyTokenStillFindsItsDocuments() throws IOException {
+    JsonNode mapping = read(client.performRequest(new Request("GET", "/" + INDEX + "/_mapping/field/_token")));
+    assertFalse(mapping.path(INDEX).path("mappings").path("_token").path("mapping").path("_token").path("index").asBoolean(true),
+        "created by the engine with _token not indexed: " + mapping);
+    put("to-retry", "retry", "scope/x");
+    put("retry", "#retry", "scope/y");
+    Request search = new Request("GET", "/" + INDEX + "/_search");
+    search.setJsonEntity("{\"query\":{\"term\":{\"_token\":\"retry\"}}}");
+    JsonNode hits = read(client.performRequest(search)).path("hits").path("hits");
+    assertEquals(1, hits.size(), hits::toString);
+    assertEquals("to-retry", hits.path(0).path("_id").asText());
+    try (IndexLookup.Session lookups = IndexLookup.Session.open(client, INDEX)) {
+      assertEquals(Map.of("to-retry", new IndexedState("retry", "scope/x")), lookups.lookup(List.of("to-retry")));
+    }
+  }
+
   private void put(String id, String token, String scope) throws IOException {
     Request r = new Request("PUT", "/" + INDEX + "/_doc/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)
         .replace("+", "%20"));
