@@ -37,7 +37,16 @@
 # written to bench/results/benchset-<time>.json: one run's ratio can be a fifth off the next one's.
 # BENCH_NAME (default "bench") names the PostgreSQL database, the indices, the bucket and the share
 # folder, so a development run (BENCH_NAME=benchdev) does not collide with a real one on the same servers.
+# BENCH_SYNC_JAR=<another build's pipelines/target/*-bundled.jar>: the direct, flink and cluster
+# runners sync from that jar instead of this checkout's, everything else (data, steps, ceilings,
+# checks) staying this checkout's: an older commit measured the same way, on the same machine, on
+# the same day. Its path and SHA-256 go into the JSON.
 set -euo pipefail
+if [[ -n "${BENCH_SYNC_JAR:-}" ]]; then
+  [[ -f "$BENCH_SYNC_JAR" ]] || { echo "BENCH_SYNC_JAR must name a shaded pipelines jar (pipelines/target/*-bundled.jar of another build): '$BENCH_SYNC_JAR' is not a file" >&2; exit 2; }
+  BENCH_SYNC_JAR="$(realpath -- "$BENCH_SYNC_JAR")"
+  export BENCH_SYNC_JAR # the repeated runs below see the absolute path
+fi
 cd "$(dirname "$0")/.."
 RUN_DIR="${BC_RUN_DIR:-/tmp/beam-connectors}"
 SCENARIOS="${BENCH_SCENARIOS:-postgresql network_drive}"
@@ -62,6 +71,8 @@ FLINK_JAR_INSTALLED="${BENCH_FLINK_JAR_INSTALLED:-0}"
 for runner in $RUNNERS; do
   [[ "$runner" =~ ^(direct|warm|flink|cluster)$ ]] \
     || { echo "BENCH_RUNNERS: unknown runner '$runner' (use direct, warm, flink or cluster)" >&2; exit 2; }
+  [[ -z "${BENCH_SYNC_JAR:-}" || "$runner" != warm ]] \
+    || { echo "BENCH_SYNC_JAR works with the direct, flink and cluster runners only: the warm runner calls this checkout's pipeline classes (leave warm out of BENCH_RUNNERS)" >&2; exit 2; }
 done
 if (( REPEAT > 1 )); then
   # The whole bench REPEAT times, one result file each, then the targets over all of them.
@@ -115,7 +126,8 @@ CP="$(cat "$WORK/cp.txt"):ftest/target/test-classes"
 # ceilings keep the module class path; the warm runner adds only ftest's classes to the jar.
 source ftest/bundled-jar.sh
 ensure_bundled_jar
-SYNC_CP="$BC_PIPELINES_JAR"
+SYNC_CP="${BENCH_SYNC_JAR:-$BC_PIPELINES_JAR}"
+[[ -z "${BENCH_SYNC_JAR:-}" ]] || echo "== the syncs run from BENCH_SYNC_JAR=$BENCH_SYNC_JAR, not from this checkout's jar"
 WARM_CP="$BC_PIPELINES_JAR:ftest/target/test-classes"
 
 MARKER=""
@@ -459,11 +471,11 @@ for scenario in $SCENARIOS; do
 done
 
 python3 - "$WORK" "$OUT" "$SCENARIOS" "$RUNNERS" "$ROWS" "$SMB_SMALL" "$SMB_LARGE" "$S3_SMALL" "$S3_LARGE" \
-  "$PARALLEL" "$S3_CONCURRENCY" "$NAME" "${BENCH_JFR:-}" "$JFR_DIR" "$FLINK_JAR_INSTALLED" <<'PY'
-import json, os, sys
+  "$PARALLEL" "$S3_CONCURRENCY" "$NAME" "${BENCH_JFR:-}" "$JFR_DIR" "$FLINK_JAR_INSTALLED" "${BENCH_SYNC_JAR:-}" <<'PY'
+import hashlib, json, os, sys
 work, out, scenarios, runners = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4].split()
 rows, smb_small, smb_large, s3_small, s3_large, parallel, s3_concurrency = (int(x) for x in sys.argv[5:12])
-name, jfr, jfr_dir, jar_installed = sys.argv[12], sys.argv[13], sys.argv[14], sys.argv[15] == "1"
+name, jfr, jfr_dir, jar_installed, sync_jar = sys.argv[12], sys.argv[13], sys.argv[14], sys.argv[15] == "1", sys.argv[16]
 steps = {"postgresql": ["full", "noop", "changed", "deleted"], "network_drive": ["full", "noop"], "s3": ["full", "noop"]}
 sizes = {"postgresql": {"rows": rows}, "network_drive": {"small_files": smb_small, "large_files_1mib": smb_large},
          "s3": {"small_files": s3_small, "large_files_1mib": s3_large}}
@@ -471,6 +483,10 @@ ceilings = {"postgresql": f"plain bulk client, {parallel} requests in flight", "
             "s3": f"AWS SDK GetObject, {s3_concurrency} in flight"}
 result = {"name": name, "cpus": os.cpu_count(), "bulk_parallel_requests": parallel,
           "sync_class_path": "the shaded pipelines jar", "scenarios": {}}
+if sync_jar:
+    with open(sync_jar, "rb") as f:
+        result["sync_class_path"] = {"jar": sync_jar, "sha256": hashlib.file_digest(f, "sha256").hexdigest(),
+                                     "note": "another build's shaded pipelines jar (BENCH_SYNC_JAR)"}
 if jar_installed and "cluster" in runners:
     result["cluster_jar"] = "installed on the cluster's class path; each job staged a marker (BENCH_FLINK_JAR_INSTALLED)"
 if jfr:
