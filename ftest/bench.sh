@@ -67,6 +67,7 @@ REPEAT="${BENCH_REPEAT:-1}"
 WARMUPS="${BENCH_WARMUPS:-}"
 FLINK_JAR_INSTALLED="${BENCH_FLINK_JAR_INSTALLED:-0}"
 [[ "$FLINK_JAR_INSTALLED" =~ ^[01]$ ]] || { echo "BENCH_FLINK_JAR_INSTALLED must be 0 or 1: got '$FLINK_JAR_INSTALLED'" >&2; exit 2; }
+[[ -z "${BENCH_SYNC_JAR:-}" || "$FLINK_JAR_INSTALLED" == 0 ]] || { echo "BENCH_SYNC_JAR and BENCH_FLINK_JAR_INSTALLED=1 do not go together: the cluster holds this checkout's jar, not BENCH_SYNC_JAR's" >&2; exit 2; }
 [[ -z "$WARMUPS" || "$WARMUPS" =~ ^[1-9]$ ]] || { echo "BENCH_WARMUPS must be a whole number from 1 to 9 (the warm runner's unmeasured syncs): got '$WARMUPS'" >&2; exit 2; }
 for runner in $RUNNERS; do
   [[ "$runner" =~ ^(direct|warm|flink|cluster)$ ]] \
