@@ -115,7 +115,11 @@ pids=()
 for f in "${fixtures[@]}"; do
   bash "$FIXTURES/$f.sh" start & pids+=($!)
 done
-for p in "${pids[@]}"; do wait "$p"; done
+# Wait for every start, even after one failed: stopping the fixtures (cleanup) while another start is
+# still under way would miss the server it is about to launch and leave it running.
+start_failed=0
+for p in "${pids[@]}"; do wait "$p" || start_failed=1; done
+(( start_failed == 0 )) || { echo "[run.sh] a fixture did not start (its error is above): stopping the others" >&2; exit 1; }
 # The 9.x node starts in the background while the first pass builds and runs (after the other
 # fixtures: two fixture scripts installing packages or users at once would race).
 if [[ -n "$es9_tests" ]]; then
