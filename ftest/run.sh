@@ -8,7 +8,8 @@
 #   ftest/run.sh flink_cluster   syncs submitted from the bundled pipelines jar to a Flink session
 #                                cluster (fixtures: postgresql, s3, flink); builds the jar when it
 #                                is missing or older than the sources
-#   ftest/run.sh launcher        the launcher suites: LauncherFtest (direct runner), LauncherFlinkFtest
+#   ftest/run.sh launcher        the launcher suites: LauncherFtest (direct runner),
+#                                LauncherEmbeddedFlinkFtest (flink runner, embedded), LauncherFlinkFtest
 #                                (flink runner on the session cluster; builds the jar like
 #                                flink_cluster), LauncherFlinkInstalledJarFtest (the same with the
 #                                jar on the cluster's class path; restarts the cluster),
@@ -46,7 +47,7 @@ fixture_for() {
     oracle) echo "- OracleFtest" ;;
     mssql) echo "- MssqlFtest" ;;
     flink_cluster) echo "postgresql,s3,flink FlinkClusterFtest" ;;
-    launcher) echo "postgresql,flink LauncherFtest,LauncherFlinkFtest,LauncherFlinkInstalledJarFtest,ConnectorApiFtest" ;;
+    launcher) echo "postgresql,flink LauncherFtest,LauncherEmbeddedFlinkFtest,LauncherFlinkFtest,LauncherFlinkInstalledJarFtest,ConnectorApiFtest" ;;
     *) echo "unknown NAME '$1': use postgresql, network_drive, s3, google_cloud_storage, azure_blob_storage, oracle, mssql, flink_cluster or launcher" >&2; exit 2 ;;
   esac
 }

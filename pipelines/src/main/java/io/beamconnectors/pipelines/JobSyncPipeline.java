@@ -31,6 +31,13 @@ public final class JobSyncPipeline {
   public record Started(SyncJobDocument job, FullSyncPipeline.Plan plan, PipelineResult result, long startMillis,
       String issuesPrefix) {}
 
+  /**
+   * A pipeline built and checked but not yet handed to its runner: what a caller whose runner
+   * blocks in {@code run()} (Flink attached) needs before the run, such as the configuration's
+   * secrets to redact a failure with.
+   */
+  public record Prepared(SyncJobDocument job, FullSyncPipeline.Plan plan, Pipeline pipeline, String issuesPrefix) {}
+
   private JobSyncPipeline() {}
 
   public static void main(String[] args) {
@@ -121,6 +128,22 @@ public final class JobSyncPipeline {
    */
   public static Started start(SyncJobOptions options, Map<String, String> env, SourceRegistry registry)
       throws IOException {
+    return start(prepare(options, env, registry));
+  }
+
+  /** Hands a prepared pipeline to its runner; returns when the runner does (at the end for a blocking one). */
+  public static Started start(Prepared prepared) {
+    long start = System.currentTimeMillis();
+    PipelineResult result = prepared.pipeline().run();
+    return new Started(prepared.job(), prepared.plan(), result, start, prepared.issuesPrefix());
+  }
+
+  /**
+   * Reads the job, builds the plan, pings the source, checks its configured parts, makes sure the
+   * content index exists and builds the pipeline.
+   */
+  public static Prepared prepare(SyncJobOptions options, Map<String, String> env, SourceRegistry registry)
+      throws IOException {
     Map<String, String> planEnv = credentialEnvironment(options, env);
     ElasticsearchConnection protocolConnection = protocolConnection(options, planEnv);
     SyncJobDocument job = SyncJobDocument.read(protocolConnection, options.getSyncJobId());
@@ -145,9 +168,7 @@ public final class JobSyncPipeline {
         : io.beamconnectors.sync.IssueFiles.newLocalPrefix();
     Pipeline pipeline = Pipeline.create(options);
     pipeline.apply("FullSync " + plan.connector().serviceType(), plan.sync().withIssuesOutput(issuesPrefix));
-    long start = System.currentTimeMillis();
-    PipelineResult result = pipeline.run();
-    return new Started(job, plan, result, start, issuesPrefix);
+    return new Prepared(job, plan, pipeline, issuesPrefix);
   }
 
   /** After the pipeline finished DONE: its summary with the content index refreshed and counted. */

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /** The counters of a finished sync, read from the pipeline's metrics, and their one-screen form. */
@@ -40,12 +41,17 @@ public final class SyncSummary {
   }
 
   public static SyncSummary from(PipelineResult result, long elapsedMillis) {
+    return from(result.metrics(), elapsedMillis);
+  }
+
+  /** The same from a running job's metrics, where the runner gives them without a {@link PipelineResult}. */
+  public static SyncSummary from(MetricResults results, long elapsedMillis) {
     Map<String, Long> counters = new LinkedHashMap<>();
     for (String name : SyncCounters.ALL) {
       counters.put(name, 0L);
     }
     List<String> issues = new ArrayList<>();
-    MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder().build());
+    MetricQueryResults metrics = results.queryMetrics(MetricsFilter.builder().build());
     for (MetricResult<Long> c : metrics.getCounters()) {
       String ns = c.getName().getNamespace();
       long value = attempted(c);

@@ -253,6 +253,15 @@ final class LauncherFixture implements AutoCloseable {
     return Pattern.compile("Claimed job " + Pattern.quote(jobId) + " ").matcher(p.log()).results().count();
   }
 
+  /** Runs statements on the suite's database as its owner (changes, deletes, grants). */
+  void execute(String... statements) throws Exception {
+    try (Statement s = admin.createStatement()) {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+    }
+  }
+
   /** Holds an exclusive lock on the source table, so a sync blocks in its listing until released. */
   Connection lockTable() throws Exception {
     Connection c = DriverManager.getConnection(admin.getMetaData().getURL(), FixtureEnv.require("BC_PG_USER", "postgresql"),

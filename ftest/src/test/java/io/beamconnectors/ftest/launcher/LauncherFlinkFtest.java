@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -91,14 +90,6 @@ class LauncherFlinkFtest {
     return jobId;
   }
 
-  private void change(String... statements) throws Exception {
-    try (Statement s = fx.admin.createStatement()) {
-      for (String sql : statements) {
-        s.execute(sql);
-      }
-    }
-  }
-
   @Test
   @Order(1)
   void syncRunsOnTheClusterWithExactCounters() throws Exception {
@@ -143,7 +134,7 @@ class LauncherFlinkFtest {
   @Test
   @Order(3)
   void sigkillWhileRunningThenTheNextLauncherReattachesToTheRunningJob() throws Exception {
-    change("UPDATE " + TABLE + " SET note = 'changed on flink' WHERE id = 7", "DELETE FROM " + TABLE + " WHERE id = 8");
+    fx.execute("UPDATE " + TABLE + " SET note = 'changed on flink' WHERE id = 7", "DELETE FROM " + TABLE + " WHERE id = 8");
     rows -= 1;
     String jobId;
     LauncherProcess second;
@@ -170,7 +161,7 @@ class LauncherFlinkFtest {
   @Test
   @Order(4)
   void aJobThatEndedWhileNoLauncherRanGetsItsRealOutcome() throws Exception {
-    change("UPDATE " + TABLE + " SET note = 'changed again' WHERE id IN (9, 10)");
+    fx.execute("UPDATE " + TABLE + " SET note = 'changed again' WHERE id IN (9, 10)");
     String jobId;
     try (Connection lock = fx.lockTable()) {
       jobId = syncHeldMidRun(current);

@@ -40,7 +40,13 @@ final class LauncherProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(JAVA);
     cmd.add("-Xmx768m");
-    // Flink and Beam-on-Flink need Java 17's module flags (the Flink fixture exports its list).
+    // Flink and Beam-on-Flink need Java 17's module flags, as bin/launcher gives them: this test
+    // JVM's own (surefire's argLine, which runs embedded Flink too), and the Flink fixture's list.
+    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-opens=") || a.startsWith("--add-exports=")) {
+        cmd.add(a);
+      }
+    }
     String flinkOpts = System.getenv("BC_FLINK_JAVA_OPTS");
     if (flinkOpts != null && !flinkOpts.isBlank()) {
       cmd.addAll(List.of(flinkOpts.trim().split("\\s+")));

@@ -92,9 +92,17 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
   /**
    * A Flink session cluster (REST address), the shaded pipelines jar, the parallelism, and whether
    * that jar is installed in every node's {@code lib/} ({@code jar_installed}): then each job stages
-   * a marker of it instead of the jar itself.
+   * a marker of it instead of the jar itself. A master of {@link #EMBEDDED} runs each sync on an
+   * embedded Flink cluster inside the launcher's JVM instead: no jar, parallelism the cores by default.
    */
-  public record Flink(String master, int parallelism, String jar, boolean jarInstalled) {}
+  public record Flink(String master, int parallelism, String jar, boolean jarInstalled) {
+    /** Beam's name for an embedded cluster ({@code --flinkMaster=[local]}). */
+    public static final String EMBEDDED = "[local]";
+
+    public boolean embedded() {
+      return EMBEDDED.equals(master);
+    }
+  }
 
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
@@ -187,11 +195,22 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
     }
     Map<String, Object> fl = map(rn.get("flink"), "runner.flink", where);
     known(fl, "runner.flink.", Set.of("master", "parallelism", "jar", "jar_installed"), where);
-    Flink flink = new Flink(str(fl.get("master")), (int) number(fl, "parallelism", 1, where), str(fl.get("jar")),
+    String master = str(fl.get("master"));
+    boolean embedded = Flink.EMBEDDED.equals(master);
+    // Embedded, a job may use every core of the launcher's machine; on a session cluster, one slot
+    // unless told otherwise.
+    int defaultParallelism = embedded ? Runtime.getRuntime().availableProcessors() : 1;
+    Flink flink = new Flink(master, (int) number(fl, "parallelism", defaultParallelism, where), str(fl.get("jar")),
         flag(fl, "jar_installed", "runner.flink.", where));
-    if (type.equals("flink") && (flink.master() == null || flink.jar() == null)) {
+    if (type.equals("flink") && embedded && flink.jarInstalled()) {
+      throw new ConfigurationException(where + ": runner.flink.jar_installed is for a session cluster, but"
+          + " runner.flink.master is " + Flink.EMBEDDED + " (embedded Flink runs in the launcher's JVM and stages"
+          + " nothing): remove runner.flink.jar_installed");
+    }
+    if (type.equals("flink") && !embedded && (flink.master() == null || flink.jar() == null)) {
       throw new ConfigurationException(where + ": runner.type is flink but runner.flink.master or runner.flink.jar"
-          + " is missing: set the session cluster's REST address (host:port) and the shaded pipelines jar");
+          + " is missing: set the session cluster's REST address (host:port) and the shaded pipelines jar, or"
+          + " runner.flink.master: \"" + Flink.EMBEDDED + "\" to run Flink inside the launcher");
     }
     Dataflow dataflow = null;
     Map<String, Object> df = map(rn.get("dataflow"), "runner.dataflow", where);

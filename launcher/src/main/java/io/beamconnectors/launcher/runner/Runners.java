@@ -10,7 +10,8 @@ public final class Runners {
   public static RunnerAdapter create(LauncherConfig config) {
     return switch (config.runner().type()) {
       case "direct" -> new DirectRunnerAdapter(config);
-      case "flink" -> new FlinkRunnerAdapter(config);
+      case "flink" -> config.runner().flink().embedded()
+          ? new EmbeddedFlinkRunnerAdapter(config) : new FlinkRunnerAdapter(config);
       case "dataflow" -> DataflowRunnerAdapter.create(config);
       default -> throw new IllegalArgumentException("runner.type '" + config.runner().type() + "' is not available");
     };

@@ -84,6 +84,30 @@ class LauncherConfigTest {
   }
 
   @Test
+  void anEmbeddedFlinkMasterNeedsNoJarAndUsesEveryCoreByDefault() {
+    // Quoted or not: unquoted, YAML reads [local] as a list of one, which names the same master.
+    for (String master : List.of("\"[local]\"", "[local]")) {
+      LauncherConfig.Flink f = LauncherConfig.parse("runner:\n  type: flink\n  flink:\n    master: " + master + "\n",
+          Map.of(), "f").runner().flink();
+      assertTrue(f.embedded(), master);
+      assertNull(f.jar());
+      assertEquals(Runtime.getRuntime().availableProcessors(), f.parallelism(), "embedded: the cores by default");
+    }
+    String embedded = "runner:\n  type: flink\n  flink:\n    master: \"[local]\"\n";
+    assertEquals(3, LauncherConfig.parse(embedded + "    parallelism: 3\n", Map.of(), "f").runner().flink().parallelism());
+    ConfigurationException e = assertThrows(ConfigurationException.class,
+        () -> LauncherConfig.parse(embedded + "    jar_installed: true\n", Map.of(), "f"));
+    assertTrue(e.getMessage().contains("remove runner.flink.jar_installed"), e.getMessage());
+    LauncherConfig.Flink session = LauncherConfig.parse("runner:\n  type: flink\n  flink:\n    master: 127.0.0.1:8081\n"
+        + "    jar: /opt/bc/pipelines.jar\n", Map.of(), "f").runner().flink();
+    assertTrue(!session.embedded());
+    assertEquals(1, session.parallelism(), "a session cluster: one slot by default");
+    e = assertThrows(ConfigurationException.class,
+        () -> LauncherConfig.parse("runner:\n  type: flink\n  flink:\n    master: 127.0.0.1:8081\n", Map.of(), "f"));
+    assertTrue(e.getMessage().contains("runner.flink.master: \"[local]\" to run Flink inside the launcher"), e.getMessage());
+  }
+
+  @Test
   void exampleFileParsesWithEveryKey() throws Exception {
     Path example = Path.of("config.yml.example");
     LauncherConfig c = LauncherConfig.load(example, Map.of("BC_ES_PASSWORD", "x"));

@@ -1,0 +1,191 @@
+package io.beamconnectors.ftest.launcher;
+
+import static io.beamconnectors.ftest.launcher.LauncherFixture.JSON;
+import static io.beamconnectors.ftest.launcher.LauncherFixture.ROLE;
+import static io.beamconnectors.ftest.launcher.LauncherFixture.ROWS;
+import static io.beamconnectors.ftest.launcher.LauncherFixture.SECRET;
+import static io.beamconnectors.ftest.launcher.LauncherFixture.SYNC_TIMEOUT;
+import static io.beamconnectors.ftest.launcher.LauncherFixture.TABLE;
+import static io.beamconnectors.ftest.launcher.LauncherFixture.safeLog;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beamconnectors.ftest.support.FixtureEnv;
+import io.beamconnectors.launcher.protocol.JobQuery;
+import io.beamconnectors.launcher.protocol.JobStatus;
+import io.beamconnectors.launcher.protocol.SyncJob;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * `make ftest NAME=launcher`, the {@code flink} runner with {@code master: "[local]"}: each sync
+ * runs on Beam's FlinkRunner with an embedded Flink cluster inside one launcher process, against
+ * the real Elasticsearch and PostgreSQL fixtures (no Flink cluster, no jar). Checked: exact
+ * counters of a full sync and of a second sync in the same process after a change and a delete;
+ * a cancel that reaches the running Flink job and deletes nothing; a sync whose read is denied
+ * mid-run ends in error and deletes nothing; the launcher's log carries none of Flink's per-task
+ * noise; and the planted secret reaches no log line, argument or job document.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LauncherEmbeddedFlinkFtest {
+  private static final String CONNECTOR = "bc-launcher-embedded-flink";
+
+  private LauncherFixture fx;
+  private Path config;
+  private LauncherProcess launcher;
+  private int rows = ROWS;
+  private Instant started;
+
+  @BeforeAll
+  void setUp() throws Exception {
+    started = Instant.now();
+    fx = LauncherFixture.create("launcher-embedded-flink-ftest", "bc_launcher_embedded_flink", List.of(CONNECTOR));
+    Path base = fx.launcherConfig("launcher-embedded-flink", List.of(CONNECTOR), 60);
+    Files.writeString(base, Files.readString(base, StandardCharsets.UTF_8)
+        + "runner:\n  type: flink\n  flink:\n    master: \"[local]\"\n    parallelism: 2\n", StandardCharsets.UTF_8);
+    config = base;
+    fx.createConnector(CONNECTOR, fx.pgConfig);
+    launcher = fx.launcher("launcher-embedded-flink", config, "poll");
+  }
+
+  @AfterAll
+  void tearDown() throws Exception {
+    if (fx != null) {
+      fx.close();
+    }
+  }
+
+  private SyncJob syncAndWait() throws Exception {
+    LauncherProcess.Result r = fx.cli(fx.cliConfig(), "sync", CONNECTOR, "--wait", "--json");
+    assertEquals(0, r.exitCode(), () -> r.stdout() + r.stderr() + safeLog(launcher));
+    return fx.job(JSON.readTree(r.stdout()).path("job_id").asText());
+  }
+
+  @Test
+  @Order(1)
+  void syncRunsOnEmbeddedFlinkWithExactCounters() throws Exception {
+    SyncJob done = syncAndWait();
+    assertEquals(JobStatus.COMPLETED, done.status(), done::error);
+    assertEquals(rows, done.counter("indexed_document_count"));
+    assertEquals(0, done.counter("deleted_document_count"));
+    assertEquals(rows, done.counter("total_document_count"));
+    // In MiB, rounded (the protocol's unit): six rows of 100,000 characters and 34 small ones.
+    assertEquals(1, done.counter("indexed_document_volume"));
+    assertEquals(rows, fx.indexCount(CONNECTOR));
+    String log = launcher.log();
+    assertTrue(log.contains("Submitting sync job " + done.id() + " to the flink runner with arguments"), log);
+    assertTrue(log.contains("--flinkMaster=[local]"), "embedded, in this process");
+    assertFalse(log.contains("--filesToStage"), "nothing is staged");
+    assertFalse(log.contains("exceeded the 80 characters length limit"), "no per-operator metric warnings");
+    assertFalse(log.contains("DelegationTokenManager") || log.contains("WebMonitorUtils"), "no mini-cluster start-up warnings");
+  }
+
+  @Test
+  @Order(2)
+  void aSecondSyncInTheSameProcessWritesOnlyTheDifference() throws Exception {
+    fx.execute("UPDATE " + TABLE + " SET note = 'changed on embedded flink' WHERE id = 7",
+        "DELETE FROM " + TABLE + " WHERE id = 8");
+    rows -= 1;
+    SyncJob done = syncAndWait();
+    assertEquals(JobStatus.COMPLETED, done.status(), done::error);
+    assertEquals(1, done.counter("indexed_document_count"));
+    assertEquals(1, done.counter("deleted_document_count"));
+    assertEquals(rows, done.counter("total_document_count"));
+    assertEquals(rows, fx.indexCount(CONNECTOR));
+  }
+
+  @Test
+  @Order(3)
+  void cancelWhileRunningReachesTheFlinkJobAndDeletesNothing() throws Exception {
+    fx.execute("DELETE FROM " + TABLE + " WHERE id = 9");
+    String jobId;
+    try (Connection lock = fx.lockTable()) {
+      jobId = fx.requestSync(CONNECTOR);
+      fx.awaitReaderWaitingOnLock(SYNC_TIMEOUT);
+      assertEquals(0, fx.cli(fx.cliConfig(), "job", "cancel", "--", jobId).exitCode());
+      // Flink cancels a task by interrupting it; a JDBC read blocked on a lock ends only when the
+      // lock goes, so release it once the embedded cluster has accepted the cancel.
+      Await.until("the launcher to cancel the Flink job", Duration.ofMinutes(1), launcher::log,
+          l -> Pattern.compile("Cancelling Flink job \\w+ of sync job " + Pattern.quote(jobId)).matcher(l).find());
+      lock.rollback();
+    }
+    SyncJob canceled = fx.awaitJob(jobId, Duration.ofMinutes(3), JobStatus.CANCELED, JobStatus.ERROR, JobStatus.COMPLETED);
+    assertEquals(JobStatus.CANCELED, canceled.status(), canceled::error);
+    assertEquals(rows, fx.indexCount(CONNECTOR), "a cancelled run deletes nothing (row 9 is still indexed)");
+    Await.until("the connector to record the cancel", Duration.ofMinutes(1), () -> fx.connector(CONNECTOR).lastSyncStatus(),
+        s -> s == JobStatus.CANCELED);
+  }
+
+  @Test
+  @Order(4)
+  void aReadDeniedMidSyncEndsInErrorAndDeletesNothing() throws Exception {
+    String jobId;
+    try (Connection lock = fx.lockTable()) {
+      jobId = fx.requestSync(CONNECTOR);
+      fx.awaitReaderWaitingOnLock(SYNC_TIMEOUT);
+      // A real server failure inside the running Flink job, and one the reader does not retry (a
+      // lost session it does): the connector's role loses its grant while its read waits.
+      fx.execute("REVOKE SELECT ON " + TABLE + " FROM " + ROLE);
+      lock.rollback();
+    }
+    SyncJob failed = fx.awaitJob(jobId, SYNC_TIMEOUT, JobStatus.ERROR, JobStatus.COMPLETED, JobStatus.CANCELED);
+    assertEquals(JobStatus.ERROR, failed.status());
+    String error = String.valueOf(failed.error());
+    assertTrue(error.startsWith("The sync finished but was not clean: 1 listing failures"), error);
+    assertFalse(error.contains("\n"), "one line: " + error);
+    assertFalse(error.contains(SECRET), error);
+    assertEquals(0, failed.counter("deleted_document_count"));
+    assertEquals(rows, fx.indexCount(CONNECTOR), "a failed read deletes nothing (row 9 is still indexed)");
+
+    // Granted again, the next sync converges: row 9's delete is its only write.
+    fx.execute("GRANT SELECT ON " + TABLE + " TO " + ROLE);
+    rows -= 1;
+    SyncJob done = syncAndWait();
+    assertEquals(JobStatus.COMPLETED, done.status(), done::error);
+    assertEquals(0, done.counter("indexed_document_count"));
+    assertEquals(1, done.counter("deleted_document_count"));
+    assertEquals(rows, fx.indexCount(CONNECTOR));
+  }
+
+  /** The planted secret reached no launcher log line, no submitted argument and no job document. */
+  @Test
+  @Order(5)
+  void plantedSecretReachesNoLogArgumentOrJobDocument() throws Exception {
+    String esPassword = FixtureEnv.require("BC_ES_PASSWORD", "elasticsearch");
+    int submissions = 0;
+    for (Path f : fx.outputFiles()) {
+      String text = Files.readString(f, StandardCharsets.UTF_8);
+      assertFalse(text.contains(SECRET), "the planted secret is in " + f);
+      assertFalse(text.contains(esPassword), "the Elasticsearch password is in " + f);
+      for (String line : text.split("\n")) {
+        if (line.contains("with arguments [")) {
+          submissions++;
+          assertTrue(line.contains("--esCredentialEnv="), line);
+        }
+      }
+    }
+    assertEquals(5, submissions, "one logged submission per sync");
+    List<SyncJob> jobs = fx.protocol.jobs(JobQuery.withStatuses(Set.of()).forConnectors(List.of(CONNECTOR)).limit(1000))
+        .stream().filter(j -> !j.createdAt().isBefore(started)).toList();
+    assertEquals(5, jobs.size());
+    for (SyncJob j : jobs) {
+      assertFalse(String.valueOf(j.error()).contains(SECRET), "job " + j.id() + " error has the secret");
+    }
+  }
+}
