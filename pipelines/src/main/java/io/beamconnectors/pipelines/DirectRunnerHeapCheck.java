@@ -3,6 +3,7 @@ package io.beamconnectors.pipelines;
 import io.beamconnectors.elasticsearch.ContentIndex;
 import io.beamconnectors.sources.ConfigurationException;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
@@ -54,6 +55,36 @@ public final class DirectRunnerHeapCheck {
           + " (index %s and the source's estimate) but the JVM may use %s: run the sync with"
           + " --runner=FlinkRunner (see docs/runners.md), give the JVM a larger -Xmx, or pass"
           + " --skipHeapCheck=true to start it anyway", mib(neededBytes), items, index, mib(maxHeapBytes));
+    }
+
+    /** The same for a sync the launcher runs, whose fixes are in its config.yml and JVM options. */
+    public String launcherMessage(String index) {
+      return String.format(Locale.ROOT, "The direct runner would need about %s of heap for about %,d items"
+          + " (index %s and the source's estimate) but the launcher's JVM may use %s: run it on embedded Flink"
+          + " (runner.type: flink and runner.flink.master: \"[local]\" in the launcher's config.yml; its shuffle"
+          + " spills to disk) or give the launcher a larger heap (BC_LAUNCHER_JAVA_OPTS=-Xmx...)",
+          mib(neededBytes), items, index, mib(maxHeapBytes));
+    }
+  }
+
+  /** A DirectRunner sync that does not fit the heap: its decision, so a caller can word the fix its own way. */
+  public static final class TooLarge extends ConfigurationException {
+    private static final long serialVersionUID = 1L;
+    private final Decision decision;
+    private final String index;
+
+    TooLarge(Decision decision, String index) {
+      super(decision.message(index), List.of(decision.message(index)));
+      this.decision = decision;
+      this.index = index;
+    }
+
+    public Decision decision() {
+      return decision;
+    }
+
+    public String index() {
+      return index;
     }
   }
 
@@ -108,7 +139,7 @@ public final class DirectRunnerHeapCheck {
         indexDocuments, source.isPresent() ? source.getAsLong() : "no estimate", mib(decision.neededBytes()),
         mib(maxHeapBytes));
     if (!decision.fits()) {
-      throw new ConfigurationException(decision.message(plan.elasticsearch().index()));
+      throw new TooLarge(decision, plan.elasticsearch().index());
     }
   }
 

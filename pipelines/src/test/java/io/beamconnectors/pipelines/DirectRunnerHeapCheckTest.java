@@ -28,6 +28,20 @@ class DirectRunnerHeapCheckTest {
   }
 
   @Test
+  void aSyncTooLargeSaysSoWithoutCallingItABadConnectorConfigurationAndTheLauncherGetsItsOwnFix() {
+    DirectRunnerHeapCheck.Decision d = DirectRunnerHeapCheck.decide(10_000_000, 2 * GIB);
+    DirectRunnerHeapCheck.TooLarge e = new DirectRunnerHeapCheck.TooLarge(d, "search-pg");
+    assertEquals(d.message("search-pg"), e.getMessage(), "the line as the command line prints it, no prefix");
+    assertTrue(e instanceof io.beamconnectors.sources.ConfigurationException, "exit code 2, like bad configuration");
+    String m = e.decision().launcherMessage(e.index());
+    assertFalse(m.contains("\n"));
+    assertTrue(m.contains("runner.flink.master: \"[local]\""), m);
+    assertTrue(m.contains("BC_LAUNCHER_JAVA_OPTS=-Xmx"), m);
+    assertFalse(m.contains("--skipHeapCheck") || m.contains("--runner="), "no command-line flag: " + m);
+    assertTrue(m.contains("10,000,000 items") && m.contains("2,048 MiB") && m.contains("search-pg"), m);
+  }
+
+  @Test
   void theMessageIsOneLineNamingTheFlinkRunnerAndTheOverride() {
     Locale before = Locale.getDefault();
     try {

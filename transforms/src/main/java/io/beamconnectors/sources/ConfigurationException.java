@@ -15,7 +15,8 @@ public class ConfigurationException extends RuntimeException {
     this("Invalid connector configuration: " + String.join("; ", problems), problems);
   }
 
-  private ConfigurationException(String message, List<String> problems) {
+  /** A message as given, for subclasses that say more than the problems. */
+  protected ConfigurationException(String message, List<String> problems) {
     super(message);
     this.problems = List.copyOf(problems);
   }

@@ -1,9 +1,11 @@
 package io.beamconnectors.launcher.runner;
 
 import io.beamconnectors.launcher.config.LauncherConfig;
+import io.beamconnectors.pipelines.DirectRunnerHeapCheck;
 import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.pipelines.JobSyncPipeline;
 import io.beamconnectors.pipelines.SyncJobOptions;
+import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.Secrets;
 import io.beamconnectors.sync.SyncSummary;
 import java.util.List;
@@ -55,7 +57,13 @@ public final class DirectRunnerAdapter extends InProcessRunnerAdapter {
       run.finalStatus = RunStatus.of(RunState.CANCELLED);
       return;
     }
-    JobSyncPipeline.Prepared prepared = JobSyncPipeline.prepare(options, env, registry);
+    JobSyncPipeline.Prepared prepared;
+    try {
+      prepared = JobSyncPipeline.prepare(options, env, registry);
+    } catch (DirectRunnerHeapCheck.TooLarge e) {
+      // The command line's fixes (--runner, -Xmx, --skipHeapCheck) are not the launcher user's.
+      throw ConfigurationException.ofSetting(e.decision().launcherMessage(e.index()));
+    }
     run.jobSecrets = Secrets.of(prepared.plan().configuration());
     JobSyncPipeline.Started started = JobSyncPipeline.start(prepared);
     PipelineResult result = started.result();
