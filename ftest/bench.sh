@@ -4,7 +4,8 @@
 # Scenarios (BENCH_SCENARIOS, default "postgresql network_drive"), each on every runner of
 # BENCH_RUNNERS (default "direct flink"; flink = FlinkRunner with an embedded cluster; warm = the
 # DirectRunner with all of a scenario's syncs in one JVM after warm-up syncs, as the launcher runs
-# them, see WarmJvmSyncs; cluster = FlinkRunner submitting to the Flink fixture's session cluster, as
+# them, see WarmJvmSyncs; warmflink = the same with embedded Flink, as the launcher runs syncs with
+# runner.flink.master "[local]"; cluster = FlinkRunner submitting to the Flink fixture's session cluster, as
 # the launcher's flink runner does, with the cluster's CPU counted in the sync's):
 #   postgresql     BENCH_ROWS rows (default 100,000) of about 1.5 KB: full sync, no-op re-sync,
 #                  sync with 1% of rows changed, sync with 1% of rows deleted (put back afterwards,
@@ -70,10 +71,10 @@ FLINK_JAR_INSTALLED="${BENCH_FLINK_JAR_INSTALLED:-0}"
 [[ -z "${BENCH_SYNC_JAR:-}" || "$FLINK_JAR_INSTALLED" == 0 ]] || { echo "BENCH_SYNC_JAR and BENCH_FLINK_JAR_INSTALLED=1 do not go together: the cluster holds this checkout's jar, not BENCH_SYNC_JAR's" >&2; exit 2; }
 [[ -z "$WARMUPS" || "$WARMUPS" =~ ^[1-9]$ ]] || { echo "BENCH_WARMUPS must be a whole number from 1 to 9 (the warm runner's unmeasured syncs): got '$WARMUPS'" >&2; exit 2; }
 for runner in $RUNNERS; do
-  [[ "$runner" =~ ^(direct|warm|flink|cluster)$ ]] \
-    || { echo "BENCH_RUNNERS: unknown runner '$runner' (use direct, warm, flink or cluster)" >&2; exit 2; }
-  [[ -z "${BENCH_SYNC_JAR:-}" || "$runner" != warm ]] \
-    || { echo "BENCH_SYNC_JAR works with the direct, flink and cluster runners only: the warm runner calls this checkout's pipeline classes (leave warm out of BENCH_RUNNERS)" >&2; exit 2; }
+  [[ "$runner" =~ ^(direct|warm|flink|warmflink|cluster)$ ]] \
+    || { echo "BENCH_RUNNERS: unknown runner '$runner' (use direct, warm, flink, warmflink or cluster)" >&2; exit 2; }
+  [[ -z "${BENCH_SYNC_JAR:-}" || "$runner" != warm* ]] \
+    || { echo "BENCH_SYNC_JAR works with the direct, flink and cluster runners only: the $runner runner calls this checkout's pipeline classes (leave $runner out of BENCH_RUNNERS)" >&2; exit 2; }
 done
 if (( REPEAT > 1 )); then
   # The whole bench REPEAT times, one result file each, then the targets over all of them.
@@ -266,13 +267,17 @@ warmups_for() {
   fi
 }
 
-# run_warm SCENARIO SERVICE_TYPE CONFIG INDEX STEP...: the scenario's syncs in one JVM after its
-#   warm-up syncs (WarmJvmSyncs; STEP exec:COMMAND runs COMMAND between syncs) -> the same files as
-#   run_sync, under SCENARIO-warm-STEP, and SCENARIO-warm.warmups. With BENCH_JFR, each reported
-#   step is recorded on its own (the warm-up syncs are not) and its hot methods are printed.
+# run_warm SCENARIO SERVICE_TYPE CONFIG INDEX RUNNER STEP...: the scenario's syncs in one JVM after
+#   its warm-up syncs (WarmJvmSyncs; STEP exec:COMMAND runs COMMAND between syncs) -> the same files
+#   as run_sync, under SCENARIO-RUNNER-STEP, and SCENARIO-RUNNER.warmups. RUNNER warm: the
+#   DirectRunner; warmflink: embedded Flink. With BENCH_JFR, each reported step is recorded on its
+#   own (the warm-up syncs are not) and its hot methods are printed.
 run_warm() {
-  local scenario="$1" service="$2" config="$3" index="$4"; shift 4
-  local label="$scenario-warm" n i warmups=() jvm=("${GC[@]}") step
+  local scenario="$1" service="$2" config="$3" index="$4" runner="$5"; shift 5
+  local label="$scenario-$runner" n i warmups=() jvm=("${GC[@]}") step args=(--runner=DirectRunner)
+  if [[ "$runner" == warmflink ]]; then
+    jvm+=("${FLINK_OPENS[@]}"); args=(--runner=FlinkRunner --flinkMaster=[local] --parallelism="$(nproc)")
+  fi
   if [[ -n "$JFR_DIR" ]]; then
     # Stack depth is a JVM option; the recordings themselves start and stop around each step.
     jvm+=(-Dbench.jfrDir="$JFR_DIR" -XX:FlightRecorderOptions=stackdepth=256)
@@ -282,10 +287,10 @@ run_warm() {
   echo "$n" > "$WORK/$label.warmups"
   echo "== $label: $n warm-up sync(s), then the syncs below, in one JVM"
   java -Xmx"$HEAP" "${jvm[@]}" -cp "$WARM_CP" io.beamconnectors.ftest.bench.WarmJvmSyncs "$WORK" "$label" "${warmups[@]}" "$@" -- \
-      --runner=DirectRunner --serviceType="$service" --connectorConfig="$config" \
+      "${args[@]}" --serviceType="$service" --connectorConfig="$config" \
       --esUrl="$BC_ES_URL" --esUsername="$BC_ES_USERNAME" --esIndex="$index" \
       --bulkParallelRequests="$PARALLEL" > "$WORK/$label.out" 2> "$WORK/$label.err" \
-    || { echo "warm syncs of $scenario failed:"; tail -30 "$WORK/$label.err"; exit 1; }
+    || { echo "$runner syncs of $scenario failed:"; tail -30 "$WORK/$label.err"; exit 1; }
   awk '/^== / { if (line) print line; print; line = "" }
        /^ +(listed|created|updated|unchanged|deleted|content_fetched|failed) / { $1 = $1; line = line (line ? ", " : " ") $0 }
        END { if (line) print line }' "$WORK/$label.out"
@@ -367,9 +372,9 @@ ON CONFLICT (id) DO NOTHING;
 SQL
   local psql_file="bash ftest/fixtures/postgresql.sh psql -q -d $NAME -f"
   for runner in $RUNNERS; do
-    if [[ "$runner" == warm ]]; then
+    if [[ "$runner" == warm* ]]; then
       es_delete "$IDX-postgresql"
-      run_warm postgresql postgresql "$config" "$IDX-postgresql" full noop \
+      run_warm postgresql postgresql "$config" "$IDX-postgresql" "$runner" full noop \
         "exec:$psql_file $WORK/change.sql" changed "exec:$psql_file $WORK/delete.sql" deleted
       check_count "$IDX-postgresql" "$(rows_after_delete)"
       "${psql[@]}" -f "$WORK/restore.sql"
@@ -418,8 +423,8 @@ bench_network_drive() {
     "$BC_SMB_HOST" "$BC_SMB_PORT" "$BC_SMB_USER" "$BC_SMB_PASSWORD" "$BC_SMB_SHARE" "$NAME" > "$config" )
   for runner in $RUNNERS; do
     es_delete "$IDX-network-drive"
-    if [[ "$runner" == warm ]]; then
-      run_warm network_drive network_drive "$config" "$IDX-network-drive" full noop
+    if [[ "$runner" == warm* ]]; then
+      run_warm network_drive network_drive "$config" "$IDX-network-drive" "$runner" full noop
       continue
     fi
     run_sync network_drive network_drive "$config" "$IDX-network-drive" "$runner" full
@@ -453,8 +458,8 @@ bench_s3() {
     "$bucket" "$BC_S3_ACCESS_KEY" "$BC_S3_SECRET_KEY" "$BC_S3_REGION" "$BC_S3_ENDPOINT" > "$config" )
   for runner in $RUNNERS; do
     es_delete "$IDX-s3"
-    if [[ "$runner" == warm ]]; then
-      run_warm s3 s3 "$config" "$IDX-s3" full noop
+    if [[ "$runner" == warm* ]]; then
+      run_warm s3 s3 "$config" "$IDX-s3" "$runner" full noop
       continue
     fi
     run_sync s3 s3 "$config" "$IDX-s3" "$runner" full
@@ -568,7 +573,7 @@ print("\nCPU s: user + sys of the sync's JVM (the ceiling's client process on ce
       " over the same interval (node stats); CPU/ES: the first over the second; us/doc+: CPU per listed"
       " document beyond a one-row sync's (start-up, pipeline construction and JIT taken out). warm: the"
       " DirectRunner with the scenario's syncs in one JVM after warm-up syncs (warmup_syncs in the JSON; as the"
-      " launcher runs them);"
+      " launcher runs them); warmflink: the same on embedded Flink (the launcher's runner.flink.master \"[local]\");"
       " its CPU s is that JVM's over the one sync, and its RSS the JVM's peak so far. cluster: FlinkRunner"
       " submitting to a running session cluster; its CPU s adds the JobManager's and TaskManager's CPU over"
       " the sync to the submitting JVM's, and its RSS is the submitting JVM's.")

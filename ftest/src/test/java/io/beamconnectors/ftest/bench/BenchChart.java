@@ -52,9 +52,10 @@ public final class BenchChart {
   private static final Map<String, String> STEP_LABELS = Map.of("full", "full sync", "noop", "no-op re-sync",
       "changed", "1% changed", "deleted", "1% deleted");
   private static final Map<String, String> RUNNER_LABELS = Map.of("direct", "DirectRunner", "flink", "Flink (embedded)",
-      "warm", "DirectRunner, warm JVM", "cluster", "Flink (session cluster)");
+      "warm", "DirectRunner, warm JVM", "warmflink", "Flink (embedded), warm JVM", "cluster", "Flink (session cluster)");
   private static final Map<String, Color> COLORS = Map.of("direct", new Color(0x1f77b4), "flink", new Color(0xff7f0e),
-      "warm", new Color(0x17becf), "cluster", new Color(0xd62728), CEILING, new Color(0x8c8c8c));
+      "warm", new Color(0x17becf), "warmflink", new Color(0x9467bd), "cluster", new Color(0xd62728),
+      CEILING, new Color(0x8c8c8c));
   private static final Color OTHER_RUNNER = new Color(0x2ca02c);
 
   private BenchChart() {}

@@ -201,11 +201,11 @@ public final class BenchTargets {
     StringBuilder b = new StringBuilder();
     b.append(runCount == 1 ? "\nTargets (issue 11), this run:\n"
         : String.format(Locale.ROOT, "\nTargets (issue 11), median of %d runs [lowest-highest]:\n", runCount));
-    b.append(String.format(Locale.ROOT, "%-50s%-9s%-28s%-9s%s%n", "target", "runner", "value", "status", "size"));
+    b.append(String.format(Locale.ROOT, "%-50s%-11s%-28s%-9s%s%n", "target", "runner", "value", "status", "size"));
     for (Reading r : readings) {
       String value = runCount == 1 ? show(r.target(), r.median())
           : show(r.target(), r.median()) + " [" + show(r.target(), r.min()) + "-" + show(r.target(), r.max()) + "]";
-      b.append(String.format(Locale.ROOT, "%-50s%-9s%-28s%-9s%s%n", r.target().what(), r.runner(), value, r.status(),
+      b.append(String.format(Locale.ROOT, "%-50s%-11s%-28s%-9s%s%n", r.target().what(), r.runner(), value, r.status(),
           r.sizeNote()));
     }
     return b.toString();
