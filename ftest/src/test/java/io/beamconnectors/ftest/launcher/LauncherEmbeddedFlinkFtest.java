@@ -38,7 +38,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the real Elasticsearch and PostgreSQL fixtures (no Flink cluster, no jar). Checked: exact
  * counters of a full sync and of a second sync in the same process after a change and a delete;
  * a cancel that reaches the running Flink job and deletes nothing; a sync whose read is denied
- * mid-run ends in error and deletes nothing; the launcher's log carries none of Flink's per-task
+ * mid-run ends in error and deletes nothing; SIGTERM while a Flink job runs suspends the sync
+ * job and the next launcher resumes it once; the launcher's log carries none of Flink's per-task
  * noise; and the planted secret reaches no log line, argument or job document.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -163,9 +164,36 @@ class LauncherEmbeddedFlinkFtest {
     assertEquals(rows, fx.indexCount(CONNECTOR));
   }
 
-  /** The planted secret reached no launcher log line, no submitted argument and no job document. */
   @Test
   @Order(5)
+  void sigtermSuspendsTheRunningFlinkJobAndTheNextLauncherResumesItOnce() throws Exception {
+    fx.execute("UPDATE " + TABLE + " SET note = 'changed before a restart' WHERE id = 11");
+    String jobId;
+    LauncherProcess first = launcher;
+    try (Connection lock = fx.lockTable()) {
+      jobId = fx.requestSync(CONNECTOR);
+      fx.awaitReaderWaitingOnLock(SYNC_TIMEOUT);
+      // The embedded job dies with the launcher: SIGTERM cancels it and suspends the job, and the
+      // process ends although its Flink task still waits in the database.
+      first.term(Duration.ofMinutes(1));
+      SyncJob suspended = fx.job(jobId);
+      assertEquals(JobStatus.SUSPENDED, suspended.status(), () -> safeLog(first));
+      lock.rollback();
+    }
+    launcher = fx.launcher("launcher-embedded-flink-2", config, "poll");
+    SyncJob done = fx.awaitJob(jobId, SYNC_TIMEOUT, JobStatus.COMPLETED, JobStatus.ERROR);
+    assertEquals(JobStatus.COMPLETED, done.status(), done::error);
+    assertEquals(1, done.counter("indexed_document_count"));
+    assertEquals(0, done.counter("deleted_document_count"));
+    assertEquals(rows, fx.indexCount(CONNECTOR));
+    assertEquals(1, LauncherFixture.claims(first, jobId));
+    assertEquals(1, LauncherFixture.claims(launcher, jobId));
+    assertTrue(launcher.log().contains("resuming it after a suspension"), () -> safeLog(launcher));
+  }
+
+  /** The planted secret reached no launcher log line, no submitted argument and no job document. */
+  @Test
+  @Order(6)
   void plantedSecretReachesNoLogArgumentOrJobDocument() throws Exception {
     String esPassword = FixtureEnv.require("BC_ES_PASSWORD", "elasticsearch");
     int submissions = 0;
@@ -180,10 +208,10 @@ class LauncherEmbeddedFlinkFtest {
         }
       }
     }
-    assertEquals(5, submissions, "one logged submission per sync");
+    assertEquals(7, submissions, "one logged submission per sync, two for the suspended and resumed one");
     List<SyncJob> jobs = fx.protocol.jobs(JobQuery.withStatuses(Set.of()).forConnectors(List.of(CONNECTOR)).limit(1000))
         .stream().filter(j -> !j.createdAt().isBefore(started)).toList();
-    assertEquals(5, jobs.size());
+    assertEquals(6, jobs.size());
     for (SyncJob j : jobs) {
       assertFalse(String.valueOf(j.error()).contains(SECRET), "job " + j.id() + " error has the secret");
     }
