@@ -38,7 +38,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the real Elasticsearch and PostgreSQL fixtures (no Flink cluster, no jar). Checked: exact
  * counters of a full sync and of a second sync in the same process after a change and a delete;
  * a cancel that reaches the running Flink job and deletes nothing; a sync whose read is denied
- * mid-run ends in error and deletes nothing; SIGTERM while a Flink job runs suspends the sync
+ * mid-run ends in error and deletes nothing; two syncs at once, one cancelled, each reaching its
+ * own Flink job; SIGTERM while a Flink job runs suspends the sync
  * job and the next launcher resumes it once; the launcher's log carries none of Flink's per-task
  * noise; and the planted secret reaches no log line, argument or job document.
  */
@@ -46,6 +47,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LauncherEmbeddedFlinkFtest {
   private static final String CONNECTOR = "bc-launcher-embedded-flink";
+  /** A second connector on the same table, for two syncs at once in one launcher. */
+  private static final String SECOND = "bc-launcher-embedded-flink-2";
 
   private LauncherFixture fx;
   private Path config;
@@ -56,12 +59,13 @@ class LauncherEmbeddedFlinkFtest {
   @BeforeAll
   void setUp() throws Exception {
     started = Instant.now();
-    fx = LauncherFixture.create("launcher-embedded-flink-ftest", "bc_launcher_embedded_flink", List.of(CONNECTOR));
-    Path base = fx.launcherConfig("launcher-embedded-flink", List.of(CONNECTOR), 60);
+    fx = LauncherFixture.create("launcher-embedded-flink-ftest", "bc_launcher_embedded_flink", List.of(CONNECTOR, SECOND));
+    Path base = fx.launcherConfig("launcher-embedded-flink", List.of(CONNECTOR, SECOND), 60);
     Files.writeString(base, Files.readString(base, StandardCharsets.UTF_8)
         + "runner:\n  type: flink\n  flink:\n    master: \"[local]\"\n    parallelism: 2\n", StandardCharsets.UTF_8);
     config = base;
     fx.createConnector(CONNECTOR, fx.pgConfig);
+    fx.createConnector(SECOND, fx.pgConfig);
     launcher = fx.launcher("launcher-embedded-flink", config, "poll");
   }
 
@@ -164,8 +168,37 @@ class LauncherEmbeddedFlinkFtest {
     assertEquals(rows, fx.indexCount(CONNECTOR));
   }
 
+  /**
+   * Two syncs run at once in the launcher (max_concurrent_content_syncs is 2), each on its own mini
+   * cluster; cancelling one reaches its own Flink job only: each sync gets its own job's client.
+   */
   @Test
   @Order(5)
+  void twoSyncsAtOnceEachGetTheirOwnJobCancelAndCounters() throws Exception {
+    String cancelled;
+    String kept;
+    try (Connection lock = fx.lockTable()) {
+      cancelled = fx.requestSync(CONNECTOR);
+      kept = fx.requestSync(SECOND);
+      fx.awaitReadersWaitingOnLock(2, SYNC_TIMEOUT);
+      assertEquals(0, fx.cli(fx.cliConfig(), "job", "cancel", "--", cancelled).exitCode());
+      Await.until("the launcher to cancel the Flink job of " + cancelled, Duration.ofMinutes(1), launcher::log,
+          l -> Pattern.compile("Cancelling Flink job \\w+ of sync job " + Pattern.quote(cancelled)).matcher(l).find());
+      lock.rollback();
+    }
+    SyncJob c = fx.awaitJob(cancelled, Duration.ofMinutes(3), JobStatus.CANCELED, JobStatus.ERROR, JobStatus.COMPLETED);
+    assertEquals(JobStatus.CANCELED, c.status(), c::error);
+    SyncJob k = fx.awaitJob(kept, SYNC_TIMEOUT, JobStatus.COMPLETED, JobStatus.ERROR, JobStatus.CANCELED);
+    assertEquals(JobStatus.COMPLETED, k.status(), k::error);
+    assertEquals(rows, k.counter("indexed_document_count"), "the second connector's first sync, counted apart");
+    assertEquals(0, k.counter("deleted_document_count"));
+    assertEquals(rows, fx.indexCount(SECOND));
+    assertEquals(rows, fx.indexCount(CONNECTOR));
+    assertFalse(launcher.log().contains("of sync job " + kept), "only the cancelled sync's Flink job was cancelled");
+  }
+
+  @Test
+  @Order(6)
   void sigtermSuspendsTheRunningFlinkJobAndTheNextLauncherResumesItOnce() throws Exception {
     fx.execute("UPDATE " + TABLE + " SET note = 'changed before a restart' WHERE id = 11");
     String jobId;
@@ -193,7 +226,7 @@ class LauncherEmbeddedFlinkFtest {
 
   /** The planted secret reached no launcher log line, no submitted argument and no job document. */
   @Test
-  @Order(6)
+  @Order(7)
   void plantedSecretReachesNoLogArgumentOrJobDocument() throws Exception {
     String esPassword = FixtureEnv.require("BC_ES_PASSWORD", "elasticsearch");
     int submissions = 0;
@@ -208,10 +241,10 @@ class LauncherEmbeddedFlinkFtest {
         }
       }
     }
-    assertEquals(7, submissions, "one logged submission per sync, two for the suspended and resumed one");
+    assertEquals(9, submissions, "one logged submission per sync (eight), two for the suspended and resumed one");
     List<SyncJob> jobs = fx.protocol.jobs(JobQuery.withStatuses(Set.of()).forConnectors(List.of(CONNECTOR)).limit(1000))
         .stream().filter(j -> !j.createdAt().isBefore(started)).toList();
-    assertEquals(6, jobs.size());
+    assertEquals(7, jobs.size());
     for (SyncJob j : jobs) {
       assertFalse(String.valueOf(j.error()).contains(SECRET), "job " + j.id() + " error has the secret");
     }

@@ -278,7 +278,12 @@ final class LauncherFixture implements AutoCloseable {
    * sync is really running (its reader is inside the table) and held there by {@link #lockTable}.
    */
   void awaitReaderWaitingOnLock(Duration timeout) throws Exception {
-    Await.until("the sync's reader to wait on the table lock", timeout, () -> {
+    awaitReadersWaitingOnLock(1, timeout);
+  }
+
+  /** The same for {@code n} syncs at once: as many sessions of the role wait for a lock. */
+  void awaitReadersWaitingOnLock(int n, Duration timeout) throws Exception {
+    Await.until(n + " sync reader(s) to wait on the table lock", timeout, () -> {
       try (PreparedStatement s = admin.prepareStatement("SELECT count(*) FROM pg_stat_activity"
           + " WHERE datname = ? AND usename = ? AND wait_event_type = 'Lock'")) {
         s.setString(1, database);
@@ -288,7 +293,7 @@ final class LauncherFixture implements AutoCloseable {
           return rs.getLong(1);
         }
       }
-    }, n -> n > 0);
+    }, waiting -> waiting >= n);
   }
 
   /** The launcher and CLI output files written so far. */
