@@ -24,15 +24,27 @@ public final class SourceRecord implements Serializable {
   private final String token;
   private final String timestamp;
   private final String scope;
+  /** The fields' JSON; null while {@link #deferred} has not been asked for it. */
   private final String fieldsJson;
+  private final DeferredFields deferred;
+  /** The source's fingerprint of the fields ({@link DeferredFields#fingerprint}), or null. */
+  private final String fieldsFingerprint;
   private final ContentRef content;
+  /** {@link #deferred}'s JSON once written (a record is often asked twice: its token, its document). */
+  private transient volatile String written;
 
-  private SourceRecord(String id, String token, String timestamp, String scope, String fieldsJson, ContentRef content) {
+  private SourceRecord(String id, String token, String timestamp, String scope, String fieldsJson,
+      DeferredFields deferred, String fieldsFingerprint, ContentRef content) {
     this.id = Objects.requireNonNull(id, "id");
     this.token = Objects.requireNonNull(token, "token");
     this.timestamp = timestamp;
     this.scope = Objects.requireNonNull(scope, "scope");
-    this.fieldsJson = Objects.requireNonNull(fieldsJson, "fieldsJson");
+    if (fieldsJson == null && deferred == null) {
+      throw new NullPointerException("fieldsJson");
+    }
+    this.fieldsJson = fieldsJson;
+    this.deferred = fieldsJson == null ? deferred : null;
+    this.fieldsFingerprint = fieldsFingerprint;
     this.content = content;
   }
 
@@ -43,11 +55,22 @@ public final class SourceRecord implements Serializable {
    *     {@code _timestamp}, {@code _token} and {@code _scope}
    */
   public static SourceRecord of(String id, String token, Scope scope, String fieldsJson) {
-    return new SourceRecord(DocumentIds.normalize(id), token, null, scope.path(), fieldsJson, null);
+    return new SourceRecord(DocumentIds.normalize(id), token, null, scope.path(),
+        Objects.requireNonNull(fieldsJson, "fieldsJson"), null, null, null);
+  }
+
+  /**
+   * As {@link #of(String, String, Scope, String)}, with fields whose JSON is written only when asked
+   * for; their fingerprint is taken now and stands for them in the change token.
+   */
+  public static SourceRecord of(String id, String token, Scope scope, DeferredFields fields) {
+    Objects.requireNonNull(fields, "fields");
+    return new SourceRecord(DocumentIds.normalize(id), token, null, scope.path(), null, fields,
+        Objects.requireNonNull(fields.fingerprint(), "fields fingerprint"), null);
   }
 
   public SourceRecord withContent(ContentRef ref) {
-    return new SourceRecord(id, token, timestamp, scope, fieldsJson, ref);
+    return new SourceRecord(id, token, timestamp, scope, fieldsJson, deferred, fieldsFingerprint, ref);
   }
 
   /**
@@ -55,12 +78,13 @@ public final class SourceRecord implements Serializable {
    * stored as {@code _timestamp}; null lets the engine stamp the sync's start time.
    */
   public SourceRecord withTimestamp(String isoTime) {
-    return new SourceRecord(id, token, isoTime, scope, fieldsJson, content);
+    return new SourceRecord(id, token, isoTime, scope, fieldsJson, deferred, fieldsFingerprint, content);
   }
 
   static SourceRecord decoded(String id, String token, String timestamp, String scope, String fieldsJson,
-      ContentRef content) {
-    return new SourceRecord(id, token, timestamp, scope, fieldsJson, content);
+      String fieldsFingerprint, ContentRef content) {
+    return new SourceRecord(id, token, timestamp, scope, Objects.requireNonNull(fieldsJson, "fieldsJson"), null,
+        fieldsFingerprint, content);
   }
 
   public String id() {
@@ -80,8 +104,25 @@ public final class SourceRecord implements Serializable {
     return scope;
   }
 
+  /** The fields as a JSON object; deferred fields are written on the first call. */
   public String fieldsJson() {
-    return fieldsJson;
+    if (fieldsJson != null) {
+      return fieldsJson;
+    }
+    String json = written;
+    if (json == null) {
+      json = deferred.json();
+      written = json;
+    }
+    return json;
+  }
+
+  /**
+   * The source's fingerprint of the fields ({@link DeferredFields#fingerprint}), which the change
+   * token is made from instead of the JSON; null when the source gave its fields as JSON.
+   */
+  public String fieldsFingerprint() {
+    return fieldsFingerprint;
   }
 
   /** The bytes to fetch for this item, or null (folders, database rows). */
@@ -96,13 +137,14 @@ public final class SourceRecord implements Serializable {
         && r.token.equals(token)
         && Objects.equals(r.timestamp, timestamp)
         && r.scope.equals(scope)
-        && r.fieldsJson.equals(fieldsJson)
+        && r.fieldsJson().equals(fieldsJson())
+        && Objects.equals(r.fieldsFingerprint, fieldsFingerprint)
         && Objects.equals(r.content, content);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(id, token, timestamp, scope, fieldsJson, content);
+    return Objects.hash(id, token, timestamp, scope, fieldsJson(), fieldsFingerprint, content);
   }
 
   @Override

@@ -8,7 +8,11 @@ import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
-/** Deterministic coder for {@link SourceRecord}: fixed field order, UTF-8 strings, var-longs. */
+/**
+ * Deterministic coder for {@link SourceRecord}: fixed field order, UTF-8 strings, var-longs. Deferred
+ * fields are encoded as their JSON, with the source's fingerprint of them, so a decoded record has
+ * the change token the listed one had.
+ */
 public final class SourceRecordCoder extends AtomicCoder<SourceRecord> {
   private static final long serialVersionUID = 1L;
   private static final SourceRecordCoder INSTANCE = new SourceRecordCoder();
@@ -32,6 +36,10 @@ public final class SourceRecordCoder extends AtomicCoder<SourceRecord> {
     }
     STRING.encode(value.scope(), out);
     STRING.encode(value.fieldsJson(), out);
+    BOOL.encode(value.fieldsFingerprint() != null, out);
+    if (value.fieldsFingerprint() != null) {
+      STRING.encode(value.fieldsFingerprint(), out);
+    }
     ContentRef c = value.content();
     BOOL.encode(c != null, out);
     if (c != null) {
@@ -48,11 +56,12 @@ public final class SourceRecordCoder extends AtomicCoder<SourceRecord> {
     String timestamp = BOOL.decode(in) ? STRING.decode(in) : null;
     String scope = STRING.decode(in);
     String fields = STRING.decode(in);
+    String fingerprint = BOOL.decode(in) ? STRING.decode(in) : null;
     ContentRef content = null;
     if (BOOL.decode(in)) {
       content = new ContentRef(STRING.decode(in), STRING.decode(in), LONG.decode(in));
     }
-    return SourceRecord.decoded(id, token, timestamp, scope, fields, content);
+    return SourceRecord.decoded(id, token, timestamp, scope, fields, fingerprint, content);
   }
 
   @Override

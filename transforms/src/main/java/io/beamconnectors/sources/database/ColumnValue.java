@@ -18,7 +18,7 @@ import java.util.List;
  * @param keyText the value's text in an id; null for SQL NULL
  * @param nonFinite the exact text of a value the field cannot hold, or null
  */
-public record ColumnValue(JsonNode json, String keyText, String nonFinite) {
+public record ColumnValue(JsonNode json, String keyText, String nonFinite) implements java.io.Serializable {
   static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
 
   public static ColumnValue sqlNull() {

@@ -425,6 +425,7 @@ public final class DatabaseListing extends SourceListing {
             for (String col : columns) {
               fieldNames.add(RowDocuments.fieldName(ref, col));
             }
+            RowShape shape = new RowShape(database, ref, fieldNames);
             int[] keyIndex = new int[pk.size()];
             for (int k = 0; k < pk.size(); k++) {
               keyIndex[k] = columns.indexOf(pk.get(k));
@@ -442,9 +443,10 @@ public final class DatabaseListing extends SourceListing {
               for (int k : keyIndex) {
                 keys.add(values.get(k).keyText());
               }
-              String fields = RowDocuments.fields(database, ref, fieldNames, values);
-              // Rows: the token is empty, the engine fingerprints the fields (the row's exact values).
-              out.get(RECORDS).output(SourceRecord.of(RowIds.id(database, ref, keys), "", ref.scope(), fields));
+              // Rows: the token is empty, the engine's token is made from the fingerprint of the
+              // row's exact values; its JSON is written only if the row is to be indexed.
+              out.get(RECORDS).output(SourceRecord.of(RowIds.id(database, ref, keys), "", ref.scope(),
+                  shape.fields(values)));
               emitted[0]++;
               rowsRead.inc();
             }

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonSerializable;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.jsontype.TypeSerializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.beamconnectors.sources.DeferredFields;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -77,18 +78,38 @@ public final class RowDocuments {
    * case-twin columns is refused ({@link #caseTwins}).
    */
   public static String fields(String database, TableRef table, List<String> fieldNames, List<ColumnValue> values) {
-    try {
-      return JSON.writeValueAsString(new RowFields(database, table, fieldNames, values));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return new RowShape(database, table, fieldNames).fields(values).json();
   }
 
+  /**
+   * The version of what a row's fingerprint ({@link RowShape}) covers. The fingerprint must change
+   * whenever the JSON of {@link #fields} would: a change to how a row is written (a field added or
+   * renamed, a value written another way) bumps this number, so that every row's token changes
+   * once and its document is written again. {@code RowDocumentsTest} pins both the JSON and the
+   * fingerprint of sample rows, and fails, naming this constant, when either moves.
+   */
+  static final int FINGERPRINT_FORMAT = 1;
+
   /** One row's fields, written straight to the generator the mapper gives (its text buffers recycled). */
-  private record RowFields(String database, TableRef table, List<String> fieldNames, List<ColumnValue> values)
-      implements JsonSerializable {
+  record RowFields(RowShape shape, List<ColumnValue> values) implements JsonSerializable, DeferredFields {
+    @Override
+    public String json() {
+      try {
+        return JSON.writeValueAsString(this);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    @Override
+    public String fingerprint() {
+      return shape.fingerprint(values);
+    }
+
     @Override
     public void serialize(JsonGenerator g, SerializerProvider provider) throws IOException {
+      List<String> fieldNames = shape.fieldNames();
+      TableRef table = shape.table();
       g.writeStartObject();
       boolean anyNonFinite = false;
       for (int i = 0; i < fieldNames.size(); i++) {
@@ -105,7 +126,7 @@ public final class RowDocuments {
         }
         anyNonFinite |= v.nonFinite() != null;
       }
-      g.writeStringField("Database", database);
+      g.writeStringField("Database", shape.database());
       g.writeStringField("Table", table.name());
       if (!table.schema().isEmpty()) {
         g.writeStringField("schema", table.schema());
