@@ -33,20 +33,28 @@ import org.joda.time.Duration;
  * Elasticsearch indexes). Each entry is encoded to UTF-8 once, when it arrives: those bytes size
  * the batch, make the request body, and give {@code bytes_written}. Successes are counted here, on
  * the bundle's thread ({@code indexed_ok}, {@code deleted_ok}, {@code bytes_written}, added to the
- * counters once per bundle), not emitted; a failed entry comes out with its response item (the
- * bulk item, or for a request that failed as a whole a {@code {"message": ...}} naming the HTTP
- * status, as ElasticsearchIO reports it). A bundle is done only when all its requests are answered.
+ * counters once per bundle), not emitted; a failed entry is judged by its response item (the bulk
+ * item, or for a request that failed as a whole a {@code {"message": ...}} naming the HTTP status,
+ * as ElasticsearchIO reports it). A bundle is done only when all its requests are answered.
  *
  * <p>Responses are asked for with {@link #RESPONSE_FILTER}: per item only its status and error, not
  * its index, id, version and shard counts, which Elasticsearch would render and this client parse
  * for every document. When the response says {@code "errors": false} its items are only counted.
+ *
+ * <p>Retries are the bundle's own, in rounds: an entry whose failure another try may fix
+ * ({@link WriteToIndex#kindOf}) waits for the bundle's next round, which starts, after a backoff,
+ * once every request of the round before is answered; entries refused as too large go alone.
+ * What is still failed after the last round ({@code attempts}), or cannot be fixed by a retry,
+ * comes out as the one-line JSON description {@link WriteToIndex#describeFailure} gives. Rounds as
+ * steps of the pipeline would cost a runner such as Flink some 30 tasks per writer to start on
+ * every sync, whether or not anything failed.
  *
  * <p>Why not ElasticsearchIO's own writer here: it sends one request at a time per bundle and waits
  * for each, so on one machine several bundles must run at once to keep Elasticsearch busy, and the
  * DirectRunner's scheduler spins a core whenever one of its threads is idle. ElasticsearchIO's
  * stateful writer still serves distributed runners ({@link WriteToIndex}).
  */
-final class AsyncBulkFn extends DoFn<Document, Document> {
+final class AsyncBulkFn extends DoFn<Document, String> {
   private static final long serialVersionUID = 1L;
   /** The {@code filter_path} of every bulk request: enough to tell each item's outcome. */
   static final String RESPONSE_FILTER = "errors,items.*.status,items.*.error";
@@ -57,7 +65,15 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
   private final int maxBatchSize;
   private final long maxBatchBytes;
   private final int maxInFlight;
+  /** The overall number of this writer's first round (above 1 behind a round of another writer). */
+  private final int firstAttempt;
+  private final int maxAttempts;
+  private final int maxRetrySeconds;
+  /** Every entry comes from a lane of one-entry requests: a request too large is then final. */
+  private final boolean laneAlone;
 
+  private final Counter failedFinally = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.FAILED);
+  private final Counter retried = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.WRITES_RETRIED);
   private final Counter indexedOk = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.INDEXED_OK);
   private final Counter deletedOk = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.DELETED_OK);
   private final Counter bytesWritten = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.BYTES_WRITTEN);
@@ -71,6 +87,10 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
   private transient long indexedInBundle;
   private transient long deletedInBundle;
   private transient long bytesInBundle;
+  /** Entries to send again in the bundle's next round: in batches, and alone. */
+  private transient List<Document> retryBatched;
+  private transient List<Document> retryAlone;
+  private transient int logged;
 
   /**
    * One request's entries, the bytes of each one's document line as sent, and per entry null
@@ -78,11 +98,21 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
    */
   private record Answered(List<Document> entries, long[] documentBytes, String[] failures) {}
 
-  AsyncBulkFn(ElasticsearchConnection connection, int maxBatchSize, long maxBatchBytes, int maxInFlight) {
+  AsyncBulkFn(ElasticsearchConnection connection, int maxBatchSize, long maxBatchBytes, int maxInFlight,
+      int firstAttempt, int maxAttempts, int maxRetrySeconds, boolean laneAlone) {
     this.connection = connection;
     this.maxBatchSize = maxBatchSize;
     this.maxBatchBytes = maxBatchBytes;
     this.maxInFlight = maxInFlight;
+    this.firstAttempt = firstAttempt;
+    this.maxAttempts = maxAttempts;
+    this.maxRetrySeconds = maxRetrySeconds;
+    this.laneAlone = laneAlone;
+  }
+
+  /** The wait before round {@code attempt} (2, 3, ...): 1 s, doubling, capped. */
+  static long backoffMillis(int attempt, int maxRetrySeconds) {
+    return Math.min(1000L << Math.min(30, attempt - 2), maxRetrySeconds * 1000L);
   }
 
   @Override
@@ -107,50 +137,80 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
     bytesInBundle = 0;
     // A queue per bundle: answers to a bundle that failed can never come out of the next one.
     answered = new LinkedBlockingQueue<>();
+    retryBatched = new ArrayList<>();
+    retryAlone = new ArrayList<>();
   }
 
   @ProcessElement
-  public void process(@Element Document entry, OutputReceiver<Document> out) throws InterruptedException {
-    Emitter failed = d -> out.outputWithTimestamp(d, d.getTimestamp());
+  public void process(@Element Document entry, OutputReceiver<String> out) throws InterruptedException {
+    Emitter failed = (desc, at) -> out.outputWithTimestamp(desc, at);
     for (Answered a = answered.poll(); a != null; a = answered.poll()) {
       inFlight--;
-      emit(a, failed);
+      emit(a, firstAttempt, failed);
     }
+    add(entry, Integer.MAX_VALUE, firstAttempt, failed);
+  }
+
+  /** Adds an entry to the batch of the round, sending what is full (requests of at most {@code perRequest}). */
+  private void add(Document entry, int perRequest, int attempt, Emitter failed) throws InterruptedException {
     byte[] encoded = entry.getBulkDirective().getBytes(StandardCharsets.UTF_8);
-    if (encoded.length >= maxBatchBytes && !batch.isEmpty()) {
+    if ((encoded.length >= maxBatchBytes || perRequest == 1) && !batch.isEmpty()) {
       // An entry at or over the byte cap goes in a request of its own: should Elasticsearch refuse
       // it as too large, that fails it alone, never its neighbours (see WriteToIndex.overCap).
-      awaitAnswers(maxInFlight - 1, failed);
+      awaitAnswers(maxInFlight - 1, attempt, failed);
       send();
     }
     batch.add(entry);
     batchEncoded.add(encoded);
     batchBytes += encoded.length;
-    if (batch.size() >= maxBatchSize || batchBytes >= maxBatchBytes) {
-      awaitAnswers(maxInFlight - 1, failed);
+    if (batch.size() >= Math.min(perRequest, maxBatchSize) || batchBytes >= maxBatchBytes) {
+      awaitAnswers(maxInFlight - 1, attempt, failed);
       send();
     }
   }
 
   @FinishBundle
   public void finishBundle(FinishBundleContext c) throws InterruptedException {
-    Emitter failed = d -> c.output(d, d.getTimestamp(), GlobalWindow.INSTANCE);
-    if (!batch.isEmpty()) {
-      awaitAnswers(maxInFlight - 1, failed);
-      send();
+    Emitter failed = (desc, at) -> c.output(desc, at, GlobalWindow.INSTANCE);
+    int attempt = firstAttempt;
+    while (true) {
+      if (!batch.isEmpty()) {
+        awaitAnswers(maxInFlight - 1, attempt, failed);
+        send();
+      }
+      awaitAnswers(0, attempt, failed);
+      if (retryBatched.isEmpty() && retryAlone.isEmpty()) {
+        break;
+      }
+      // The next round: every entry of this one is answered; wait, then send the retries again.
+      attempt++;
+      Thread.sleep(backoffMillis(attempt, maxRetrySeconds));
+      List<Document> batched = retryBatched;
+      List<Document> alone = retryAlone;
+      retryBatched = new ArrayList<>();
+      retryAlone = new ArrayList<>();
+      for (Document d : batched) {
+        add(d, Integer.MAX_VALUE, attempt, failed);
+      }
+      if (!batch.isEmpty()) {
+        awaitAnswers(maxInFlight - 1, attempt, failed);
+        send();
+      }
+      for (Document d : alone) {
+        add(d, 1, attempt, failed);
+      }
     }
-    awaitAnswers(0, failed);
     indexedOk.inc(indexedInBundle);
     deletedOk.inc(deletedInBundle);
     bytesWritten.inc(bytesInBundle);
   }
 
-  /** Takes answers, emitting their entries, until at most {@code inFlightAtMost} requests are out. */
-  private void awaitAnswers(int inFlightAtMost, Emitter out) throws InterruptedException {
+  /** Takes answers, judging their entries, until at most {@code inFlightAtMost} requests are out. */
+  private void awaitAnswers(int inFlightAtMost, int attempt, Emitter out) throws InterruptedException {
     while (inFlight > inFlightAtMost) {
       Answered a = answered.take();
       inFlight--;
-      emit(a, out);
+      emit(a, attempt, out);
     }
   }
 
@@ -162,16 +222,31 @@ final class AsyncBulkFn extends DoFn<Document, Document> {
   }
 
   private interface Emitter {
-    void emit(Document failed);
+    void emit(String failureDescription, org.joda.time.Instant timestamp);
   }
 
-  /** Counts the request's written entries and emits its failed ones. */
-  private void emit(Answered a, Emitter failed) {
+  /**
+   * Counts the request's written entries; a failed one waits for the next round if that may fix
+   * it and a round is left, else it comes out as a final failure.
+   */
+  private void emit(Answered a, int attempt, Emitter failed) {
+    boolean sentAlone = laneAlone || a.entries().size() == 1;
     for (int i = 0; i < a.entries().size(); i++) {
       Document d = a.entries().get(i);
       String failure = a.failures()[i];
       if (failure != null) {
-        failed.emit(d.withHasError(true).withResponseItemJson(failure));
+        WriteToIndex.FailureKind kind = WriteToIndex.kindOf(failure, d.getBulkDirective(), sentAlone, maxBatchBytes);
+        if (attempt < maxAttempts && kind != WriteToIndex.FailureKind.PERMANENT) {
+          retried.inc();
+          (kind == WriteToIndex.FailureKind.RETRY_ALONE ? retryAlone : retryBatched).add(d);
+          continue;
+        }
+        failedFinally.inc();
+        String desc = WriteToIndex.describeFailure(d.getInputDoc(), d.getBulkDirective(), failure);
+        if (logged++ < WriteToIndex.FAILURES_LOGGED_PER_WRITER) {
+          WriteToIndex.logFailure(desc);
+        }
+        failed.emit(desc, d.getTimestamp());
       } else if (WriteToIndex.isDelete(d)) {
         deletedInBundle++;
       } else {

@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * answered with 429/502/503/504 (it reports such a batch as failed even after a successful retry,
  * or fails the pipeline), so it is switched off and every failed operation that another try may fix
  * (item 429, whole-request 429/502/503/504 or a connection failure, or a 413) goes to the next
- * round after a backoff, up to {@link BulkSettings#maxAttempts()} rounds. An operation larger than
+ * round after a backoff, up to {@link BulkSettings#maxAttempts()} rounds. The rounds are the
+ * per-bundle writer's own ({@link AsyncBulkFn}), not steps of the pipeline; with stateful batches
+ * the first round is ElasticsearchIO's, and its failures that may yet succeed go on to per-bundle
+ * writers for the rounds left. An operation larger than
  * the byte cap, and every operation of a batch answered 413, is sent in a request of its own, so it
  * can only fail alone. Successful operations are counted exactly ({@code indexed_ok},
  * {@code deleted_ok}, {@code bytes_written}); each final failure comes out as a one-line JSON
@@ -86,75 +89,72 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
 
   @Override
   public PCollection<String> expand(PCollection<String> operations) {
-    PCollection<Document> batched;
-    PCollection<Document> alone;
-    if (settings.statefulBatches()) {
-      // ElasticsearchIO's batches would put an entry over the byte cap with its neighbours: such
-      // entries take a lane of one-entry requests from the start.
-      PCollectionTuple lanes = operations.apply("ToBulk", ParDo.of(new ToBulkFn(settings.maxBatchBytes()))
-          .withOutputTags(BATCHED, TupleTagList.of(ALONE)));
-      batched = lanes.get(BATCHED).setCoder(ElasticsearchIO.DocumentCoder.of());
-      alone = lanes.get(ALONE).setCoder(ElasticsearchIO.DocumentCoder.of());
-    } else {
-      // The per-bundle writer sends such an entry alone itself. One lane: on Flink each output of
-      // a step is one more encoded copy of every entry.
-      batched = operations.apply("ToBulk", ParDo.of(new ToBulkEntryFn())).setCoder(ElasticsearchIO.DocumentCoder.of());
-      alone = operations.getPipeline().apply("NoneAlone", Create.empty(ElasticsearchIO.DocumentCoder.of()));
+    int attempts = settings.maxAttempts();
+    if (!settings.statefulBatches()) {
+      // A batch per bundle, its retries the bundle's own rounds (AsyncBulkFn): one step. One lane:
+      // on Flink each output of a step is one more encoded copy of every entry.
+      return operations.apply("ToBulk", ParDo.of(new ToBulkEntryFn())).setCoder(ElasticsearchIO.DocumentCoder.of())
+          .apply("Write", ParDo.of(writer(settings.maxBatchSize(), 1, attempts, false)))
+          .setCoder(StringUtf8Coder.of());
     }
-    PCollectionList<String> finalFailures = PCollectionList.empty(operations.getPipeline());
-    for (int round = 1; round <= settings.maxAttempts(); round++) {
-      boolean last = round == settings.maxAttempts();
-      // Only the first round's batches may be stateful (batches across bundles, requests in
-      // flight): retries are few, and on the DirectRunner every stateful step costs timer bookkeeping.
-      PCollectionTuple fromBatched = write("Round" + round + "Batched", batched, settings.maxBatchSize(),
-              round == 1 && settings.statefulBatches())
-          .apply("Round" + round + "ClassifyBatched", ParDo.of(new ClassifyFailureFn(last, false, settings.maxBatchBytes()))
-              .withOutputTags(FINAL_FAILURES, TupleTagList.of(RETRY).and(RETRY_ALONE)));
-      PCollectionTuple fromAlone = write("Round" + round + "Alone", alone, 1, false)
-          .apply("Round" + round + "ClassifyAlone", ParDo.of(new ClassifyFailureFn(last, true, settings.maxBatchBytes()))
-              .withOutputTags(FINAL_FAILURES, TupleTagList.of(RETRY).and(RETRY_ALONE)));
-      finalFailures = finalFailures.and(fromBatched.get(FINAL_FAILURES).setCoder(StringUtf8Coder.of()))
-          .and(fromAlone.get(FINAL_FAILURES).setCoder(StringUtf8Coder.of()));
-      if (last) {
-        break;
-      }
-      long delayMillis = Math.min(1000L << (round - 1), settings.maxRetrySeconds() * 1000L);
-      batched = PCollectionList.of(fromBatched.get(RETRY).setCoder(ElasticsearchIO.DocumentCoder.of()))
-          .and(fromAlone.get(RETRY).setCoder(ElasticsearchIO.DocumentCoder.of()))
-          .apply("Round" + (round + 1) + "RetryBatched", Flatten.pCollections())
-          .apply("Round" + (round + 1) + "BackoffBatched", ParDo.of(new BackoffFn(delayMillis)))
-          .setCoder(ElasticsearchIO.DocumentCoder.of());
-      alone = PCollectionList.of(fromBatched.get(RETRY_ALONE).setCoder(ElasticsearchIO.DocumentCoder.of()))
-          .and(fromAlone.get(RETRY_ALONE).setCoder(ElasticsearchIO.DocumentCoder.of()))
-          .apply("Round" + (round + 1) + "RetryAlone", Flatten.pCollections())
-          .apply("Round" + (round + 1) + "BackoffAlone", ParDo.of(new BackoffFn(delayMillis)))
-          .setCoder(ElasticsearchIO.DocumentCoder.of());
+    // ElasticsearchIO's batches would put an entry over the byte cap with its neighbours: such
+    // entries take a lane of one-entry requests from the start.
+    PCollectionTuple lanes = operations.apply("ToBulk", ParDo.of(new ToBulkFn(settings.maxBatchBytes()))
+        .withOutputTags(BATCHED, TupleTagList.of(ALONE)));
+    PCollection<Document> batched = lanes.get(BATCHED).setCoder(ElasticsearchIO.DocumentCoder.of());
+    PCollection<Document> alone = lanes.get(ALONE).setCoder(ElasticsearchIO.DocumentCoder.of());
+    // The first round's batches fill across bundles (ElasticsearchIO's stateful writer); its
+    // failures are judged here, and what may succeed later goes to per-bundle writers that retry
+    // in rounds of their own: retries are few, and on the DirectRunner every stateful step costs
+    // timer bookkeeping.
+    ElasticsearchIO.BulkIO write = ElasticsearchIO.bulkIO()
+        .withConnectionConfiguration(connection.toBeam())
+        .withMaxBatchSize(settings.maxBatchSize())
+        .withMaxBatchSizeBytes(settings.maxBatchBytes())
+        .withUseStatefulBatches(true)
+        .withMaxParallelRequests(settings.maxParallelRequests())
+        .withThrowWriteErrors(false);
+    PCollectionTuple results = batched.apply("Round1Batched", write);
+    results.get(ElasticsearchIO.Write.SUCCESSFUL_WRITES).apply("Round1BatchedCount", ParDo.of(new CountSuccessFn()));
+    PCollectionTuple judged = results.get(ElasticsearchIO.Write.FAILED_WRITES)
+        .apply("Round1Classify", ParDo.of(new ClassifyFailureFn(attempts == 1, false, settings.maxBatchBytes()))
+            .withOutputTags(FINAL_FAILURES, TupleTagList.of(RETRY).and(RETRY_ALONE)));
+    PCollectionList<String> failures = PCollectionList.of(judged.get(FINAL_FAILURES).setCoder(StringUtf8Coder.of()))
+        .and(alone.apply("Alone", ParDo.of(writer(1, 1, attempts, true))).setCoder(StringUtf8Coder.of()));
+    if (attempts > 1) {
+      long firstBackoff = AsyncBulkFn.backoffMillis(2, settings.maxRetrySeconds());
+      failures = failures
+          .and(judged.get(RETRY).setCoder(ElasticsearchIO.DocumentCoder.of())
+              .apply("Round2BackoffBatched", ParDo.of(new BackoffFn(firstBackoff))).setCoder(ElasticsearchIO.DocumentCoder.of())
+              .apply("Retries", ParDo.of(writer(settings.maxBatchSize(), 2, attempts, false))).setCoder(StringUtf8Coder.of()))
+          .and(judged.get(RETRY_ALONE).setCoder(ElasticsearchIO.DocumentCoder.of())
+              .apply("Round2BackoffAlone", ParDo.of(new BackoffFn(firstBackoff))).setCoder(ElasticsearchIO.DocumentCoder.of())
+              .apply("RetriesAlone", ParDo.of(writer(1, 2, attempts, true))).setCoder(StringUtf8Coder.of()));
     }
-    return finalFailures.apply("AllFailures", Flatten.pCollections()).setCoder(StringUtf8Coder.of());
+    return failures.apply("AllFailures", Flatten.pCollections()).setCoder(StringUtf8Coder.of());
   }
 
-  /**
-   * One bulk write; returns its failed operations, counts its successes. Stateful batches (across
-   * bundles, for distributed runners) go through ElasticsearchIO, whose successful writes are
-   * counted by a step of their own; a batch per bundle through {@link AsyncBulkFn}, which keeps
-   * several requests of the bundle in flight and counts its successes itself.
-   */
-  private PCollection<Document> write(String name, PCollection<Document> ops, int maxBatchSize, boolean stateful) {
-    if (stateful) {
-      ElasticsearchIO.BulkIO write = ElasticsearchIO.bulkIO()
-          .withConnectionConfiguration(connection.toBeam())
-          .withMaxBatchSize(maxBatchSize)
-          .withMaxBatchSizeBytes(settings.maxBatchBytes())
-          .withUseStatefulBatches(true)
-          .withMaxParallelRequests(settings.maxParallelRequests())
-          .withThrowWriteErrors(false);
-      PCollectionTuple results = ops.apply(name, write);
-      results.get(ElasticsearchIO.Write.SUCCESSFUL_WRITES).apply(name + "Count", ParDo.of(new CountSuccessFn()));
-      return results.get(ElasticsearchIO.Write.FAILED_WRITES);
-    }
-    return ops.apply(name, ParDo.of(new AsyncBulkFn(connection, maxBatchSize, settings.maxBatchBytes(),
-            settings.maxParallelRequests())))
-        .setCoder(ElasticsearchIO.DocumentCoder.of());
+  /** A per-bundle writer whose first round is round {@code firstAttempt} of {@code attempts}. */
+  private AsyncBulkFn writer(int maxBatchSize, int firstAttempt, int attempts, boolean laneAlone) {
+    return new AsyncBulkFn(connection, maxBatchSize, settings.maxBatchBytes(), settings.maxParallelRequests(),
+        firstAttempt, attempts, settings.maxRetrySeconds(), laneAlone);
+  }
+
+  /** How many final failures each writer instance logs (all of them are counted and returned). */
+  static final int FAILURES_LOGGED_PER_WRITER = 20;
+
+  /** Logs one final failure (its description: id, op, error; never the document). */
+  static void logFailure(String description) {
+    LOG.warn("Bulk item failed: {}", description);
+  }
+
+  /** The one-line JSON description of a final failure: {@code id}, {@code op}, {@code error}. */
+  static String describeFailure(String id, String bulkDirective, String responseItemJson) {
+    return JSON.createObjectNode()
+        .put("id", id)
+        .put("op", "delete".equals(actionOf(bulkDirective)) ? "delete" : "index")
+        .put("error", reasonOf(responseItemJson))
+        .toString();
   }
 
   /**
@@ -327,7 +327,6 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
 
   static final class ClassifyFailureFn extends DoFn<Document, String> {
     private static final long serialVersionUID = 1L;
-    private static final int LOGGED_PER_INSTANCE = 20;
     private final boolean lastRound;
     private final boolean laneAlone;
     private final long maxBatchBytes;
@@ -352,13 +351,9 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
         return;
       }
       failed.inc();
-      String desc = JSON.createObjectNode()
-          .put("id", d.getInputDoc())
-          .put("op", isDelete(d) ? "delete" : "index")
-          .put("error", reasonOf(d.getResponseItemJson()))
-          .toString();
-      if (logged++ < LOGGED_PER_INSTANCE) {
-        LOG.warn("Bulk item failed: {}", desc);
+      String desc = describeFailure(d.getInputDoc(), d.getBulkDirective(), d.getResponseItemJson());
+      if (logged++ < FAILURES_LOGGED_PER_WRITER) {
+        logFailure(desc);
       }
       out.get(FINAL_FAILURES).output(desc);
     }

@@ -140,6 +140,57 @@ class WriteToIndexTest {
 
   @ParameterizedTest(name = "stateful batches: {0}")
   @ValueSource(booleans = {true, false})
+  void aBatchRefusedAsTooLargeIsRetriedEntryByEntry(boolean stateful) throws Exception {
+    // Under the byte cap (100 KB), over what the fake takes (20 KB): two entries or more make a
+    // request it answers 413, and each of their entries must be sent again alone.
+    try (FakeBulkEndpoint es = new FakeBulkEndpoint(0, 200, 20_000)) {
+      List<String> ops = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        ops.add(doc("twelve-kb-" + i, 12_000));
+      }
+      PipelineResult r = write(es, ops,
+          BulkSettings.defaults().withStatefulBatches(stateful).withMaxBatchBytes(100_000).withRetries(2, 1), List.of(),
+          "--runner=DirectRunner", "--targetParallelism=1");
+      assertEquals(10, new HashSet<>(es.indexed).size());
+      assertEquals(10, counter(r, SyncCounters.INDEXED_OK));
+      assertEquals(0, counter(r, SyncCounters.FAILED));
+      int refused = 0;
+      for (int i = 0; i < 10; i++) {
+        List<Integer> entries = es.entriesOfRequestsWith("twelve-kb-" + i);
+        if (entries.stream().anyMatch(n -> n > 1)) {
+          refused++;
+          assertTrue(entries.contains(1), () -> "refused in a batch, never sent alone: " + entries);
+        }
+      }
+      assertTrue(refused > 0, "no batch was ever sent: the test proves nothing");
+      assertEquals(refused, counter(r, SyncCounters.WRITES_RETRIED));
+    }
+  }
+
+  /**
+   * A batch per bundle retries in rounds of its own, not in steps of the pipeline: one writing
+   * step, whatever the number of attempts (on Flink each step is tasks to start on every sync).
+   */
+  @Test
+  void aBatchPerBundleWritesInOneStepWhateverTheAttempts() {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    p.apply(Create.of(List.of(doc("x", 1))).withCoder(StringUtf8Coder.of()))
+        .apply(WriteToIndex.to(ElasticsearchConnection.of("http://127.0.0.1:9", "fake"))
+            .withSettings(BulkSettings.defaults().withStatefulBatches(false).withRetries(5, 1)));
+    List<String> steps = new ArrayList<>();
+    p.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
+      @Override
+      public void visitPrimitiveTransform(org.apache.beam.sdk.runners.TransformHierarchy.Node node) {
+        if (node.getFullName().startsWith("WriteToIndex/")) {
+          steps.add(node.getFullName());
+        }
+      }
+    });
+    assertEquals(List.of("WriteToIndex/ToBulk/ParMultiDo(ToBulkEntry)", "WriteToIndex/Write/ParMultiDo(AsyncBulk)"), steps);
+  }
+
+  @ParameterizedTest(name = "stateful batches: {0}")
+  @ValueSource(booleans = {true, false})
   void aSourceFieldNamedLikeTheDeleteMarkerStaysADocument(boolean stateful) throws Exception {
     try (FakeBulkEndpoint es = new FakeBulkEndpoint(0, 200, Long.MAX_VALUE)) {
       String sneaky = JSON.createObjectNode().put("id", "row").put("_token", "#f").put("__bc_delete", true).toString();
