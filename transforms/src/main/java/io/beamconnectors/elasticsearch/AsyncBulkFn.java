@@ -192,10 +192,7 @@ final class AsyncBulkFn extends DoFn<Document, String> {
       for (Document d : batched) {
         add(d, Integer.MAX_VALUE, attempt, failed);
       }
-      if (!batch.isEmpty()) {
-        awaitAnswers(maxInFlight - 1, attempt, failed);
-        send();
-      }
+      // An entry to send alone first sends the batch before it (add), then goes out by itself.
       for (Document d : alone) {
         add(d, 1, attempt, failed);
       }

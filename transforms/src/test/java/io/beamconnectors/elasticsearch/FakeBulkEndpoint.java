@@ -39,6 +39,8 @@ final class FakeBulkEndpoint implements AutoCloseable {
   private final ConcurrentHashMap<String, Long> documentBytesById = new ConcurrentHashMap<>();
   /** The ids of every bulk request, in arrival order (refused ones too). */
   private final List<List<String>> requestIds = Collections.synchronizedList(new ArrayList<>());
+  /** When each bulk request arrived ({@code System.nanoTime}), in the order its number was given. */
+  private final ConcurrentHashMap<Integer, Long> arrivals = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Boolean> known = new ConcurrentHashMap<>();
   private final AtomicInteger atOnce = new AtomicInteger();
   private final AtomicInteger mostAtOnce = new AtomicInteger();
@@ -91,6 +93,11 @@ final class FakeBulkEndpoint implements AutoCloseable {
     }
   }
 
+  /** The milliseconds between the arrival of request {@code first} and request {@code second} (numbered from 1). */
+  long millisBetween(int first, int second) {
+    return (arrivals.get(second) - arrivals.get(first)) / 1_000_000;
+  }
+
   /** The bytes of the document lines indexed, each id's last one once. */
   long documentBytes() {
     return documentBytesById.values().stream().mapToLong(Long::longValue).sum();
@@ -103,6 +110,7 @@ final class FakeBulkEndpoint implements AutoCloseable {
       body = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
     }
     int n = requests.incrementAndGet();
+    arrivals.put(n, System.nanoTime());
     if (!ex.getRequestURI().getPath().endsWith("/_bulk")) {
       send(ex, 404, "{}");
       return;

@@ -167,6 +167,45 @@ class WriteToIndexTest {
     }
   }
 
+  /** One bundle, one request: each refused request is a round of its own, a backoff before the next. */
+  @Test
+  void eachRoundWaitsItsBackoffBeforeSendingAgain() throws Exception {
+    try (FakeBulkEndpoint es = new FakeBulkEndpoint(2, 429, Long.MAX_VALUE)) {
+      PipelineResult r = write(es, List.of(doc("only", 10)),
+          BulkSettings.defaults().withStatefulBatches(false).withRetries(3, 1), List.of());
+      assertEquals(List.of("only"), es.indexed);
+      assertEquals(3, es.requests());
+      assertEquals(2, counter(r, SyncCounters.WRITES_RETRIED));
+      // The backoff is 1 s, doubling, capped at withRetries' second argument (1 s here).
+      assertTrue(es.millisBetween(1, 2) >= 1000, () -> "round 2 after " + es.millisBetween(1, 2) + " ms");
+      assertTrue(es.millisBetween(2, 3) >= 1000, () -> "round 3 after " + es.millisBetween(2, 3) + " ms");
+    }
+  }
+
+  @Test
+  void theBackoffDoublesFromOneSecondUpToItsCap() {
+    assertEquals(1_000, AsyncBulkFn.backoffMillis(2, 120));
+    assertEquals(2_000, AsyncBulkFn.backoffMillis(3, 120));
+    assertEquals(4_000, AsyncBulkFn.backoffMillis(4, 120));
+    assertEquals(64_000, AsyncBulkFn.backoffMillis(8, 120));
+    assertEquals(120_000, AsyncBulkFn.backoffMillis(9, 120));
+    assertEquals(5_000, AsyncBulkFn.backoffMillis(5, 5));
+    assertEquals(120_000, AsyncBulkFn.backoffMillis(1_000, 120), "no overflow however many rounds");
+  }
+
+  /** A request of one entry refused as too large: sending it alone again cannot help. */
+  @Test
+  void anEntryRefusedAsTooLargeWhenAloneIsFinalAtOnce() throws Exception {
+    try (FakeBulkEndpoint es = new FakeBulkEndpoint(0, 200, 20_000)) {
+      PipelineResult r = write(es, List.of(doc("thirty-kb", 30_000)),
+          BulkSettings.defaults().withStatefulBatches(false).withMaxBatchBytes(100_000).withRetries(3, 1),
+          List.of("thirty-kb"));
+      assertEquals(1, es.requests());
+      assertEquals(1, counter(r, SyncCounters.FAILED));
+      assertEquals(0, counter(r, SyncCounters.WRITES_RETRIED));
+    }
+  }
+
   /**
    * A batch per bundle retries in rounds of its own, not in steps of the pipeline: one writing
    * step, whatever the number of attempts (on Flink each step is tasks to start on every sync).
