@@ -116,7 +116,7 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     PCollectionTuple results = batched.apply("Round1Batched", write);
     results.get(ElasticsearchIO.Write.SUCCESSFUL_WRITES).apply("Round1BatchedCount", ParDo.of(new CountSuccessFn()));
     PCollectionTuple judged = results.get(ElasticsearchIO.Write.FAILED_WRITES)
-        .apply("Round1Classify", ParDo.of(new ClassifyFailureFn(attempts == 1, false, settings.maxBatchBytes()))
+        .apply("Round1Classify", ParDo.of(new ClassifyFailureFn(attempts == 1, settings.maxBatchBytes()))
             .withOutputTags(FINAL_FAILURES, TupleTagList.of(RETRY).and(RETRY_ALONE)));
     PCollectionList<String> failures = PCollectionList.of(judged.get(FINAL_FAILURES).setCoder(StringUtf8Coder.of()))
         .and(alone.apply("Alone", ParDo.of(writer(1, 1, attempts, true))).setCoder(StringUtf8Coder.of()));
@@ -324,24 +324,27 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     }
   }
 
+  /**
+   * Judges the failures of ElasticsearchIO's first round (stateful batches): final, or on to the
+   * per-bundle writers' rounds, in batches or alone.
+   */
   static final class ClassifyFailureFn extends DoFn<Document, String> {
     private static final long serialVersionUID = 1L;
     private final boolean lastRound;
-    private final boolean laneAlone;
     private final long maxBatchBytes;
     private final Counter failed = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.FAILED);
     private final Counter retried = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.WRITES_RETRIED);
     private transient int logged;
 
-    ClassifyFailureFn(boolean lastRound, boolean laneAlone, long maxBatchBytes) {
+    ClassifyFailureFn(boolean lastRound, long maxBatchBytes) {
       this.lastRound = lastRound;
-      this.laneAlone = laneAlone;
       this.maxBatchBytes = maxBatchBytes;
     }
 
     @ProcessElement
     public void process(@Element Document d, MultiOutputReceiver out) {
-      FailureKind kind = kindOf(d.getResponseItemJson(), d.getBulkDirective(), laneAlone, maxBatchBytes);
+      // These entries came in ElasticsearchIO's batches, not in the lane of one-entry requests.
+      FailureKind kind = kindOf(d.getResponseItemJson(), d.getBulkDirective(), false, maxBatchBytes);
       if (!lastRound && kind != FailureKind.PERMANENT) {
         retried.inc();
         out.get(kind == FailureKind.RETRY_ALONE ? RETRY_ALONE : RETRY)
