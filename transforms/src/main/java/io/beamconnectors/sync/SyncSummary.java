@@ -1,5 +1,6 @@
 package io.beamconnectors.sync;
 
+import io.beamconnectors.metrics.CounterTotals;
 import io.beamconnectors.metrics.SyncCounters;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,25 +55,12 @@ public final class SyncSummary {
     MetricQueryResults metrics = results.queryMetrics(MetricsFilter.builder().build());
     for (MetricResult<Long> c : metrics.getCounters()) {
       String ns = c.getName().getNamespace();
-      long value = attempted(c);
+      long value = CounterTotals.valueOf(c);
       if (SyncCounters.NAMESPACE.equals(ns)) {
         counters.merge(c.getName().getName(), value, Long::sum);
       }
     }
     return new SyncSummary(counters, issues, elapsedMillis, -1);
-  }
-
-  private static long attempted(MetricResult<Long> c) {
-    try {
-      Long committed = c.getCommitted();
-      if (committed != null) {
-        return committed;
-      }
-    } catch (UnsupportedOperationException e) {
-      // Runners without committed metrics: fall through.
-    }
-    Long attempted = c.getAttempted();
-    return attempted == null ? 0 : attempted;
   }
 
   public long get(String counter) {

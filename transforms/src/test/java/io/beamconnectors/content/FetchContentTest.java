@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beamconnectors.metrics.CounterTotals;
 import io.beamconnectors.sources.ContentFetcher;
 import io.beamconnectors.sources.ContentRef;
 import io.beamconnectors.sources.Scope;
@@ -27,9 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
@@ -114,12 +112,7 @@ class FetchContentTest {
   }
 
   private static long counter(PipelineResult result, String name) {
-    long sum = 0;
-    for (MetricResult<Long> m : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(SyncCounters.NAMESPACE, name)).build()).getCounters()) {
-      sum += m.getAttempted();
-    }
-    return sum;
+    return CounterTotals.of(result, SyncCounters.NAMESPACE, name);
   }
 
   @Test

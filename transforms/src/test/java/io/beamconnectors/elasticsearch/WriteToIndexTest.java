@@ -1,5 +1,6 @@
 package io.beamconnectors.elasticsearch;
 
+import io.beamconnectors.metrics.CounterTotals;
 import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.SourceRecord;
 
@@ -20,9 +21,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.elasticsearch.ElasticsearchIO;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
@@ -47,12 +45,7 @@ class WriteToIndexTest {
   }
 
   private static long counter(PipelineResult r, String name) {
-    long total = 0;
-    for (MetricResult<Long> m : r.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(SyncCounters.NAMESPACE, name)).build()).getCounters()) {
-      total += m.getAttempted();
-    }
-    return total;
+    return CounterTotals.of(r, SyncCounters.NAMESPACE, name);
   }
 
   private static PipelineResult write(FakeBulkEndpoint es, List<String> ops, BulkSettings settings, List<String> expectedFailedIds) {

@@ -3,16 +3,14 @@ package io.beamconnectors.sources;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beamconnectors.metrics.CounterTotals;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
@@ -61,12 +59,7 @@ class SpreadWorkTest {
     PAssert.that(out).containsInAnyOrder(UNITS);
     PipelineResult result = p.run();
     result.waitUntilFinish();
-    long bundles = 0;
-    for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named("spread_work_test", "bundles")).build()).getCounters()) {
-      bundles += c.getAttempted();
-    }
-    return bundles;
+    return CounterTotals.of(result, "spread_work_test", "bundles");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.beamconnectors.sync;
 
+import io.beamconnectors.metrics.CounterTotals;
 import io.beamconnectors.metrics.SyncCounters;
 import io.beamconnectors.elasticsearch.StoredToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,9 +17,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
@@ -101,12 +99,7 @@ class ReconcileTest {
   }
 
   static long counter(PipelineResult r, String name) {
-    long total = 0;
-    for (MetricResult<Long> m : r.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(SyncCounters.NAMESPACE, name)).build()).getCounters()) {
-      total += m.getAttempted();
-    }
-    return total;
+    return CounterTotals.of(r, SyncCounters.NAMESPACE, name);
   }
 
   @ParameterizedTest

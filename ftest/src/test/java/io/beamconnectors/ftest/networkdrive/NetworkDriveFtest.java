@@ -16,6 +16,7 @@ import io.beamconnectors.ftest.support.IndexInspector;
 import io.beamconnectors.ftest.support.RunnerParity;
 import io.beamconnectors.ftest.support.SyncAssertions;
 import io.beamconnectors.ftest.support.SyncRunner;
+import io.beamconnectors.metrics.CounterTotals;
 import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.networkdrive.NetworkDriveConnector;
@@ -42,9 +43,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -518,11 +516,6 @@ class NetworkDriveFtest {
   }
 
   private static long counter(PipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named("network_drive", name)).build()).getCounters()) {
-      total += c.getAttempted();
-    }
-    return total;
+    return CounterTotals.of(result, "network_drive", name);
   }
 }

@@ -3,6 +3,7 @@ package io.beamconnectors.sources.postgresql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beamconnectors.metrics.CounterTotals;
 import io.beamconnectors.sources.ConnectorConfiguration;
 import io.beamconnectors.sources.ListingIssue;
 import io.beamconnectors.sources.SourceListing;
@@ -22,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricQueryResults;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.testing.PAssert;
@@ -231,13 +229,7 @@ class PostgresqlChunksTest {
   }
 
   private static long counter(PipelineResult result, String name) {
-    MetricQueryResults q = result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named("database", name)).build());
-    long sum = 0;
-    for (var c : q.getCounters()) {
-      sum += c.getAttempted();
-    }
-    return sum;
+    return CounterTotals.of(result, "database", name);
   }
 
   @Test
