@@ -10,9 +10,10 @@ import java.io.Serializable;
  *
  * <p>The contract the engine relies on: whenever {@link #json()} would differ, so does the
  * fingerprint (a fingerprint may change while the JSON does not; that only rewrites a document).
- * A fingerprint is made once, where the record is listed; after the record has been encoded
- * between workers it travels as its JSON together with that fingerprint
- * ({@code SourceRecordCoder}), so both sides of a job compute the same token.
+ * A fingerprint is made once, where the record is listed, and travels with the record when it is
+ * encoded between workers ({@code SourceRecordCoder}), so both sides of a job compute the same
+ * token. The fields themselves travel as their JSON, or, with a coder of their own
+ * ({@link SourceRecordCoder#withDeferredFields}), unwritten.
  */
 public interface DeferredFields extends Serializable {
   /** The fields as a JSON object, as {@link SourceRecord#fieldsJson()} gives them. */

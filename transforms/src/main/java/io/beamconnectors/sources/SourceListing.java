@@ -1,5 +1,6 @@
 package io.beamconnectors.sources;
 
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -20,10 +21,20 @@ public abstract class SourceListing extends PTransform<PBegin, PCollectionTuple>
 
   protected abstract PCollectionTuple list(PBegin input);
 
+  /**
+   * The coder of {@link #RECORDS}, which the engine keeps for them until they are decided (records
+   * to write then go on as JSON, which they need anyway).
+   * {@link SourceRecordCoder#of()} unless the source has a coder for its deferred fields
+   * ({@link SourceRecordCoder#withDeferredFields}).
+   */
+  public Coder<SourceRecord> recordCoder() {
+    return SourceRecordCoder.of();
+  }
+
   @Override
   public final PCollectionTuple expand(PBegin input) {
     PCollectionTuple out = list(input);
-    out.get(RECORDS).setCoder(SourceRecordCoder.of());
+    out.get(RECORDS).setCoder(recordCoder());
     out.get(ISSUES).setCoder(ListingIssueCoder.of());
     return out;
   }

@@ -87,6 +87,13 @@ public final class SourceRecord implements Serializable {
         fieldsFingerprint, content);
   }
 
+  /** A record whose fields were encoded unwritten, with the fingerprint taken where it was listed. */
+  static SourceRecord decoded(String id, String token, String timestamp, String scope, DeferredFields fields,
+      String fieldsFingerprint, ContentRef content) {
+    return new SourceRecord(id, token, timestamp, scope, null, Objects.requireNonNull(fields, "fields"),
+        Objects.requireNonNull(fieldsFingerprint, "fields fingerprint"), content);
+  }
+
   public String id() {
     return id;
   }
@@ -115,6 +122,11 @@ public final class SourceRecord implements Serializable {
       written = json;
     }
     return json;
+  }
+
+  /** The fields not yet written as JSON, or null when the source gave them as JSON. */
+  DeferredFields deferredFields() {
+    return deferred;
   }
 
   /**

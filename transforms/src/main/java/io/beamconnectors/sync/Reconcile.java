@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -63,6 +64,13 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   private static final long serialVersionUID = 1L;
 
   public static final TupleTag<SourceRecord> UPSERTS = new TupleTag<>("upserts") {};
+  /**
+   * Records to write go on as their JSON, written once, where they are decided: each one's JSON
+   * is needed anyway. Records not yet decided keep the listing's coder, which may carry deferred
+   * fields unwritten ({@link SourceRecordCoder#withDeferredFields}): most of a re-sync's records
+   * are never written.
+   */
+  private static final Coder<SourceRecord> UPSERTS_CODER = SourceRecordCoder.of();
   public static final TupleTag<String> DELETES = new TupleTag<>("deletes") {};
   public static final TupleTag<ListingIssue> DUPLICATES = new TupleTag<>("duplicates") {};
 
@@ -186,9 +194,9 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
       PCollection<KV<String, IndexedState>> state = indexState != null ? indexState
           : listing.getPipeline().begin().apply("ReadIndexState", indexRead);
       decided = !inMemory ? joinByShuffle(keyById(listing), state)
-          : idsListedOnce ? joinAsListed(listing, idChunks, listedIds, state) : joinInMemory(keyById(listing), listedIds, state);
+          : idsListedOnce ? joinAsListed(listing, idChunks, listedIds, state) : joinInMemory(keyById(listing), listedIds, state, listing.getCoder());
     }
-    PCollection<SourceRecord> upserts = decided.get(UPSERTS).setCoder(SourceRecordCoder.of());
+    PCollection<SourceRecord> upserts = decided.get(UPSERTS).setCoder(UPSERTS_CODER);
     PCollection<ListingIssue> duplicates = decided.get(DUPLICATES).setCoder(ListingIssueCoder.of());
     PCollection<KV<String, IndexedState>> candidates = decided.get(CANDIDATES)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), IndexedState.Coder.of()));
@@ -210,7 +218,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     return listing
         .apply("KeyById", MapElements.into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptor.of(SourceRecord.class)))
             .via((SourceRecord r) -> KV.of(r.id(), r)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), SourceRecordCoder.of()));
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), listing.getCoder()));
   }
 
   private PCollectionTuple joinByShuffle(PCollection<KV<String, SourceRecord>> byId, PCollection<KV<String, IndexedState>> indexState) {
@@ -222,7 +230,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   }
 
   private PCollectionTuple joinInMemory(PCollection<KV<String, SourceRecord>> byId, PCollectionView<Iterable<byte[]>> listedIds,
-      PCollection<KV<String, IndexedState>> indexState) {
+      PCollection<KV<String, IndexedState>> indexState, Coder<SourceRecord> records) {
     // Iterables, not Beam's map views: the DirectRunner's map views search linearly on every get,
     // so each DoFn instance builds its own hash map once from the iterable.
     PCollectionView<Iterable<KV<String, IndexedState>>> indexView = indexState.apply("IndexStateView", View.asIterable());
@@ -231,14 +239,14 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
         .withOutputTags(UPSERTS, TupleTagList.of(SHARED_IDS).and(DUPLICATES)));
     // Ids listed more than once (rare) meet in a small GroupByKey and get the shuffle's own rule.
     PCollectionTuple shared = listed.get(SHARED_IDS)
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), SourceRecordCoder.of()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), records))
         .apply("GroupSharedIds", GroupByKey.create())
         .apply("DecideSharedIds", ParDo.of(new DecideSharedFn(indexView)).withSideInputs(indexView)
             .withOutputTags(UPSERTS, TupleTagList.of(DUPLICATES)));
     PCollection<KV<String, IndexedState>> candidates = indexState
         .apply("DecideIndexed", ParDo.of(new DecideIndexedFn(listedIds)).withSideInputs(listedIds));
-    PCollection<SourceRecord> upserts = PCollectionList.of(listed.get(UPSERTS).setCoder(SourceRecordCoder.of()))
-        .and(shared.get(UPSERTS).setCoder(SourceRecordCoder.of()))
+    PCollection<SourceRecord> upserts = PCollectionList.of(listed.get(UPSERTS).setCoder(UPSERTS_CODER))
+        .and(shared.get(UPSERTS).setCoder(UPSERTS_CODER))
         .apply("Upserts", Flatten.pCollections());
     PCollection<ListingIssue> duplicates = PCollectionList.of(listed.get(DUPLICATES).setCoder(ListingIssueCoder.of()))
         .and(shared.get(DUPLICATES).setCoder(ListingIssueCoder.of()))
@@ -256,7 +264,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
       PCollectionView<Iterable<byte[]>> listedIds, PCollection<KV<String, IndexedState>> indexState) {
     PCollectionView<Iterable<KV<String, IndexedState>>> indexView = indexState.apply("IndexStateView", View.asIterable());
     PCollection<SourceRecord> upserts = listing.apply("DecideAsListed", ParDo.of(new DecideAsListedFn(indexView)).withSideInputs(indexView))
-        .setCoder(SourceRecordCoder.of());
+        .setCoder(UPSERTS_CODER);
     return PCollectionTuple.of(UPSERTS, upserts)
         .and(CANDIDATES, candidatesAsListed(indexState, listedIds))
         .and(DUPLICATES, repeatedIds(idChunks, listedIds));
@@ -302,7 +310,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
               // The lookups decided every record: the state only names delete candidates.
               .withoutTokens());
     }
-    PCollectionTuple out = PCollectionTuple.of(UPSERTS, lookedUp.setCoder(SourceRecordCoder.of()));
+    PCollectionTuple out = PCollectionTuple.of(UPSERTS, lookedUp.setCoder(UPSERTS_CODER));
     if (listedIds != null) {
       return out.and(CANDIDATES, candidatesAsListed(state, listedIds))
           .and(DUPLICATES, repeatedIds(idChunks, listedIds));

@@ -1,7 +1,21 @@
 package io.beamconnectors.sources;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.beamconnectors.elasticsearch.IndexedState;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.CoderProperties;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.jupiter.api.Test;
 
 /** Round trips and determinism of every coder of our own value types. */
@@ -20,6 +34,64 @@ class CodersTest {
       CoderProperties.coderConsistentWithEquals(SourceRecordCoder.of(), r, r);
     }
     CoderProperties.coderSerializable(SourceRecordCoder.of());
+  }
+
+  /** Fields that count how often their JSON is written, and a coder that carries them as their text. */
+  private static final class CountedFields implements DeferredFields {
+    private static final long serialVersionUID = 1L;
+    static final AtomicInteger WRITTEN = new AtomicInteger();
+    final String value;
+
+    CountedFields(String value) {
+      this.value = value;
+    }
+
+    @Override
+    public String json() {
+      WRITTEN.incrementAndGet();
+      return "{\"v\":\"" + value + "\"}";
+    }
+
+    @Override
+    public String fingerprint() {
+      return String.format("%032x", value.hashCode());
+    }
+  }
+
+  private static final class CountedFieldsCoder extends AtomicCoder<DeferredFields> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void encode(DeferredFields value, OutputStream out) throws IOException {
+      StringUtf8Coder.of().encode(((CountedFields) value).value, out);
+    }
+
+    @Override
+    public DeferredFields decode(InputStream in) throws IOException {
+      return new CountedFields(StringUtf8Coder.of().decode(in));
+    }
+  }
+
+  @Test
+  void deferredFieldsCrossTheCoderUnwrittenWhenItHasACoderForThem() throws Exception {
+    SourceRecordCoder deferred = SourceRecordCoder.withDeferredFields(new CountedFieldsCoder());
+    SourceRecord listed = SourceRecord.of("id", "", Scope.of("t"), new CountedFields("a,b ü"));
+    int before = CountedFields.WRITTEN.get();
+    SourceRecord decoded = CoderUtils.clone(deferred, CoderUtils.clone(deferred, listed));
+    assertEquals(before, CountedFields.WRITTEN.get(), "the JSON was written to encode the record");
+    assertEquals(listed.fieldsFingerprint(), decoded.fieldsFingerprint());
+    assertEquals(listed.fieldsJson(), decoded.fieldsJson());
+    // Without a coder for them, they go as their JSON, and a decoder without one refuses them.
+    byte[] asJson = CoderUtils.encodeToByteArray(SourceRecordCoder.of(), listed);
+    assertEquals(listed.fieldsJson(), CoderUtils.decodeFromByteArray(deferred, asJson).fieldsJson());
+    byte[] asFields = CoderUtils.encodeToByteArray(deferred, SourceRecord.of("id", "", Scope.of("t"), new CountedFields("x")));
+    CoderException e = assertThrows(CoderException.class, () -> CoderUtils.decodeFromByteArray(SourceRecordCoder.of(), asFields));
+    assertTrue(e.getMessage().contains("same SourceRecordCoder"), e.getMessage());
+    // Coders are equal when their field coders are: Beam compares them where collections meet.
+    assertEquals(SourceRecordCoder.withDeferredFields(new CountedFieldsCoder()), deferred);
+    assertNotEquals(SourceRecordCoder.of(), deferred);
+    assertTrue(SourceRecordCoder.of().consistentWithEquals());
+    assertFalse(deferred.consistentWithEquals());
   }
 
   @Test

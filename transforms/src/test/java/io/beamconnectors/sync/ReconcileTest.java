@@ -1,32 +1,39 @@
 package io.beamconnectors.sync;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beamconnectors.elasticsearch.ElasticsearchConnection;
+import io.beamconnectors.elasticsearch.IndexedState;
+import io.beamconnectors.elasticsearch.StoredToken;
 import io.beamconnectors.metrics.CounterTotals;
 import io.beamconnectors.metrics.SyncCounters;
-import io.beamconnectors.elasticsearch.StoredToken;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import io.beamconnectors.elasticsearch.IndexedState;
 import io.beamconnectors.sources.ListingIssue;
 import io.beamconnectors.sources.ListingIssueCoder;
 import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.SourceRecord;
 import io.beamconnectors.sources.SourceRecordCoder;
+import io.beamconnectors.sources.database.RowFieldsCoder;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.runners.TransformHierarchy;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -253,6 +260,43 @@ class ReconcileTest {
     assertEquals(1, counter(r, SyncCounters.DUPLICATE_IDS));
     assertEquals(1, counter(r, SyncCounters.DELETES_BLOCKED));
     assertEquals(0, counter(r, SyncCounters.DELETED));
+  }
+
+  /**
+   * Records keep the coder their listing gave them until they are decided (a database's rows
+   * travel as values, see RowFieldsCoder), and the ones to write go on as JSON, written once: a
+   * record of a listing falls back to JSON nowhere else.
+   */
+  @ParameterizedTest(name = "{0}, lookups {1}")
+  @CsvSource({"SHUFFLE,false", "SIDE_INPUT,false", "SIDE_INPUT_AS_LISTED,false", "SHUFFLE,true", "SIDE_INPUT_AS_LISTED,true"})
+  void recordsKeepTheListingsCoderUntilDecidedThenGoAsJson(Mode mode, boolean lookups) {
+    Coder<SourceRecord> listingCoder = SourceRecordCoder.withDeferredFields(RowFieldsCoder.of());
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
+    PCollection<SourceRecord> s = p.apply("Source", Create.of(List.of(record("a", "t", "t/x"))).withCoder(listingCoder));
+    PCollection<KV<String, IndexedState>> e = p.apply("Index", Create.of(List.of(indexed("b", "t", "t/x")))
+        .withCoder(KvCoder.of(StringUtf8Coder.of(), IndexedState.Coder.of())));
+    PCollection<ListingIssue> i = p.apply("Issues", Create.empty(ListingIssueCoder.of()));
+    Reconcile reconcile = Reconcile.against(e, i).withStrategy(mode.strategy).withIdsListedOnce(mode.idsListedOnce || lookups);
+    PCollectionTuple out = s.apply(lookups ? reconcile.withLookups(ElasticsearchConnection.of("http://127.0.0.1:9", "x")) : reconcile);
+    PCollection<SourceRecord> upserts = out.get(Reconcile.UPSERTS);
+    assertEquals(SourceRecordCoder.of(), upserts.getCoder());
+    List<String> undecided = new ArrayList<>();
+    p.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
+      @Override
+      public void visitValue(PValue value, TransformHierarchy.Node producer) {
+        if (value instanceof PCollection<?> c) {
+          Coder<?> coder = c.getCoder() instanceof KvCoder<?, ?> kv ? kv.getValueCoder() : c.getCoder();
+          if (coder instanceof SourceRecordCoder && !coder.equals(SourceRecordCoder.of())) {
+            undecided.add(c.getName());
+            assertEquals(listingCoder, coder, c.getName());
+          } else if (coder instanceof SourceRecordCoder) {
+            // Only what the decision steps give out as records to write.
+            assertTrue(c.getName().contains("Decide") || c.getName().contains("Upserts"), c.getName());
+          }
+        }
+      }
+    });
+    assertTrue(undecided.contains(s.getName()), undecided::toString);
   }
 
   @Test

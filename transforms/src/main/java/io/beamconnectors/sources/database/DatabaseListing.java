@@ -7,6 +7,7 @@ import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.Secrets;
 import io.beamconnectors.sources.SourceListing;
 import io.beamconnectors.sources.SourceRecord;
+import io.beamconnectors.sources.SourceRecordCoder;
 import io.beamconnectors.sources.database.SqlRetries.NotRetriedException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -59,6 +61,7 @@ public final class DatabaseListing extends SourceListing {
   private static final long serialVersionUID = 1L;
 
   private static final TupleTag<ListedTable> TABLES = new TupleTag<>("tables") {};
+  private static final Coder<SourceRecord> RECORD_CODER = SourceRecordCoder.withDeferredFields(RowFieldsCoder.of());
 
   private final DatabaseDialect dialect;
   private final ConnectorConfiguration config;
@@ -70,6 +73,12 @@ public final class DatabaseListing extends SourceListing {
 
   public static DatabaseListing of(DatabaseDialect dialect, ConnectorConfiguration config) {
     return new DatabaseListing(dialect, config);
+  }
+
+  /** Rows travel between workers as their values (see {@link RowFieldsCoder}). */
+  @Override
+  public Coder<SourceRecord> recordCoder() {
+    return RECORD_CODER;
   }
 
   @Override
@@ -137,6 +146,7 @@ public final class DatabaseListing extends SourceListing {
             .apply("SpreadChunks", Reshuffle.viaRandomKey())
             .apply("ReadChunk", readChunks(dialect, config));
       }
+      rows.get(RECORDS).setCoder(RECORD_CODER);
       rows.get(ISSUES).setCoder(ListingIssueCoder.of());
       return rows;
     }

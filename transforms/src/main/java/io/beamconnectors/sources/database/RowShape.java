@@ -2,13 +2,17 @@ package io.beamconnectors.sources.database;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.beamconnectors.sources.DeferredFields;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.Hasher;
 import org.apache.beam.vendor.guava.v32_1_2_jre.com.google.common.hash.Hashing;
 
@@ -34,9 +38,46 @@ public final class RowShape implements Serializable {
   private final byte[] header;
 
   public RowShape(String database, TableRef table, List<String> fieldNames) {
+    this(database, table, fieldNames, header(database, table, fieldNames));
+  }
+
+  private RowShape(String database, TableRef table, List<String> fieldNames, byte[] header) {
     this.database = database;
     this.table = table;
     this.fieldNames = List.copyOf(fieldNames);
+    this.header = header;
+  }
+
+  /**
+   * The bytes every fingerprint of this shape starts with: the format version, the database,
+   * schema, table and field names. They describe the shape completely ({@link #fromHeader}).
+   */
+  byte[] header() {
+    return header;
+  }
+
+  /** The shape whose {@link #header()} these bytes are. */
+  static RowShape fromHeader(byte[] header) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(header));
+    int format = in.readInt();
+    if (format != RowDocuments.FINGERPRINT_FORMAT) {
+      throw new CoderException("a row shape of format " + format + ", this build writes format "
+          + RowDocuments.FINGERPRINT_FORMAT + ": every worker of a job must run the same build");
+    }
+    String database = readText(in);
+    TableRef table = new TableRef(readText(in), readText(in));
+    int n = in.readInt();
+    List<String> names = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      names.add(readText(in));
+    }
+    if (in.available() > 0) {
+      throw new CoderException(in.available() + " bytes after a row shape");
+    }
+    return new RowShape(database, table, names, header.clone());
+  }
+
+  private static byte[] header(String database, TableRef table, List<String> fieldNames) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(RowDocuments.FINGERPRINT_FORMAT);
@@ -50,13 +91,19 @@ public final class RowShape implements Serializable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    this.header = bytes.toByteArray();
+    return bytes.toByteArray();
   }
 
   private static void writeText(DataOutputStream out, String s) throws IOException {
     byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
     out.writeInt(utf8.length);
     out.write(utf8);
+  }
+
+  private static String readText(DataInputStream in) throws IOException {
+    byte[] utf8 = new byte[in.readInt()];
+    in.readFully(utf8);
+    return new String(utf8, StandardCharsets.UTF_8);
   }
 
   String database() {
