@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.CoderProperties;
@@ -58,7 +59,7 @@ class CodersTest {
     }
   }
 
-  private static final class CountedFieldsCoder extends AtomicCoder<DeferredFields> {
+  private static class CountedFieldsCoder extends AtomicCoder<DeferredFields> {
     private static final long serialVersionUID = 1L;
 
     @Override
@@ -89,6 +90,15 @@ class CodersTest {
     assertTrue(e.getMessage().contains("same SourceRecordCoder"), e.getMessage());
     // Coders are equal when their field coders are: Beam compares them where collections meet.
     assertEquals(SourceRecordCoder.withDeferredFields(new CountedFieldsCoder()), deferred);
+    assertEquals(SourceRecordCoder.withDeferredFields(new CountedFieldsCoder()).hashCode(), deferred.hashCode());
+    deferred.verifyDeterministic();
+    // A coder for the fields that is not deterministic makes the record coder say so.
+    assertThrows(Coder.NonDeterministicException.class, () -> SourceRecordCoder.withDeferredFields(new CountedFieldsCoder() {
+      @Override
+      public void verifyDeterministic() throws NonDeterministicException {
+        throw new NonDeterministicException(this, "not deterministic");
+      }
+    }).verifyDeterministic());
     assertNotEquals(SourceRecordCoder.of(), deferred);
     assertTrue(SourceRecordCoder.of().consistentWithEquals());
     assertFalse(deferred.consistentWithEquals());

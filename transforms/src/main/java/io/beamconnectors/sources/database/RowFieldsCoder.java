@@ -109,6 +109,7 @@ public final class RowFieldsCoder extends AtomicCoder<DeferredFields> {
     new DataInputStream(in).readFully(block);
     Reader r = new Reader(block);
     int headerLength = r.varInt();
+    r.need(headerLength);
     RowShape shape = lastDecoded;
     if (shape == null || !Arrays.equals(shape.header(), 0, shape.header().length, block, r.pos, r.pos + headerLength)) {
       shape = RowShape.fromHeader(Arrays.copyOfRange(block, r.pos, r.pos + headerLength));
@@ -255,7 +256,7 @@ public final class RowFieldsCoder extends AtomicCoder<DeferredFields> {
       this.buf = buf;
     }
 
-    private void need(int n) throws CoderException {
+    void need(int n) throws CoderException {
       if (n < 0 || pos + n > buf.length) {
         throw new CoderException("an encoded database row ends early");
       }

@@ -56,6 +56,9 @@ class RowFieldsCoderTest {
         ColumnValue.of(DecimalNode.valueOf(new BigDecimal("1E+3")), ""),
         ColumnValue.of(DecimalNode.valueOf(new BigDecimal("-0.000")), ""),
         ColumnValue.of(DecimalNode.valueOf(new BigDecimal("-9223372036854775808.5")), ""),
+        // Unscaled values of 63 and 64 bits: the first fits a long, the second does not.
+        ColumnValue.of(DecimalNode.valueOf(new BigDecimal("-9223372036854775808")), ""),
+        ColumnValue.of(DecimalNode.valueOf(new BigDecimal("9223372036854775808")), ""),
         ColumnValue.of(DecimalNode.valueOf(new BigDecimal("123456789012345678901234.5678")), ""),
         ColumnValue.of(DoubleNode.valueOf(0.1), ""),
         ColumnValue.of(DoubleNode.valueOf(1.0E10), ""),
@@ -105,6 +108,22 @@ class RowFieldsCoderTest {
     // Records whose fields came as JSON (files) go through the same coder unchanged.
     SourceRecord file = SourceRecord.of("id", "t;1", Scope.of("share", "a b"), "{\"a\":1}").withTimestamp("2024-01-01T00:00:00+00:00");
     CoderProperties.coderDecodeEncodeEqual(RECORDS, file);
+  }
+
+  /** More bytes than the row's size guess (text of three UTF-8 bytes a character, many numbers): the buffer grows. */
+  @Test
+  void aRowLargerThanItsSizeGuessComesBackWhole() throws Exception {
+    List<ColumnValue> values = new ArrayList<>();
+    values.add(ColumnValue.text("日本".repeat(5_000)));
+    for (int i = 0; i < 200; i++) {
+      values.add(ColumnValue.of(DecimalNode.valueOf(new BigDecimal("123456789012345678901234567890.5")), ""));
+    }
+    values.add(ColumnValue.array(List.of(ColumnValue.text("€".repeat(3_000)), ColumnValue.text("x"))));
+    RowShape shape = shape("shop", new TableRef("public", "wide"), values.size());
+    DeferredFields listed = shape.fields(values);
+    DeferredFields decoded = CoderUtils.clone(RowFieldsCoder.of(), listed);
+    assertEquals(listed.json(), decoded.json());
+    assertEquals(listed.fingerprint(), decoded.fingerprint());
   }
 
   /** The decoder keeps the last shape: rows of tables taking turns must each get their own. */
@@ -158,9 +177,13 @@ class RowFieldsCoderTest {
     int length = VarInt.decodeInt(in);
     byte[] row = in.readAllBytes();
     assertEquals(length, row.length);
-    CoderException cut = assertThrows(CoderException.class,
-        () -> CoderUtils.decodeFromByteArray(RowFieldsCoder.of(), block(Arrays.copyOf(row, row.length - 1))));
-    assertTrue(cut.getMessage().contains("ends early"), cut.getMessage());
+    // Cut anywhere: a clear CoderException, never another exception or a shorter row.
+    for (int keep = 0; keep < row.length; keep++) {
+      byte[] part = Arrays.copyOf(row, keep);
+      CoderException cut = assertThrows(CoderException.class,
+          () -> CoderUtils.decodeFromByteArray(RowFieldsCoder.of(), block(part)), "cut to " + keep + " bytes");
+      assertTrue(cut.getMessage().contains("ends early"), keep + ": " + cut.getMessage());
+    }
     CoderException padded = assertThrows(CoderException.class,
         () -> CoderUtils.decodeFromByteArray(RowFieldsCoder.of(), block(Arrays.copyOf(row, row.length + 1))));
     assertTrue(padded.getMessage().contains("left after"), padded.getMessage());
