@@ -27,7 +27,7 @@ public abstract class SourceListing extends PTransform<PBegin, PCollectionTuple>
    * {@link SourceRecordCoder#of()} unless the source has a coder for its deferred fields
    * ({@link SourceRecordCoder#withDeferredFields}).
    */
-  public Coder<SourceRecord> recordCoder() {
+  protected Coder<SourceRecord> recordCoder() {
     return SourceRecordCoder.of();
   }
 

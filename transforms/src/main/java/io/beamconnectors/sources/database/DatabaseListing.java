@@ -77,7 +77,7 @@ public final class DatabaseListing extends SourceListing {
 
   /** Rows travel between workers as their values (see {@link RowFieldsCoder}). */
   @Override
-  public Coder<SourceRecord> recordCoder() {
+  protected Coder<SourceRecord> recordCoder() {
     return RECORD_CODER;
   }
 
