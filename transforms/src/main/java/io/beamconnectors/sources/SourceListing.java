@@ -12,6 +12,13 @@ import org.apache.beam.sdk.values.TupleTag;
  * implement {@link #list}; this class fixes the coders so every runner sees deterministic ones.
  * A listing should fan out (directories, prefixes, tables become separate elements after a
  * Reshuffle) so a distributed runner spreads the work. The engine keys records by id itself.
+ *
+ * <p>A step that reads many records may send its issues with them, as records that are issues
+ * ({@link SourceRecord#issue}), instead of through a second output: on Flink's batch runner a step
+ * of two outputs is never fused with the step after it, and each of its records is then encoded
+ * and decoded once more to cross over. {@link #RECORDS} may therefore hold issues; the engine takes
+ * them out before it decides anything, and any other reader of a listing's records takes them out
+ * with {@link SeparateIssues}. {@link #ISSUES} holds the listing's other issues.
  */
 public abstract class SourceListing extends PTransform<PBegin, PCollectionTuple> {
   private static final long serialVersionUID = 1L;

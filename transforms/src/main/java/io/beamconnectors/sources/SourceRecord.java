@@ -15,6 +15,12 @@ import java.util.Objects;
  * since the fields are the row. The engine stores the token together with a fingerprint of the
  * scope and the fields, so a change of any indexed metadata or of the scope updates the document.
  * Tokens must not depend on the machine (time zone, locale, JVM).
+ *
+ * <p>A record can instead be an {@link #issue(ListingIssue) issue} that a reader found, carried in
+ * the stream of records so that the reader needs no second output (see {@link SourceListing}).
+ * Such a record has nothing but its issue: asking it for an id, a token, a scope, fields or content
+ * throws, so a step that forgets to route issues fails the sync instead of indexing or deleting
+ * anything.
  */
 @org.apache.beam.sdk.coders.DefaultCoder(SourceRecordCoder.class)
 public final class SourceRecord implements Serializable {
@@ -30,6 +36,8 @@ public final class SourceRecord implements Serializable {
   /** The source's fingerprint of the fields ({@link DeferredFields#fingerprint}), or null. */
   private final String fieldsFingerprint;
   private final ContentRef content;
+  /** Set for an issue carried with the records; every other field is then null. */
+  private final ListingIssue issue;
   /** {@link #deferred}'s JSON once written (a record is often asked twice: its token, its document). */
   private transient volatile String written;
 
@@ -46,6 +54,19 @@ public final class SourceRecord implements Serializable {
     this.deferred = fieldsJson == null ? deferred : null;
     this.fieldsFingerprint = fieldsFingerprint;
     this.content = content;
+    this.issue = null;
+  }
+
+  private SourceRecord(ListingIssue issue) {
+    this.id = null;
+    this.token = null;
+    this.timestamp = null;
+    this.scope = null;
+    this.fieldsJson = null;
+    this.deferred = null;
+    this.fieldsFingerprint = null;
+    this.content = null;
+    this.issue = Objects.requireNonNull(issue, "issue");
   }
 
   /**
@@ -69,7 +90,35 @@ public final class SourceRecord implements Serializable {
         Objects.requireNonNull(fields.fingerprint(), "fields fingerprint"), null);
   }
 
+  /**
+   * An issue a reader found, to travel with its records: a reader that has no other output is
+   * fused with the step after it on Flink's batch runner, where a step of two outputs writes and
+   * reads every record once more. The engine takes such issues out of the stream before it decides
+   * anything, and they block deletes as the listing's other issues do.
+   */
+  public static SourceRecord issue(ListingIssue issue) {
+    return new SourceRecord(issue);
+  }
+
+  /** Whether this is an {@link #issue(ListingIssue) issue} rather than a listed item. */
+  public boolean isIssue() {
+    return issue != null;
+  }
+
+  /** The issue this record carries, or null for a listed item. */
+  public ListingIssue issue() {
+    return issue;
+  }
+
+  private void requireItem() {
+    if (issue != null) {
+      throw new IllegalStateException("a listing issue carried with the records, not a listed item: take issues out"
+          + " of the stream (SourceRecord.isIssue) before using its records");
+    }
+  }
+
   public SourceRecord withContent(ContentRef ref) {
+    requireItem();
     return new SourceRecord(id, token, timestamp, scope, fieldsJson, deferred, fieldsFingerprint, ref);
   }
 
@@ -78,6 +127,7 @@ public final class SourceRecord implements Serializable {
    * stored as {@code _timestamp}; null lets the engine stamp the sync's start time.
    */
   public SourceRecord withTimestamp(String isoTime) {
+    requireItem();
     return new SourceRecord(id, token, isoTime, scope, fieldsJson, deferred, fieldsFingerprint, content);
   }
 
@@ -95,24 +145,29 @@ public final class SourceRecord implements Serializable {
   }
 
   public String id() {
+    requireItem();
     return id;
   }
 
   public String token() {
+    requireItem();
     return token;
   }
 
   /** The item's time, or null (see {@link #withTimestamp}). */
   public String timestamp() {
+    requireItem();
     return timestamp;
   }
 
   public String scope() {
+    requireItem();
     return scope;
   }
 
   /** The fields as a JSON object; deferred fields are written on the first call. */
   public String fieldsJson() {
+    requireItem();
     if (fieldsJson != null) {
       return fieldsJson;
     }
@@ -134,16 +189,21 @@ public final class SourceRecord implements Serializable {
    * token is made from instead of the JSON; null when the source gave its fields as JSON.
    */
   public String fieldsFingerprint() {
+    requireItem();
     return fieldsFingerprint;
   }
 
   /** The bytes to fetch for this item, or null (folders, database rows). */
   public ContentRef content() {
+    requireItem();
     return content;
   }
 
   @Override
   public boolean equals(Object o) {
+    if (issue != null || (o instanceof SourceRecord other && other.issue != null)) {
+      return o instanceof SourceRecord r && Objects.equals(r.issue, issue);
+    }
     return o instanceof SourceRecord r
         && r.id.equals(id)
         && r.token.equals(token)
@@ -156,11 +216,17 @@ public final class SourceRecord implements Serializable {
 
   @Override
   public int hashCode() {
+    if (issue != null) {
+      return issue.hashCode();
+    }
     return Objects.hash(id, token, timestamp, scope, fieldsJson(), fieldsFingerprint, content);
   }
 
   @Override
   public String toString() {
+    if (issue != null) {
+      return "SourceRecord{issue " + issue.kind() + ", scope=" + issue.scope() + "}";
+    }
     return "SourceRecord{" + id + ", token=" + token + ", scope=" + scope + "}";
   }
 }

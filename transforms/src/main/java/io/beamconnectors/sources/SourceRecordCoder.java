@@ -34,6 +34,9 @@ public final class SourceRecordCoder extends CustomCoder<SourceRecord> {
   private static final byte JSON = 0;
   private static final byte JSON_AND_FINGERPRINT = 1;
   private static final byte DEFERRED = 2;
+  /** Not a listed item: an issue carried with the records ({@link SourceRecord#issue}), after empty id, token and scope. */
+  private static final byte ISSUE = 3;
+  private static final ListingIssueCoder ISSUES = ListingIssueCoder.of();
 
   /** Null: deferred fields are encoded as their JSON. */
   private final Coder<DeferredFields> deferredFields;
@@ -56,6 +59,15 @@ public final class SourceRecordCoder extends CustomCoder<SourceRecord> {
 
   @Override
   public void encode(SourceRecord value, OutputStream out) throws IOException {
+    if (value.isIssue()) {
+      STRING.encode("", out);
+      STRING.encode("", out);
+      BOOL.encode(false, out);
+      STRING.encode("", out);
+      BYTE.encode(ISSUE, out);
+      ISSUES.encode(value.issue(), out);
+      return;
+    }
     STRING.encode(value.id(), out);
     STRING.encode(value.token(), out);
     BOOL.encode(value.timestamp() != null, out);
@@ -111,6 +123,8 @@ public final class SourceRecordCoder extends CustomCoder<SourceRecord> {
       case JSON:
         json = STRING.decode(in);
         break;
+      case ISSUE:
+        return SourceRecord.issue(ISSUES.decode(in));
       default:
         throw new CoderException("unknown fields tag " + fieldsAs + " in an encoded record");
     }

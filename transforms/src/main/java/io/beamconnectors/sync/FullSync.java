@@ -132,7 +132,8 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
         .withIdsSurvivingMoves(spec.connector().idsSurviveMoves())
         .withIdsListedOnce(spec.connector().listsEachIdOnce())
         .withLookups(spec.elasticsearch()));
-    PCollection<ListingIssue> issues = PCollectionList.of(listingIssues).and(decided.get(Reconcile.DUPLICATES))
+    PCollection<ListingIssue> issues = PCollectionList.of(listingIssues).and(decided.get(Reconcile.ISSUES_IN_RECORDS))
+        .and(decided.get(Reconcile.DUPLICATES))
         .apply("Issues", Flatten.pCollections())
         .setCoder(io.beamconnectors.sources.ListingIssueCoder.of());
     issues.apply("ReportIssues", ReportIssues.create());

@@ -8,6 +8,8 @@ import io.beamconnectors.elasticsearch.ReadIndexState;
 import io.beamconnectors.sources.ListingIssue;
 import io.beamconnectors.sources.ListingIssueCoder;
 import io.beamconnectors.sequencing.CompletionSignal;
+import io.beamconnectors.sources.SeparateIssues;
+import io.beamconnectors.sources.SourceListing;
 import io.beamconnectors.sources.SourceRecord;
 import io.beamconnectors.sources.SourceRecordCoder;
 import java.util.ArrayList;
@@ -57,8 +59,12 @@ import io.beamconnectors.sync.ReconcileDecisions.DecideSharedFn;
  * listing's and the duplicates) and the scopes listed: so no delete is decided before the whole
  * listing and every decision are done, and both join strategies share one rule.
  *
- * <p>Outputs: the records to write ({@link #UPSERTS}), the ids to delete ({@link #DELETES}) and
- * the duplicate-id issues ({@link #DUPLICATES}).
+ * <p>Issues that came with the records ({@link SourceRecord#issue}) are taken out of them first
+ * and count as the listing's issues: they pass the gate and come out as {@link #ISSUES_IN_RECORDS}.
+ *
+ * <p>Outputs: the records to write ({@link #UPSERTS}), the ids to delete ({@link #DELETES}), the
+ * duplicate-id issues ({@link #DUPLICATES}) and the issues found in the records
+ * ({@link #ISSUES_IN_RECORDS}).
  */
 public final class Reconcile extends PTransform<PCollection<SourceRecord>, PCollectionTuple> {
   private static final long serialVersionUID = 1L;
@@ -73,6 +79,8 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   private static final Coder<SourceRecord> UPSERTS_CODER = SourceRecordCoder.of();
   public static final TupleTag<String> DELETES = new TupleTag<>("deletes") {};
   public static final TupleTag<ListingIssue> DUPLICATES = new TupleTag<>("duplicates") {};
+  /** The issues a reader sent with its records ({@link SourceRecord#issue}). */
+  public static final TupleTag<ListingIssue> ISSUES_IN_RECORDS = new TupleTag<>("issuesInRecords") {};
 
   static final TupleTag<SourceRecord> SOURCE = new TupleTag<>("source") {};
   static final TupleTag<IndexedState> INDEX = new TupleTag<>("index") {};
@@ -82,6 +90,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   static final TupleTag<byte[]> LISTED_ID_CHUNKS = new TupleTag<>("listedIdChunks") {};
   static final TupleTag<Long> FOUND_COUNTS = new TupleTag<>("foundCounts") {};
   static final TupleTag<Long> HELD_COUNTS = new TupleTag<>("heldCounts") {};
+  static final TupleTag<ListingIssue> READ_ISSUES = new TupleTag<>("readIssues") {};
   static final TupleTag<ListedSummary> LISTED_SUMMARIES = new TupleTag<>("listedSummaries") {};
 
   private final transient PCollection<KV<String, IndexedState>> indexState;
@@ -168,18 +177,31 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     // bookkeeping on every step an element passes). The lookup join tallies them in the step that
     // decides the records, so that the listing has one reader: on Flink every further step that
     // reads it is one more encoded copy of every record.
+    // Issues in the records: the lookup step routes them as it decides, so that the listing's
+    // reader feeds it directly (on Flink the two are then fused, and no record is encoded between
+    // them); the other joins take them out first.
     PCollectionTuple lookedUp = null;
     PCollection<ListedSummary> summaries;
+    PCollection<ListingIssue> separatedIssues = null;
     if (byLookup) {
       lookedUp = listing.apply("DecideByLookup", ParDo.of(new DecideByLookupFn(lookups))
           .withOutputTags(UPSERTS, TupleTagList.of(LISTED_SUMMARIES)));
       summaries = lookedUp.get(LISTED_SUMMARIES);
     } else {
+      PCollectionTuple apart = listing.apply("IssuesInRecords", SeparateIssues.create());
+      listing = apart.get(SourceListing.RECORDS);
+      separatedIssues = apart.get(SourceListing.ISSUES);
       summaries = listing.apply("ListedPerBundle", ParDo.of(new ListedPerBundleFn(inMemory)));
     }
     PCollectionTuple summary = summaries.setCoder(ListedSummary.Coder.of())
         .apply("SplitSummaries", ParDo.of(new SplitSummariesFn())
-            .withOutputTags(LISTED_SCOPES, TupleTagList.of(LISTED_ID_CHUNKS).and(FOUND_COUNTS).and(HELD_COUNTS)));
+            .withOutputTags(LISTED_SCOPES, TupleTagList.of(LISTED_ID_CHUNKS).and(FOUND_COUNTS).and(HELD_COUNTS)
+                .and(READ_ISSUES)));
+    PCollection<ListingIssue> issuesInRecords = summary.get(READ_ISSUES).setCoder(ListingIssueCoder.of());
+    if (separatedIssues != null) {
+      issuesInRecords = PCollectionList.of(issuesInRecords).and(separatedIssues)
+          .apply("IssuesInRecordsAll", Flatten.pCollections());
+    }
     PCollection<String> scopes = summary.get(LISTED_SCOPES).setCoder(StringUtf8Coder.of());
     PCollection<byte[]> idChunks = summary.get(LISTED_ID_CHUNKS).setCoder(org.apache.beam.sdk.coders.ByteArrayCoder.of());
     PCollection<Long> foundCounts = summary.get(FOUND_COUNTS).setCoder(org.apache.beam.sdk.coders.VarLongCoder.of());
@@ -201,7 +223,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     PCollection<KV<String, IndexedState>> candidates = decided.get(CANDIDATES)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), IndexedState.Coder.of()));
 
-    PCollectionView<List<ListingIssue>> allIssues = PCollectionList.of(issues).and(duplicates)
+    PCollectionView<List<ListingIssue>> allIssues = PCollectionList.of(issues).and(issuesInRecords).and(duplicates)
         .apply("AllIssues", Flatten.pCollections())
         .apply("AllIssuesView", View.asList());
     // As a view with the combine's own default, not Combine.globally's default value: that is an
@@ -211,7 +233,8 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     PCollection<String> deletes = candidates
         .apply("GateDeletes", ParDo.of(new GateDeletesFn(allIssues, listedScopes, idsSurviveMoves)).withSideInputs(allIssues, listedScopes))
         .setCoder(StringUtf8Coder.of());
-    return PCollectionTuple.of(UPSERTS, upserts).and(DELETES, deletes).and(DUPLICATES, duplicates);
+    return PCollectionTuple.of(UPSERTS, upserts).and(DELETES, deletes).and(DUPLICATES, duplicates)
+        .and(ISSUES_IN_RECORDS, issuesInRecords);
   }
 
   private static PCollection<KV<String, SourceRecord>> keyById(PCollection<SourceRecord> listing) {
@@ -477,6 +500,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
         case ID_CHUNK -> out.get(LISTED_ID_CHUNKS).output(s.idChunk());
         case FOUND -> out.get(FOUND_COUNTS).output(s.count());
         case HELD -> out.get(HELD_COUNTS).output(s.count());
+        case ISSUE -> out.get(READ_ISSUES).output(s.issue());
       }
     }
   }

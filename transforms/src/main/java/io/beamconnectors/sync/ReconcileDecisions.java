@@ -244,6 +244,10 @@ final class ReconcileDecisions {
     @ProcessElement
     public void process(@Element SourceRecord element, @Timestamp org.joda.time.Instant timestamp,
         BoundedWindow window, MultiOutputReceiver out) throws java.io.IOException, InterruptedException {
+      if (element.isIssue()) {
+        out.get(Reconcile.LISTED_SUMMARIES).output(ListedSummary.issue(element.issue()));
+        return;
+      }
       listed.inc();
       ListedSummary fullChunk = tally.add(element, window);
       if (fullChunk != null) {

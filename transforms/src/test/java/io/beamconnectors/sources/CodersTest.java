@@ -37,6 +37,43 @@ class CodersTest {
     CoderProperties.coderSerializable(SourceRecordCoder.of());
   }
 
+  /** An issue sent among the records crosses either record coder whole, and is still an issue. */
+  @Test
+  void anIssueAmongTheRecordsCrossesEitherRecordCoder() throws Exception {
+    SourceRecord failed = SourceRecord.issue(ListingIssue.failed(Scope.of("public", "t|Ω"),
+        "reading table public.t (chunk 2 of 3) failed after 7 rows (its documents are kept): timeout"));
+    SourceRecord skipped = SourceRecord.issue(ListingIssue.skipped(Scope.wholeSource(), ""));
+    for (SourceRecordCoder coder : new SourceRecordCoder[] {SourceRecordCoder.of(), SourceRecordCoder.withDeferredFields(new CountedFieldsCoder())}) {
+      for (SourceRecord r : new SourceRecord[] {failed, skipped}) {
+        SourceRecord back = CoderUtils.clone(coder, r);
+        assertTrue(back.isIssue());
+        assertEquals(r.issue(), back.issue());
+        assertEquals(r, back);
+        CoderProperties.coderDeterministic(coder, r, r);
+      }
+    }
+    assertNotEquals(failed, skipped);
+    assertNotEquals(failed, SourceRecord.of("id", "", Scope.of("public", "t|Ω"), "{}"));
+    assertNotEquals(SourceRecord.of("id", "", Scope.of("public", "t|Ω"), "{}"), failed);
+  }
+
+  /** A step that forgets to take issues out of the records fails loudly: it can neither index nor delete with one. */
+  @Test
+  void anIssueAmongTheRecordsIsNoItem() {
+    SourceRecord issue = SourceRecord.issue(ListingIssue.failed(Scope.of("public", "t"), "boom"));
+    SourceRecord item = SourceRecord.of("id", "", Scope.of("public", "t"), "{}");
+    assertFalse(item.isIssue());
+    assertEquals(null, item.issue());
+    for (org.junit.jupiter.api.function.Executable use : java.util.List.<org.junit.jupiter.api.function.Executable>of(
+        issue::id, issue::token, issue::timestamp, issue::scope, issue::fieldsJson, issue::fieldsFingerprint, issue::content,
+        () -> issue.withTimestamp("2024-01-01T00:00:00+00:00"), () -> issue.withContent(new ContentRef("a", "a", 1)))) {
+      IllegalStateException e = assertThrows(IllegalStateException.class, use);
+      assertTrue(e.getMessage().contains("SourceRecord.isIssue"), e.getMessage());
+    }
+    assertTrue(issue.toString().contains("FAILED"), issue.toString());
+    assertThrows(NullPointerException.class, () -> SourceRecord.issue(null));
+  }
+
   /** Fields that count how often their JSON is written, and a coder that carries them as their text. */
   private static final class CountedFields implements DeferredFields {
     private static final long serialVersionUID = 1L;

@@ -128,7 +128,9 @@ class ListedTallyTest {
   void everyKindSurvivesItsCoder() throws Exception {
     for (ListedSummary s : List.of(ListedSummary.scope(""), ListedSummary.scope("a/b\n|Ω🙂"), ListedSummary.idChunk(new byte[0]),
         ListedSummary.idChunk(ids("", "0", "Straße")), ListedSummary.found(0), ListedSummary.found(-1),
-        ListedSummary.found(Long.MAX_VALUE), ListedSummary.held(0), ListedSummary.held(12345678901L))) {
+        ListedSummary.found(Long.MAX_VALUE), ListedSummary.held(0), ListedSummary.held(12345678901L),
+        ListedSummary.issue(io.beamconnectors.sources.ListingIssue.failed(io.beamconnectors.sources.Scope.of("db", "t|Ω"), "")),
+        ListedSummary.issue(io.beamconnectors.sources.ListingIssue.skipped(io.beamconnectors.sources.Scope.wholeSource(), "a\nb")))) {
       byte[] bytes = CoderUtils.encodeToByteArray(ListedSummary.Coder.of(), s);
       ListedSummary back = CoderUtils.decodeFromByteArray(ListedSummary.Coder.of(), bytes);
       assertEquals(s, back);

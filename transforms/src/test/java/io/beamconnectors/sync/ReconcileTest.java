@@ -67,6 +67,8 @@ class ReconcileTest {
     final List<String> upserts = new ArrayList<>();
     final List<String> deletes = new ArrayList<>();
     final List<ListingIssue> duplicates = new ArrayList<>();
+    /** Issues the reader sends among its records ({@link SourceRecord#issue}), after them. */
+    final List<ListingIssue> inRecords = new ArrayList<>();
   }
 
   /**
@@ -89,7 +91,9 @@ class ReconcileTest {
 
   private static PipelineResult run(Mode mode, Case c) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    PCollection<SourceRecord> s = p.apply("Source", Create.of(c.source).withCoder(SourceRecordCoder.of()));
+    List<SourceRecord> stream = new ArrayList<>(c.source);
+    c.inRecords.forEach(i -> stream.add(SourceRecord.issue(i)));
+    PCollection<SourceRecord> s = p.apply("Source", Create.of(stream).withCoder(SourceRecordCoder.of()));
     PCollection<KV<String, IndexedState>> e = p.apply("Index", Create.of(c.index)
         .withCoder(KvCoder.of(StringUtf8Coder.of(), IndexedState.Coder.of())));
     PCollection<ListingIssue> i = p.apply("Issues", Create.of(c.issues).withCoder(ListingIssueCoder.of()));
@@ -100,6 +104,7 @@ class ReconcileTest {
         .containsInAnyOrder(c.upserts);
     PAssert.that(out.get(Reconcile.DELETES)).containsInAnyOrder(c.deletes);
     PAssert.that(out.get(Reconcile.DUPLICATES)).containsInAnyOrder(c.duplicates);
+    PAssert.that(out.get(Reconcile.ISSUES_IN_RECORDS)).containsInAnyOrder(c.inRecords);
     PipelineResult r = p.run();
     r.waitUntilFinish();
     return r;
@@ -209,9 +214,15 @@ class ReconcileTest {
     assertEquals(2, counter(run(strategy, c), SyncCounters.DELETED));
   }
 
-  @ParameterizedTest
-  @EnumSource(Mode.class)
-  void issuesBlockTheDeletesUnderTheirScopeAndOfScopesNotListed(Mode strategy) {
+  /**
+   * Alike whether the listing gave its issues on their own output or its reader sent them among
+   * its records (as the database reader does): an issue among the records comes out on its own
+   * and is neither listed nor decided.
+   */
+  @ParameterizedTest(name = "{0}, issues among the records {1}")
+  @CsvSource({"SHUFFLE,false", "SIDE_INPUT,false", "SIDE_INPUT_AS_LISTED,false",
+      "SHUFFLE,true", "SIDE_INPUT,true", "SIDE_INPUT_AS_LISTED,true"})
+  void issuesBlockTheDeletesUnderTheirScopeAndOfScopesNotListed(Mode strategy, boolean amongRecords) {
     Case c = new Case();
     c.source.add(record("listed", "t", "bucket/c"));
     c.index.addAll(List.of(indexed("listed", "t", "bucket/c"),
@@ -220,13 +231,15 @@ class ReconcileTest {
         indexed("c-gone", "t", "bucket/c"),
         indexed("ab", "t", "bucket/ab"),
         indexed("legacy", "t", "")));
-    c.issues.add(ListingIssue.failed(Scope.parse("bucket/a"), "denied"));
-    c.issues.add(ListingIssue.skipped(Scope.parse("bucket/b"), "no primary key"));
+    List<ListingIssue> issues = amongRecords ? c.inRecords : c.issues;
+    issues.add(ListingIssue.failed(Scope.parse("bucket/a"), "denied"));
+    issues.add(ListingIssue.skipped(Scope.parse("bucket/b"), "no primary key"));
     c.upserts.add("listed {}");
     // Only c-gone may go: its scope was listed in this sync. "bucket/ab" is not under "bucket/a"
     // but was not listed (it might have moved under the failed part), "legacy" has no scope.
     c.deletes.add("c-gone");
     PipelineResult r = run(strategy, c);
+    assertEquals(1, counter(r, SyncCounters.LISTED));
     assertEquals(5, counter(r, SyncCounters.DELETES_BLOCKED));
     assertEquals(1, counter(r, SyncCounters.DELETED));
   }

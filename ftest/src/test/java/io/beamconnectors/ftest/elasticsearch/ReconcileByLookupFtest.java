@@ -40,6 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -74,6 +75,8 @@ class ReconcileByLookupFtest {
     final List<String> upserts = new ArrayList<>();
     final List<String> deletes = new ArrayList<>();
     final List<ListingIssue> duplicates = new ArrayList<>();
+    /** Issues the reader sends among its records ({@link SourceRecord#issue}), after them. */
+    final List<ListingIssue> inRecords = new ArrayList<>();
     /** Listed as one bundle, as a table chunk's reader lists its rows, instead of split by the runner. */
     boolean oneBundle;
   }
@@ -115,11 +118,13 @@ class ReconcileByLookupFtest {
   private PipelineResult run(Join join, Case c, String... runnerArgs) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs(runnerArgs.length == 0
         ? new String[] {"--runner=DirectRunner"} : runnerArgs).create());
+    List<SourceRecord> stream = new ArrayList<>(c.source);
+    c.inRecords.forEach(i -> stream.add(SourceRecord.issue(i)));
     PCollection<SourceRecord> listing = c.oneBundle
-        ? p.apply("Source", Create.of(List.of(c.source)).withCoder(ListCoder.of(SourceRecordCoder.of())))
+        ? p.apply("Source", Create.of(List.of(stream)).withCoder(ListCoder.of(SourceRecordCoder.of())))
             .apply("OneBundle", FlatMapElements.into(TypeDescriptor.of(SourceRecord.class)).via((List<SourceRecord> all) -> all))
             .setCoder(SourceRecordCoder.of())
-        : p.apply("Source", Create.of(c.source).withCoder(SourceRecordCoder.of()));
+        : p.apply("Source", Create.of(stream).withCoder(SourceRecordCoder.of()));
     PCollection<ListingIssue> issues = p.apply("Issues", Create.of(c.issues).withCoder(ListingIssueCoder.of()));
     PCollectionTuple out = listing.apply(Reconcile.againstIndex(ReadIndexState.of(connection), issues)
         .withStrategy(join.strategy).withIdsListedOnce(true).withLookups(connection));
@@ -128,6 +133,7 @@ class ReconcileByLookupFtest {
         .containsInAnyOrder(c.upserts);
     PAssert.that(out.get(Reconcile.DELETES)).containsInAnyOrder(c.deletes);
     PAssert.that(out.get(Reconcile.DUPLICATES)).containsInAnyOrder(c.duplicates);
+    PAssert.that(out.get(Reconcile.ISSUES_IN_RECORDS)).containsInAnyOrder(c.inRecords);
     PipelineResult result = p.run();
     result.waitUntilFinish();
     return result;
@@ -194,9 +200,23 @@ class ReconcileByLookupFtest {
     assertEquals(0, counter(r, SyncCounters.DELETED));
   }
 
-  @ParameterizedTest
-  @EnumSource(Join.class)
-  void issuesHoldBackTheDeletesUnderTheirScopeAndOfScopesNotListed(Join join) throws IOException {
+  /**
+   * Issues hold back deletes alike whether the listing gave them on its own output or its reader
+   * sent them among its records (as the database reader does), which the lookup step routes.
+   */
+  @ParameterizedTest(name = "{0}, issues among the records {1}")
+  @CsvSource({"IN_MEMORY,false", "SHUFFLED_IDS,false", "IN_MEMORY,true", "SHUFFLED_IDS,true"})
+  void issuesHoldBackTheDeletesUnderTheirScopeAndOfScopesNotListed(Join join, boolean amongRecords) throws IOException {
+    assertIssuesHoldBackDeletes(run(join, issuesCase(amongRecords)));
+  }
+
+  @Test
+  void flinkRoutesTheIssuesSentAmongTheRecords() throws IOException {
+    assertIssuesHoldBackDeletes(run(Join.SHUFFLED_IDS, issuesCase(true),
+        "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2"));
+  }
+
+  private Case issuesCase(boolean amongRecords) throws IOException {
     Case c = new Case();
     SourceRecord listed = record("listed", "t", "bucket/c");
     c.source.add(listed);
@@ -206,10 +226,15 @@ class ReconcileByLookupFtest {
     indexed("b", "t", "bucket/b");
     indexed("c-gone", "t", "bucket/c");
     indexed("ab", "t", "bucket/ab");
-    c.issues.add(ListingIssue.failed(Scope.parse("bucket/a"), "denied"));
-    c.issues.add(ListingIssue.skipped(Scope.parse("bucket/b"), "no primary key"));
+    List<ListingIssue> issues = amongRecords ? c.inRecords : c.issues;
+    issues.add(ListingIssue.failed(Scope.parse("bucket/a"), "denied"));
+    issues.add(ListingIssue.skipped(Scope.parse("bucket/b"), "no primary key"));
     c.deletes.add("c-gone");
-    PipelineResult r = run(join, c);
+    return c;
+  }
+
+  private static void assertIssuesHoldBackDeletes(PipelineResult r) {
+    assertEquals(1, counter(r, SyncCounters.LISTED), "an issue is not a listed item");
     assertEquals(1, counter(r, SyncCounters.UNCHANGED));
     assertEquals(4, counter(r, SyncCounters.DELETES_BLOCKED));
     assertEquals(1, counter(r, SyncCounters.DELETED));

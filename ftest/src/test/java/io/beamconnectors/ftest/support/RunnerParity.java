@@ -87,6 +87,9 @@ public final class RunnerParity {
       assertEquals("", difference(directDocs, flinkDocs), "DirectRunner and FlinkRunner must build the same index");
       assertEquals(onDirect.get(SyncCounters.CREATED), onFlink.get(SyncCounters.CREATED));
       assertEquals(onDirect.get(SyncCounters.CONTENT_EXTRACTED), onFlink.get(SyncCounters.CONTENT_EXTRACTED));
+      // Issues reach the summary on both (a database reader sends its issues among its records).
+      assertEquals(onDirect.issues(), onFlink.issues(), "DirectRunner and FlinkRunner must report the same issues");
+      assertEquals(onDirect.get(SyncCounters.DELETES_BLOCKED), onFlink.get(SyncCounters.DELETES_BLOCKED));
       direct.deleteIndex();
       flink.deleteIndex();
     }

@@ -32,7 +32,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
@@ -90,28 +89,30 @@ public final class DatabaseListing extends SourceListing {
     tables.get(TABLES).setCoder(ListedTable.Coder.of());
     tables.get(ISSUES).setCoder(ListingIssueCoder.of());
 
-    PCollectionTuple rows = tables.get(TABLES)
+    PCollection<SourceRecord> rows = tables.get(TABLES)
         .apply("SpreadTables", Reshuffle.viaRandomKey())
         .apply("ReadTables", readTables(dialect, config));
-
-    PCollection<ListingIssue> issues = PCollectionList.of(tables.get(ISSUES)).and(rows.get(ISSUES))
-        .apply("AllIssues", Flatten.pCollections());
-    return PCollectionTuple.of(RECORDS, rows.get(RECORDS)).and(ISSUES, issues);
+    return PCollectionTuple.of(RECORDS, rows).and(ISSUES, tables.get(ISSUES));
   }
 
   /**
    * The second step on its own: cuts listed tables into chunks, spreads the chunks over workers and
-   * reads them into {@link #RECORDS} and {@link #ISSUES}.
+   * reads them into records, with the issues of the tables and chunks read among them
+   * ({@link SourceRecord#issue}; {@link io.beamconnectors.sources.SeparateIssues} takes them out).
    */
-  public static PTransform<PCollection<ListedTable>, PCollectionTuple> readTables(DatabaseDialect dialect,
+  public static PTransform<PCollection<ListedTable>, PCollection<SourceRecord>> readTables(DatabaseDialect dialect,
       ConnectorConfiguration config) {
     return new ReadTables(dialect, config);
   }
 
-  /** The last step on its own: reads chunks into {@link #RECORDS} and {@link #ISSUES}. */
-  public static ParDo.MultiOutput<TableChunk, SourceRecord> readChunks(DatabaseDialect dialect,
+  /**
+   * The last step on its own: reads chunks into records, with their issues among them. One output
+   * only: on Flink the step that decides the records is then fused with it (see
+   * {@link SourceListing}).
+   */
+  public static ParDo.SingleOutput<TableChunk, SourceRecord> readChunks(DatabaseDialect dialect,
       ConnectorConfiguration config) {
-    return ParDo.of(new ReadChunkFn(dialect, config)).withOutputTags(RECORDS, TupleTagList.of(ISSUES));
+    return ParDo.of(new ReadChunkFn(dialect, config));
   }
 
   /** Rows per chunk as configured; 0 (or no such field) reads every table as one chunk. */
@@ -119,7 +120,7 @@ public final class DatabaseListing extends SourceListing {
     return config.getLong(DatabaseConnector.CHUNK_SIZE);
   }
 
-  static final class ReadTables extends PTransform<PCollection<ListedTable>, PCollectionTuple> {
+  static final class ReadTables extends PTransform<PCollection<ListedTable>, PCollection<SourceRecord>> {
     private static final long serialVersionUID = 1L;
     private final DatabaseDialect dialect;
     private final ConnectorConfiguration config;
@@ -130,25 +131,22 @@ public final class DatabaseListing extends SourceListing {
     }
 
     @Override
-    public PCollectionTuple expand(PCollection<ListedTable> tables) {
+    public PCollection<SourceRecord> expand(PCollection<ListedTable> tables) {
       PCollection<List<TableChunk>> split = tables
           .apply("SplitTable", ParDo.of(new SplitTableFn(dialect, config)))
           .setCoder(ListCoder.of(TableChunk.Coder.of()));
-      PCollectionTuple rows;
+      PCollection<SourceRecord> rows;
       if ("DirectRunner".equals(tables.getPipeline().getOptions().getRunner().getSimpleName())) {
         // One machine: a table's chunks one after another, yielding after each (see ReadChunksInTurnFn).
-        rows = split.apply("ReadChunksInTurn", ParDo.of(new ReadChunksInTurnFn(dialect, config))
-            .withOutputTags(RECORDS, TupleTagList.of(ISSUES)));
+        rows = split.apply("ReadChunksInTurn", ParDo.of(new ReadChunksInTurnFn(dialect, config)));
       } else {
         rows = split
-            .apply("EachChunk", org.apache.beam.sdk.transforms.Flatten.iterables())
+            .apply("EachChunk", Flatten.iterables())
             .setCoder(TableChunk.Coder.of())
             .apply("SpreadChunks", Reshuffle.viaRandomKey())
             .apply("ReadChunk", readChunks(dialect, config));
       }
-      rows.get(RECORDS).setCoder(RECORD_CODER);
-      rows.get(ISSUES).setCoder(ListingIssueCoder.of());
-      return rows;
+      return rows.setCoder(RECORD_CODER);
     }
   }
 
@@ -187,7 +185,7 @@ public final class DatabaseListing extends SourceListing {
     @ProcessElement
     public void process(@Element List<TableChunk> chunks,
         org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker<org.apache.beam.sdk.io.range.OffsetRange, Long> tracker,
-        MultiOutputReceiver out) {
+        OutputReceiver<SourceRecord> out) {
       for (long i = tracker.currentRestriction().getFrom(); tracker.tryClaim(i); i++) {
         reader.process(chunks.get((int) i), out);
       }
@@ -354,13 +352,13 @@ public final class DatabaseListing extends SourceListing {
     }
 
     @ProcessElement
-    public void process(@Element TableChunk chunk, MultiOutputReceiver out) {
+    public void process(@Element TableChunk chunk, OutputReceiver<SourceRecord> out) {
       ListedTable table = chunk.table();
       Scope scope = table.table().scope();
       if (table.primaryKey().isEmpty()) {
-        out.get(ISSUES).output(ListingIssue.skipped(scope,
+        out.output(SourceRecord.issue(ListingIssue.skipped(scope,
             "table " + table + " has no primary key, so its rows have no stable id and are not synced"
-                + " (its documents are kept): add a primary key to sync it"));
+                + " (its documents are kept): add a primary key to sync it")));
         return;
       }
       long[] emitted = {0};
@@ -390,12 +388,12 @@ public final class DatabaseListing extends SourceListing {
           Throwable cause = e instanceof NotRetriedException ? e.getCause() : e;
           why = Secrets.describe(cause, Secrets.of(config));
         }
-        out.get(ISSUES).output(ListingIssue.failed(scope,
-            "reading table " + table + part + " failed" + after + " (its documents are kept): " + why));
+        out.output(SourceRecord.issue(ListingIssue.failed(scope,
+            "reading table " + table + part + " failed" + after + " (its documents are kept): " + why)));
       }
     }
 
-    private void stream(TableChunk chunk, MultiOutputReceiver out, long[] emitted) throws SQLException {
+    private void stream(TableChunk chunk, OutputReceiver<SourceRecord> out, long[] emitted) throws SQLException {
       Connection c = connection.get();
       String database = config.getString(DatabaseConnector.DATABASE);
       ListedTable table = chunk.table();
@@ -455,7 +453,7 @@ public final class DatabaseListing extends SourceListing {
               }
               // Rows: the token is empty, the engine's token is made from the fingerprint of the
               // row's exact values; its JSON is written only if the row is to be indexed.
-              out.get(RECORDS).output(SourceRecord.of(RowIds.id(database, ref, keys), "", ref.scope(),
+              out.output(SourceRecord.of(RowIds.id(database, ref, keys), "", ref.scope(),
                   shape.fields(values)));
               emitted[0]++;
               rowsRead.inc();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.beamconnectors.metrics.CounterTotals;
 import io.beamconnectors.sources.ConnectorConfiguration;
 import io.beamconnectors.sources.ListingIssue;
+import io.beamconnectors.sources.SeparateIssues;
 import io.beamconnectors.sources.SourceListing;
 import io.beamconnectors.sources.SourceRecord;
 import io.beamconnectors.sources.database.DatabaseListing;
@@ -191,7 +192,11 @@ class PostgresqlChunksTest {
     for (long chunkSize : new long[] {1, 3, 5, 0}) {
       ConnectorConfiguration config = config("*", chunkSize);
       Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
-      PCollectionTuple out = p.apply(DatabaseListing.of(dialect, config));
+      PCollectionTuple listed = p.apply(DatabaseListing.of(dialect, config));
+      PCollectionTuple apart = listed.get(SourceListing.RECORDS).apply(SeparateIssues.create());
+      PAssert.that(apart.get(SourceListing.ISSUES)).empty();
+      PCollectionTuple out = PCollectionTuple.of(SourceListing.RECORDS, apart.get(SourceListing.RECORDS))
+          .and(SourceListing.ISSUES, listed.get(SourceListing.ISSUES));
       PAssert.that(out.get(SourceListing.RECORDS)).satisfies(rs -> {
         Map<String, Long> perTable = new TreeMap<>();
         Map<String, Integer> ids = new HashMap<>();
@@ -242,7 +247,8 @@ class PostgresqlChunksTest {
         new TableChunk(t, 1, 2, List.of("integer"), List.of("not a number"), List.of()));
     Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
     PCollectionTuple out = p.apply(org.apache.beam.sdk.transforms.Create.of(chunks).withCoder(TableChunk.Coder.of()))
-        .apply(DatabaseListing.readChunks(dialect, config("exact12", 4)));
+        .apply(DatabaseListing.readChunks(dialect, config("exact12", 4)))
+        .apply(SeparateIssues.create());
     PAssert.that(out.get(SourceListing.RECORDS)).empty();
     PAssert.that(out.get(SourceListing.ISSUES)).satisfies(is -> {
       List<String> issues = new ArrayList<>();
