@@ -51,7 +51,9 @@ import org.slf4j.LoggerFactory;
  * between listing and reading is FAILED, as is one whose columns collide on a field name. A
  * configured table that is missing at listing time (the configuration check found it before) is
  * FAILED in every schema; a failure to enumerate the tables fails the whole source. Every issue
- * keeps the documents of its scope.
+ * keeps the documents of its scope. The listing's own issues come on {@link #ISSUES}; the reading
+ * step's (a keyless table, a chunk that fails) come among the rows ({@link SourceRecord#issue}), so
+ * that it has one output (see {@link SourceListing}).
  *
  * <p>Counters (namespace {@code database}): {@code tables_split}, {@code chunks_read},
  * {@code rows_read}; every chunk read also logs one line naming the worker thread that read it.
