@@ -53,8 +53,16 @@ class CodersTest {
       }
     }
     assertNotEquals(failed, skipped);
-    assertNotEquals(failed, SourceRecord.of("id", "", Scope.of("public", "t|Ω"), "{}"));
-    assertNotEquals(SourceRecord.of("id", "", Scope.of("public", "t|Ω"), "{}"), failed);
+    assertNotEquals(failed.hashCode(), skipped.hashCode());
+    SourceRecord item = SourceRecord.of("id", "", Scope.of("public", "t|Ω"), "{}");
+    SourceRecord other = SourceRecord.of("id2", "", Scope.of("public", "t|Ω"), "{}");
+    assertNotEquals(failed, item);
+    assertNotEquals(item, failed);
+    // Items still compare as items.
+    assertNotEquals(item, other);
+    assertNotEquals(item.hashCode(), other.hashCode());
+    assertEquals(item, SourceRecord.of("id", "", Scope.of("public", "t|Ω"), "{}"));
+    assertEquals(item.hashCode(), SourceRecord.of("id", "", Scope.of("public", "t|Ω"), "{}").hashCode());
   }
 
   /** A step that forgets to take issues out of the records fails loudly: it can neither index nor delete with one. */

@@ -150,6 +150,10 @@ class ListedTallyTest {
   void aWrongKindByteIsAClearError() {
     CoderException e = assertThrows(CoderException.class, () -> ListedSummary.Coder.of().decode(new ByteArrayInputStream(new byte[] {9})));
     assertTrue(e.getMessage().contains("kind byte 9"), e.getMessage());
+    // The first byte past the last kind.
+    byte past = (byte) ListedSummary.Kind.values().length;
+    e = assertThrows(CoderException.class, () -> ListedSummary.Coder.of().decode(new ByteArrayInputStream(new byte[] {past})));
+    assertTrue(e.getMessage().contains("kind byte " + past), e.getMessage());
     assertThrows(CoderException.class, () -> ListedSummary.Coder.of().decode(new ByteArrayInputStream(new byte[0])));
   }
 }
