@@ -90,7 +90,6 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   static final TupleTag<byte[]> LISTED_ID_CHUNKS = new TupleTag<>("listedIdChunks") {};
   static final TupleTag<Long> FOUND_COUNTS = new TupleTag<>("foundCounts") {};
   static final TupleTag<Long> HELD_COUNTS = new TupleTag<>("heldCounts") {};
-  static final TupleTag<ListingIssue> READ_ISSUES = new TupleTag<>("readIssues") {};
   static final TupleTag<ListedSummary> LISTED_SUMMARIES = new TupleTag<>("listedSummaries") {};
 
   private final transient PCollection<KV<String, IndexedState>> indexState;
@@ -196,12 +195,10 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     PCollectionTuple summary = summaries.setCoder(ListedSummary.Coder.of())
         .apply("SplitSummaries", ParDo.of(new SplitSummariesFn())
             .withOutputTags(LISTED_SCOPES, TupleTagList.of(LISTED_ID_CHUNKS).and(FOUND_COUNTS).and(HELD_COUNTS)
-                .and(READ_ISSUES)));
-    PCollection<ListingIssue> issuesInRecords = summary.get(READ_ISSUES).setCoder(ListingIssueCoder.of());
-    if (separatedIssues != null) {
-      issuesInRecords = PCollectionList.of(issuesInRecords).and(separatedIssues)
-          .apply("IssuesInRecordsAll", Flatten.pCollections());
-    }
+                .and(ISSUES_IN_RECORDS)));
+    // The lookup step's summaries carry its issues; elsewhere they were taken out before the tally.
+    PCollection<ListingIssue> issuesInRecords = separatedIssues != null ? separatedIssues
+        : summary.get(ISSUES_IN_RECORDS).setCoder(ListingIssueCoder.of());
     PCollection<String> scopes = summary.get(LISTED_SCOPES).setCoder(StringUtf8Coder.of());
     PCollection<byte[]> idChunks = summary.get(LISTED_ID_CHUNKS).setCoder(org.apache.beam.sdk.coders.ByteArrayCoder.of());
     PCollection<Long> foundCounts = summary.get(FOUND_COUNTS).setCoder(org.apache.beam.sdk.coders.VarLongCoder.of());
@@ -500,7 +497,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
         case ID_CHUNK -> out.get(LISTED_ID_CHUNKS).output(s.idChunk());
         case FOUND -> out.get(FOUND_COUNTS).output(s.count());
         case HELD -> out.get(HELD_COUNTS).output(s.count());
-        case ISSUE -> out.get(READ_ISSUES).output(s.issue());
+        case ISSUE -> out.get(ISSUES_IN_RECORDS).output(s.issue());
       }
     }
   }
