@@ -95,7 +95,7 @@ class LauncherEmbeddedFlinkFtest {
     assertEquals(rows, fx.indexCount(CONNECTOR));
     String log = launcher.log();
     assertTrue(log.contains("Submitting sync job " + done.id() + " to the flink runner with arguments"), log);
-    assertTrue(log.contains("--flinkMaster=[local]"), "embedded, in this process");
+    assertTrue(log.contains("--flinkMaster=[auto]"), "on the launcher's own embedded cluster, in this process");
     assertFalse(log.contains("--filesToStage"), "nothing is staged");
     assertFalse(log.contains("exceeded the 80 characters length limit"), "no per-operator metric warnings");
     assertFalse(log.contains("DelegationTokenManager") || log.contains("WebMonitorUtils"), "no mini-cluster start-up warnings");

@@ -92,11 +92,14 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
   /**
    * A Flink session cluster (REST address), the shaded pipelines jar, the parallelism, and whether
    * that jar is installed in every node's {@code lib/} ({@code jar_installed}): then each job stages
-   * a marker of it instead of the jar itself. A master of {@link #EMBEDDED} runs each sync on an
+   * a marker of it instead of the jar itself. A master of {@link #EMBEDDED} runs every sync on one
    * embedded Flink cluster inside the launcher's JVM instead: no jar, parallelism the cores by default.
    */
   public record Flink(String master, int parallelism, String jar, boolean jarInstalled) {
-    /** Beam's name for an embedded cluster ({@code --flinkMaster=[local]}). */
+    /**
+     * Beam's name for an embedded cluster ({@code --flinkMaster=[local]}), which the launcher's
+     * config takes; the launcher runs such syncs on its own ({@code EmbeddedFlinkCluster}).
+     */
     public static final String EMBEDDED = "[local]";
 
     public boolean embedded() {

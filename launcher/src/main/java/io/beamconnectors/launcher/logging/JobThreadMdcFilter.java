@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.spi.FilterReply;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.MDC;
 import org.slf4j.Marker;
@@ -13,6 +14,8 @@ import org.slf4j.Marker;
  * {@link JobThreadGroup} whose MDC has no job id yet, it puts the job's {@code connector_id} and
  * {@code job_id} into that thread's MDC. Lines written by Beam's own worker threads of an
  * in-process job then carry the ids like the launcher's lines, in the plain and the ECS layout.
+ * On a thread of a {@link SharedWorkerThreadGroup} (the embedded Flink cluster's), which serves one
+ * job after another, the ids are set for every line: those of the only job running, or none.
  * Registered in the launcher's logback configurations.
  */
 public final class JobThreadMdcFilter extends TurboFilter {
@@ -21,15 +24,31 @@ public final class JobThreadMdcFilter extends TurboFilter {
 
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+    Optional<SharedWorkerThreadGroup> shared = SharedWorkerThreadGroup.current();
+    if (shared.isPresent()) {
+      // Checked for every line: the thread's previous line may have been another job's.
+      Optional<JobThreadGroup> job = shared.get().soleJob();
+      String jobId = job.map(JobThreadGroup::jobId).orElse(null);
+      if (!Objects.equals(MDC.get(JOB_ID), jobId)) {
+        MDC.remove(JOB_ID);
+        MDC.remove(CONNECTOR_ID);
+        job.ifPresent(JobThreadMdcFilter::put);
+      }
+      return FilterReply.NEUTRAL;
+    }
     if (MDC.get(JOB_ID) == null) {
       Optional<JobThreadGroup> group = JobThreadGroup.current();
       if (group.isPresent()) {
-        MDC.put(JOB_ID, group.get().jobId());
-        if (group.get().connectorId() != null) {
-          MDC.put(CONNECTOR_ID, group.get().connectorId());
-        }
+        put(group.get());
       }
     }
     return FilterReply.NEUTRAL;
+  }
+
+  private static void put(JobThreadGroup job) {
+    MDC.put(JOB_ID, job.jobId());
+    if (job.connectorId() != null) {
+      MDC.put(CONNECTOR_ID, job.connectorId());
+    }
   }
 }

@@ -5,11 +5,6 @@ import io.beamconnectors.pipelines.JobSyncPipeline;
 import io.beamconnectors.pipelines.SyncJobOptions;
 import io.beamconnectors.sources.Secrets;
 import io.beamconnectors.sync.SyncSummary;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -18,40 +13,36 @@ import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.runners.flink.metrics.FlinkMetricContainer;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code flink} runner with {@code runner.flink.master: "[local]"}: each sync runs on Beam's
- * FlinkRunner with an embedded Flink cluster inside the launcher's JVM, as
- * {@code FullSyncPipeline --flinkMaster=[local]} runs one from the command line: the shuffle
- * spills to disk (sources too large for the DirectRunner's heap) and nothing is staged or
- * uploaded. Unlike a JVM per sync, the launcher's JVM has loaded and compiled the sync's code
- * once. Each job starts its own mini cluster, which stops when the job ends.
+ * FlinkRunner inside the launcher's JVM, on one Flink mini cluster the launcher keeps
+ * ({@link EmbeddedFlinkCluster}): the shuffle spills to disk (sources too large for the
+ * DirectRunner's heap) and nothing is staged or uploaded. Unlike a JVM per sync, the launcher's
+ * JVM has loaded and compiled the sync's code once; unlike Beam's own {@code [local]}, which
+ * {@code FullSyncPipeline --flinkMaster=[local]} uses from the command line, a sync does not start
+ * and stop a cluster of its own.
  *
  * <p>The job runs attached (its thread waits in {@code pipeline.run()}); {@link
  * EmbeddedFlinkJobListener} gives this adapter the job's {@link JobClient} for cancel and live
- * counters (the accumulators Beam keeps its metrics in). The Flink configuration is the launcher's
- * own (a directory holding only the listener's key, passed as {@code --flinkConfDir}).
+ * counters (the accumulators Beam keeps its metrics in).
  */
 public final class EmbeddedFlinkRunnerAdapter extends InProcessRunnerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedFlinkRunnerAdapter.class);
   private final int parallelism;
-  private final Path confDir;
+  private final EmbeddedFlinkCluster cluster;
 
   public EmbeddedFlinkRunnerAdapter(LauncherConfig config) {
     super(config);
     this.parallelism = config.runner().flink().parallelism();
-    try {
-      this.confDir = Files.createTempDirectory("bc-embedded-flink-conf");
-      Files.writeString(confDir.resolve("config.yaml"),
-          "execution.job-listeners: [" + EmbeddedFlinkJobListener.class.getName() + "]\n", StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the embedded Flink configuration in the temporary directory", e);
-    }
-    confDir.toFile().deleteOnExit();
-    confDir.resolve("config.yaml").toFile().deleteOnExit();
+    Configuration jobs = new Configuration();
+    jobs.set(DeploymentOptions.JOB_LISTENERS, List.of(EmbeddedFlinkJobListener.class.getName()));
+    this.cluster = new EmbeddedFlinkCluster(parallelism, config.service().maxConcurrentContentSyncs(), jobs);
   }
 
   @Override
@@ -61,7 +52,7 @@ public final class EmbeddedFlinkRunnerAdapter extends InProcessRunnerAdapter {
 
   @Override
   protected List<String> runnerArguments(String syncJobId) {
-    return List.of("--runner=FlinkRunner", "--flinkMaster=" + LauncherConfig.Flink.EMBEDDED, "--parallelism=" + parallelism,
+    return List.of("--runner=FlinkRunner", "--flinkMaster=" + EmbeddedFlinkCluster.BEAM_MASTER, "--parallelism=" + parallelism,
         "--jobName=" + FlinkRunnerAdapter.jobName(syncJobId));
   }
 
@@ -71,7 +62,6 @@ public final class EmbeddedFlinkRunnerAdapter extends InProcessRunnerAdapter {
     options.setRunner(FlinkRunner.class);
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     flink.setAttachedMode(true);
-    flink.setFlinkConfDir(confDir.toString());
     if (run.cancelRequested) {
       run.finalStatus = RunStatus.of(RunState.CANCELLED);
       return;
@@ -84,6 +74,7 @@ public final class EmbeddedFlinkRunnerAdapter extends InProcessRunnerAdapter {
         cancelQuietly(run.live);
       }
     });
+    cluster.useOnThisThread();
     JobSyncPipeline.Started started;
     try {
       started = JobSyncPipeline.start(prepared);
@@ -92,6 +83,17 @@ public final class EmbeddedFlinkRunnerAdapter extends InProcessRunnerAdapter {
     }
     // Attached: run() returned once the job FINISHED (a failed or cancelled job throws).
     run.finalStatus = new RunStatus(RunState.DONE, null, JobSyncPipeline.finish(started));
+  }
+
+  @Override
+  public void close() {
+    super.close();
+    try {
+      cluster.close();
+    } catch (Exception e) {
+      LOG.warn("The embedded Flink cluster did not stop cleanly: {}", e.toString());
+      LOG.debug("Stopping the embedded Flink cluster failed", e);
+    }
   }
 
   private static LiveJob live(String syncJobId, JobClient client) {

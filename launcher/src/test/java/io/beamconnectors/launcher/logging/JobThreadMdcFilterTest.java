@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,11 +17,9 @@ import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
@@ -38,38 +33,8 @@ class JobThreadMdcFilterTest {
   private static final String CONNECTOR = "conn ü,=]";
   private static final String JOB = "Job-ID_1 [x]";
 
-  private LoggerContext context;
-  private JobThreadMdcFilter filter;
-  private ListAppender<ILoggingEvent> lines;
-
-  @BeforeEach
-  void install() {
-    context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    filter = new JobThreadMdcFilter();
-    filter.start();
-    context.addTurboFilter(filter);
-    lines = new ListAppender<>();
-    lines.setContext(context);
-    lines.start();
-    Logger worker = context.getLogger(WORKER_LOGGER);
-    worker.addAppender(lines);
-    worker.setLevel(ch.qos.logback.classic.Level.INFO);
-  }
-
-  @AfterEach
-  void remove() {
-    context.getTurboFilterList().remove(filter);
-    context.getLogger(WORKER_LOGGER).detachAppender(lines);
-  }
-
-  /** Logs each element from whatever thread the runner calls it on. */
-  static final class LogFromWorker extends DoFn<Integer, Integer> {
-    @ProcessElement
-    public void process(@Element Integer i, OutputReceiver<Integer> out) {
-      LoggerFactory.getLogger(WORKER_LOGGER).info("element {} on {}", i, Thread.currentThread().getName());
-      out.output(i);
-    }
-  }
+  @RegisterExtension
+  final CapturedLines lines = new CapturedLines(WORKER_LOGGER);
 
   @Test
   void beamWorkerThreadLinesCarryTheJobIds() throws Exception {
@@ -82,7 +47,7 @@ class JobThreadMdcFilterTest {
         options.setRunner(DirectRunner.class);
         options.setTargetParallelism(3);
         Pipeline p = Pipeline.create(options);
-        p.apply(Create.of(IntStream.range(0, 40).boxed().toList())).apply(ParDo.of(new LogFromWorker()));
+        p.apply(Create.of(IntStream.range(0, 40).boxed().toList())).apply(ParDo.of(new LogEachElement(WORKER_LOGGER)));
         p.run().waitUntilFinish();
       } catch (Throwable e) {
         failure.set(e);
@@ -93,7 +58,7 @@ class JobThreadMdcFilterTest {
     assertFalse(t.isAlive(), "the pipeline did not finish within 2 minutes");
     assertNull(failure.get(), () -> "the pipeline failed: " + failure.get());
 
-    List<ILoggingEvent> events = new ArrayList<>(lines.list);
+    List<ILoggingEvent> events = new ArrayList<>(lines.events());
     assertEquals(40, events.size());
     Set<String> threads = events.stream().map(ILoggingEvent::getThreadName).collect(Collectors.toSet());
     assertFalse(threads.contains(starter.get()), "the elements ran on Beam's worker threads: " + threads);
@@ -109,7 +74,7 @@ class JobThreadMdcFilterTest {
     Thread outside = new Thread(() -> LoggerFactory.getLogger(WORKER_LOGGER).info("not a job line"));
     outside.start();
     outside.join();
-    assertNull(lines.list.get(0).getMDCPropertyMap().get(JobThreadMdcFilter.JOB_ID));
+    assertNull(lines.events().get(0).getMDCPropertyMap().get(JobThreadMdcFilter.JOB_ID));
 
     Thread inside = new Thread(new JobThreadGroup(null, "j2"), () -> {
       MDC.put(JobThreadMdcFilter.JOB_ID, "set-by-the-launcher");
@@ -118,10 +83,61 @@ class JobThreadMdcFilterTest {
     });
     inside.start();
     inside.join();
-    assertEquals("set-by-the-launcher", lines.list.get(1).getMDCPropertyMap().get(JobThreadMdcFilter.JOB_ID));
-    assertNull(lines.list.get(1).getMDCPropertyMap().get(JobThreadMdcFilter.CONNECTOR_ID));
+    assertEquals("set-by-the-launcher", lines.events().get(1).getMDCPropertyMap().get(JobThreadMdcFilter.JOB_ID));
+    assertNull(lines.events().get(1).getMDCPropertyMap().get(JobThreadMdcFilter.CONNECTOR_ID));
     assertEquals(List.of("set-by-the-launcher"), seen);
   }
+
+  /**
+   * One long-lived thread of a shared group (a cluster thread serving job after job) logs while
+   * job a runs alone, then b alone, then both, then none: each line names the job running alone,
+   * or no job, never the one before.
+   */
+  @Test
+  void aSharedWorkerThreadNamesTheOnlyJobRunningAtEachLine() throws Exception {
+    SharedWorkerThreadGroup shared = new SharedWorkerThreadGroup("cluster");
+    JobThreadGroup a = new JobThreadGroup("conn-a", "job-a");
+    JobThreadGroup b = new JobThreadGroup(null, "job-b");
+    java.util.concurrent.SynchronousQueue<Runnable> steps = new java.util.concurrent.SynchronousQueue<>();
+    java.util.concurrent.SynchronousQueue<Boolean> done = new java.util.concurrent.SynchronousQueue<>();
+    Thread worker = new Thread(shared, () -> {
+      try {
+        for (Runnable step = steps.take(); step != END; step = steps.take()) {
+          step.run();
+          LoggerFactory.getLogger(WORKER_LOGGER).info("a cluster line");
+          done.put(true);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "cluster-worker");
+    worker.setDaemon(true);
+    worker.start();
+    List<Runnable> changes = List.of(() -> shared.jobStarted(a), () -> {
+      shared.jobEnded(a);
+      shared.jobStarted(b);
+    }, () -> shared.jobStarted(a), () -> {
+      shared.jobEnded(a);
+      shared.jobEnded(b);
+    });
+    for (Runnable change : changes) {
+      steps.put(change);
+      done.take();
+    }
+    steps.put(END);
+    worker.join(10_000);
+
+    List<String> jobs = new ArrayList<>();
+    List<String> connectors = new ArrayList<>();
+    for (ILoggingEvent e : lines.events()) {
+      jobs.add(e.getMDCPropertyMap().get(JobThreadMdcFilter.JOB_ID));
+      connectors.add(e.getMDCPropertyMap().get(JobThreadMdcFilter.CONNECTOR_ID));
+    }
+    assertEquals(java.util.Arrays.asList("job-a", "job-b", null, null), jobs);
+    assertEquals(java.util.Arrays.asList("conn-a", null, null, null), connectors);
+  }
+
+  private static final Runnable END = () -> { };
 
   @Test
   void theLaunchersLogbackConfigurationsInstallTheFilter() throws Exception {

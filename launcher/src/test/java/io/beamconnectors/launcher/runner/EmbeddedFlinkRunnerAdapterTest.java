@@ -20,7 +20,7 @@ class EmbeddedFlinkRunnerAdapterTest {
       assertEquals("flink", runner.name());
       assertTrue(runner.runsInLauncherProcess(), "SIGTERM cancels and suspends its runs");
       assertTrue(runner.recover("job-1").isEmpty(), "nothing outlives the launcher");
-      assertEquals(java.util.List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2",
+      assertEquals(java.util.List.of("--runner=FlinkRunner", "--flinkMaster=[auto]", "--parallelism=2",
           "--jobName=bc-sync-job-1"), embedded.runnerArguments("Job_1"));
     }
     LauncherConfig session = LauncherConfig.parse("runner:\n  type: flink\n  flink:\n    master: 127.0.0.1:8081\n"
