@@ -125,12 +125,13 @@ CP="$(cat "$WORK/cp.txt"):ftest/target/test-classes"
 # The syncs themselves run from the shaded pipelines jar, as the launcher and a Flink cluster run
 # them: on the modules' class path (hundreds of jars and folders) a one-row Flink sync spends 4-5 s
 # more looking up classes (docs/benchmarks.md, twelfth round). The bench's own tools and the
-# ceilings keep the module class path; the warm runner adds only ftest's classes to the jar.
+# ceilings keep the module class path; the warm runner adds only ftest's and the launcher's classes
+# to the jar (the launcher's for its embedded Flink cluster, which warmflink runs its syncs on).
 source ftest/bundled-jar.sh
 ensure_bundled_jar
 SYNC_CP="${BENCH_SYNC_JAR:-$BC_PIPELINES_JAR}"
 [[ -z "${BENCH_SYNC_JAR:-}" ]] || echo "== the syncs run from BENCH_SYNC_JAR=$BENCH_SYNC_JAR, not from this checkout's jar"
-WARM_CP="$BC_PIPELINES_JAR:ftest/target/test-classes"
+WARM_CP="$BC_PIPELINES_JAR:launcher/target/classes:ftest/target/test-classes"
 
 MARKER=""
 if [[ " $RUNNERS " == *" cluster "* ]]; then

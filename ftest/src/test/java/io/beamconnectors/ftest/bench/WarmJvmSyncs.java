@@ -2,6 +2,8 @@ package io.beamconnectors.ftest.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beamconnectors.launcher.config.LauncherConfig;
+import io.beamconnectors.launcher.runner.EmbeddedFlinkCluster;
 import io.beamconnectors.pipelines.FullSyncOptions;
 import io.beamconnectors.pipelines.FullSyncPipeline;
 import io.beamconnectors.sync.SyncSummary;
@@ -39,7 +41,9 @@ import org.elasticsearch.client.RestClient;
  * {@code LABEL-STEP.time} ("peak_rss_kb wall_s cpu_s 0": the JVM's CPU over the step, all of its
  * threads, from the OperatingSystem MXBean; the peak RSS is the JVM's so far) and
  * {@code LABEL-STEP.escpu} (Elasticsearch's process CPU in ms before and after). Each sync starts
- * once Elasticsearch runs no merge, as in {@code bench.sh}.
+ * once Elasticsearch runs no merge, as in {@code bench.sh}. Embedded Flink syncs
+ * ({@code --flinkMaster=[local]}) run on one cluster kept for all of them, as the launcher runs them
+ * ({@link #onTheLaunchersCluster}).
  *
  * <p>With {@code -Dbench.jfrDir=DIR} ({@code BENCH_JFR}) each reported step is recorded with JFR's
  * profile settings into {@code DIR/LABEL-STEP.jfr}, from its start to its end only: the warm-up
@@ -62,7 +66,7 @@ public final class WarmJvmSyncs {
     Path work = Path.of(argv[0]);
     String label = argv[1];
     List<String> steps = all.subList(2, dashes);
-    String[] syncArgs = all.subList(dashes + 1, all.size()).toArray(new String[0]);
+    String[] syncArgs = onTheLaunchersCluster(all.subList(dashes + 1, all.size())).toArray(new String[0]);
     Map<String, String> env = System.getenv();
     FullSyncOptions probe = options(syncArgs);
     try (RestClient es = FullSyncPipeline.elasticsearchConnection(probe, env, probe.getEsIndex()).createClient()) {
@@ -108,6 +112,29 @@ public final class WarmJvmSyncs {
       }
     }
     System.exit(0); // the DirectRunner's and the clients' non-daemon threads would keep a finished JVM up
+  }
+
+  /**
+   * Embedded Flink as the launcher runs it: SYNC_ARGS with {@code --flinkMaster=[local]} get one
+   * {@link EmbeddedFlinkCluster} for all of this JVM's syncs instead of Beam's cluster per job.
+   * Other arguments are returned as they are.
+   */
+  static List<String> onTheLaunchersCluster(List<String> syncArgs) {
+    String local = "--flinkMaster=" + LauncherConfig.Flink.EMBEDDED;
+    if (!syncArgs.contains(local)) {
+      return syncArgs;
+    }
+    int parallelism = syncArgs.stream().filter(a -> a.startsWith("--parallelism="))
+        .map(a -> Integer.parseInt(a.substring("--parallelism=".length()))).findFirst()
+        .orElse(Runtime.getRuntime().availableProcessors());
+    // Left open: the JVM ends with System.exit once the steps are done, as the launcher's would.
+    @SuppressWarnings("resource")
+    EmbeddedFlinkCluster cluster = new EmbeddedFlinkCluster(parallelism, 1, new org.apache.flink.configuration.Configuration());
+    cluster.useOnThisThread();
+    System.out.println("== embedded Flink: one cluster for every sync of this JVM, as the launcher runs them");
+    List<String> args = new ArrayList<>(syncArgs);
+    args.replaceAll(a -> a.equals(local) ? "--flinkMaster=" + EmbeddedFlinkCluster.BEAM_MASTER : a);
+    return args;
   }
 
   /**

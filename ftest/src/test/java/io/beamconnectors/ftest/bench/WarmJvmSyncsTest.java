@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +17,15 @@ class WarmJvmSyncsTest {
   @AfterEach
   void clearProperty() {
     System.clearProperty(WarmJvmSyncs.JFR_DIR_PROPERTY);
+  }
+
+  @Test
+  void embeddedFlinkSyncsRunOnTheLaunchersClusterAndOthersAreLeftAlone() {
+    List<String> direct = List.of("--runner=DirectRunner", "--esIndex=i");
+    assertEquals(direct, WarmJvmSyncs.onTheLaunchersCluster(direct));
+    List<String> flink = List.of("--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=3", "--esIndex=i");
+    assertEquals(List.of("--runner=FlinkRunner", "--flinkMaster=[auto]", "--parallelism=3", "--esIndex=i"),
+        WarmJvmSyncs.onTheLaunchersCluster(flink));
   }
 
   @Test
