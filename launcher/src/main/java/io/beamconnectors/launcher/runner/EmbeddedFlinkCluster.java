@@ -3,6 +3,7 @@ package io.beamconnectors.launcher.runner;
 import io.beamconnectors.launcher.logging.JobThreadGroup;
 import io.beamconnectors.launcher.logging.SharedWorkerThreadGroup;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,7 +46,8 @@ import org.apache.flink.runtime.util.EnvironmentInformation;
  * <p>It has {@code parallelism * jobs} task slots, so that many syncs of that parallelism run at
  * once, and {@code jobs} times a per-job mini cluster's network memory. Its managed memory is
  * Beam's share of the heap, as for a per-job cluster. Its REST endpoint (Flink starts one with
- * every mini cluster) listens on 127.0.0.1 only and accepts no jars. Its threads, and the task
+ * every mini cluster) and its blob server listen on 127.0.0.1 only, and the REST endpoint accepts
+ * no jars. Its threads, and the task
  * threads of its jobs, belong to one {@link SharedWorkerThreadGroup}, which names the job running
  * in each log line while exactly one runs. If the cluster has stopped (a fatal error), the next
  * job starts a new one.
@@ -56,6 +58,7 @@ public final class EmbeddedFlinkCluster implements AutoCloseable {
   /** A per-job mini cluster's network memory, Flink's default for local execution. */
   private static final MemorySize NETWORK_PER_JOB = MemorySize.ofMebiBytes(64);
   private static final String TARGET = "beam-connectors-embedded-cluster";
+  private static final String LOOPBACK = "127.0.0.1";
   /** How long and how many ended jobs the cluster keeps for their clients. */
   private static final Duration ENDED_JOBS_KEPT = Duration.ofMinutes(10);
   private static final int ENDED_JOBS_AT_MOST = 64;
@@ -96,6 +99,12 @@ public final class EmbeddedFlinkCluster implements AutoCloseable {
   /** How many times a mini cluster was started: 1 once the first job ran, unless it stopped. */
   int starts() {
     return starts.get();
+  }
+
+  /** The ports the cluster listens on (starting it if need be): its REST endpoint's and its blob server's. */
+  List<Integer> ports() throws Exception {
+    MiniCluster c = running();
+    return List.of(c.getRestAddress().get().getPort(), c.getClusterInformation().getBlobServerPort());
   }
 
   /** The running mini cluster; starts one if there is none or it stopped. */
@@ -155,8 +164,12 @@ public final class EmbeddedFlinkCluster implements AutoCloseable {
     MemorySize network = NETWORK_PER_JOB.multiply(jobs);
     c.set(TaskManagerOptions.NETWORK_MEMORY_MIN, network);
     c.set(TaskManagerOptions.NETWORK_MEMORY_MAX, network);
-    c.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-    c.set(RestOptions.ADDRESS, "127.0.0.1");
+    // Beam's per-job cluster listens on every interface (its REST endpoint and blob server, neither
+    // of them authenticated) while its job runs; this one runs as long as the launcher, on loopback.
+    c.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+    c.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+    c.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+    c.set(RestOptions.ADDRESS, LOOPBACK);
     c.set(RestOptions.BIND_PORT, "0");
     c.set(WebOptions.SUBMIT_ENABLE, false);
     // Ended jobs are kept for their client (the attached result, the last counters), in memory

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -11,6 +12,14 @@ import io.beamconnectors.launcher.logging.CapturedLines;
 import io.beamconnectors.launcher.logging.JobThreadGroup;
 import io.beamconnectors.launcher.logging.JobThreadMdcFilter;
 import io.beamconnectors.launcher.logging.LogEachElement;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,6 +32,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.flink.configuration.Configuration;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -96,5 +106,37 @@ class EmbeddedFlinkClusterTest {
       named |= String.valueOf(c.getMessage()).contains("the embedded Flink cluster is closed");
     }
     assertTrue(named, "the failure says why: " + refused);
+  }
+
+  /** Its REST endpoint and blob server take no connection but from this host's loopback. */
+  @Test
+  void theClusterListensOnLoopbackOnly() throws Exception {
+    List<InetAddress> others = new ArrayList<>();
+    for (NetworkInterface n : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      for (InetAddress a : Collections.list(n.getInetAddresses())) {
+        if (a instanceof Inet4Address && !a.isLoopbackAddress() && n.isUp()) {
+          others.add(a);
+        }
+      }
+    }
+    EmbeddedFlinkCluster cluster = new EmbeddedFlinkCluster(1, 1, new Configuration());
+    try {
+      List<Integer> ports = cluster.ports();
+      assertEquals(2, ports.size());
+      for (int port : ports) {
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+        }
+        for (InetAddress other : others) {
+          try (Socket s = new Socket()) {
+            assertThrows(ConnectException.class, () -> s.connect(new InetSocketAddress(other, port), 5_000),
+                "port " + port + " answers on " + other);
+          }
+        }
+      }
+      Assumptions.assumeFalse(others.isEmpty(), "this host has no other IPv4 address to try the ports on");
+    } finally {
+      cluster.close();
+    }
   }
 }
