@@ -16,7 +16,9 @@ import org.slf4j.Marker;
  * in-process job then carry the ids like the launcher's lines, in the plain and the ECS layout.
  * On a thread of a {@link SharedWorkerThreadGroup} (the embedded Flink cluster's), which serves one
  * job after another, the ids are set for every line: those of the only job running, or none.
- * Registered in the launcher's logback configurations.
+ * A call below its logger's level writes no line, so it returns at once: the filter runs for
+ * every logging call, rows' debug calls included. Registered in the launcher's logback
+ * configurations.
  */
 public final class JobThreadMdcFilter extends TurboFilter {
   public static final String CONNECTOR_ID = "connector_id";
@@ -24,6 +26,10 @@ public final class JobThreadMdcFilter extends TurboFilter {
 
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+    if (level != null && !level.isGreaterOrEqual(logger.getEffectiveLevel())) {
+      // No line is written (a debug call with debug off, on every row, say): nothing to name.
+      return FilterReply.NEUTRAL;
+    }
     Optional<SharedWorkerThreadGroup> shared = SharedWorkerThreadGroup.current();
     if (shared.isPresent()) {
       // Checked for every line: the thread's previous line may have been another job's.

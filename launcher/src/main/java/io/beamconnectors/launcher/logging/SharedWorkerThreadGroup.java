@@ -1,8 +1,8 @@
 package io.beamconnectors.launcher.logging;
 
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The thread group of workers that outlive any one sync job and serve whichever runs: the threads
@@ -13,24 +13,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * several run, none, rather than a wrong one.
  */
 public final class SharedWorkerThreadGroup extends ThreadGroup {
-  private final Set<JobThreadGroup> running = ConcurrentHashMap.newKeySet();
+  /** Not the group itself: ThreadGroup locks on itself to add and remove threads. */
+  private final Object lock = new Object();
+  private final Set<JobThreadGroup> running = new HashSet<>();
+  /** The only job running, or null: read on every log line of these threads, so kept ready. */
+  private volatile JobThreadGroup sole;
 
   public SharedWorkerThreadGroup(String name) {
     super(name);
   }
 
   public void jobStarted(JobThreadGroup job) {
-    running.add(job);
+    synchronized (lock) {
+      running.add(job);
+      sole = running.size() == 1 ? job : null;
+    }
   }
 
   public void jobEnded(JobThreadGroup job) {
-    running.remove(job);
+    synchronized (lock) {
+      running.remove(job);
+      sole = running.size() == 1 ? running.iterator().next() : null;
+    }
   }
 
   /** The job running now, if it is the only one. */
   public Optional<JobThreadGroup> soleJob() {
-    Object[] now = running.toArray();
-    return now.length == 1 ? Optional.of((JobThreadGroup) now[0]) : Optional.empty();
+    return Optional.ofNullable(sole);
   }
 
   /** The shared group the current thread belongs to (directly or through a child group), if any. */

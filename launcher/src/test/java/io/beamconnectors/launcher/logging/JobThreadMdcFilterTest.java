@@ -98,12 +98,16 @@ class JobThreadMdcFilterTest {
     SharedWorkerThreadGroup shared = new SharedWorkerThreadGroup("cluster");
     JobThreadGroup a = new JobThreadGroup("conn-a", "job-a");
     JobThreadGroup b = new JobThreadGroup(null, "job-b");
+    List<String> beforeEachLine = java.util.Collections.synchronizedList(new ArrayList<>());
     java.util.concurrent.SynchronousQueue<Runnable> steps = new java.util.concurrent.SynchronousQueue<>();
     java.util.concurrent.SynchronousQueue<Boolean> done = new java.util.concurrent.SynchronousQueue<>();
     Thread worker = new Thread(shared, () -> {
       try {
         for (Runnable step = steps.take(); step != END; step = steps.take()) {
           step.run();
+          // Below the logger's level: no line, so the filter leaves the MDC as it was.
+          LoggerFactory.getLogger(WORKER_LOGGER).debug("not written");
+          beforeEachLine.add(String.valueOf(MDC.get(JobThreadMdcFilter.JOB_ID)));
           LoggerFactory.getLogger(WORKER_LOGGER).info("a cluster line");
           done.put(true);
         }
@@ -135,6 +139,7 @@ class JobThreadMdcFilterTest {
     }
     assertEquals(java.util.Arrays.asList("job-a", "job-b", null, null), jobs);
     assertEquals(java.util.Arrays.asList("conn-a", null, null, null), connectors);
+    assertEquals(List.of("null", "job-a", "job-b", "null"), beforeEachLine);
   }
 
   private static final Runnable END = () -> { };
