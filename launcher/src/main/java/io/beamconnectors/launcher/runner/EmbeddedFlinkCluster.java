@@ -33,9 +33,10 @@ import org.apache.flink.runtime.util.EnvironmentInformation;
 /**
  * One Flink mini cluster kept for the life of the launcher, on which every embedded Flink sync
  * runs. Beam's FlinkRunner with {@code --flinkMaster=[local]} starts a mini cluster for each job
- * and stops it after: at 100,000 rows that was about a third of a sync on 2 cores (docs/benchmarks.md,
- * twenty-sixth round). Kept, the cluster is started once, by the first job, and later jobs only
- * submit their job graph to it, in the same JVM, with the classes already loaded.
+ * and stops it after: a warm 100,000-row full sync on 2 cores took 7.2-7.5 s that way and 6.3-6.9 s
+ * on a kept cluster (docs/benchmarks.md, twenty-sixth round). Kept, the cluster is started once, by
+ * the first job, and later jobs only submit their job graph to it, in the same JVM, with the
+ * classes already loaded.
  *
  * <p>A sync runs here with {@link #BEAM_MASTER} as its {@code --flinkMaster} on a thread that has
  * called {@link #useOnThisThread}: Beam then asks Flink for the context environment, which is
