@@ -41,6 +41,14 @@ import org.joda.time.Instant;
  * document is stored with a token that matches nothing ({@link IndexOperations#markForRetry}), so
  * the next sync fetches it again; a permanent failure (too large, a file Tika cannot parse) is not
  * retried until the file changes.
+ *
+ * <p>In extract mode every document this step writes has a {@code body}: the text, or an empty
+ * string when none was extracted (a folder, an empty file, a type outside the list, a file over the
+ * cap, a failure). Elasticsearch keeps a text field's norms (the field's length, for scoring)
+ * densely only when every document of a segment has the field; otherwise, writing a segment, it
+ * walks a sparse list of those documents again for each term. With large bodies of many distinct
+ * terms among documents without one, that walk took a third of Elasticsearch's CPU samples in a
+ * network-drive bench run (twenty-seventh round in docs/benchmarks.md).
  */
 public final class FetchContent extends PTransform<PCollection<SourceRecord>, PCollection<String>> {
   private static final long serialVersionUID = 1L;
@@ -165,22 +173,29 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
     public void process(@Element SourceRecord record, @Timestamp Instant timestamp, BoundedWindow window,
         OutputReceiver<String> out) throws InterruptedException {
       ContentRef ref = record.content();
-      if (ref == null || settings.mode() == ContentSettings.Mode.NONE) {
+      if (settings.mode() == ContentSettings.Mode.NONE) {
         out.output(IndexOperations.indexJson(record, seenAt));
+        return;
+      }
+      if (ref == null) {
+        out.output(withoutText(IndexOperations.indexJson(record, seenAt)));
         return;
       }
       if (!settings.extensions().contains(ref.extension())) {
         skippedType.inc();
-        out.output(IndexOperations.indexJson(record, seenAt));
+        out.output(withoutText(IndexOperations.indexJson(record, seenAt)));
         return;
       }
       if (ref.sizeBytes() <= 0) {
-        out.output(IndexOperations.indexJson(record, seenAt));
+        out.output(withoutText(IndexOperations.indexJson(record, seenAt)));
         return;
       }
       if (ref.sizeBytes() > settings.maxFileSizeBytes()) {
         skippedSize.inc();
         ObjectNode doc = IndexOperations.document(record, seenAt);
+        if (settings.mode() == ContentSettings.Mode.EXTRACT) {
+          doc.put(IndexFields.BODY, "");
+        }
         doc.put(IndexFields.CONTENT_ERROR, "file is larger than the " + settings.maxFileSizeBytes()
             + " byte limit: content not extracted");
         out.output(IndexOperations.toJson(doc));
@@ -197,6 +212,19 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
         pending.removeFirst();
         out.output(count(await(p)));
       }
+    }
+
+    /**
+     * In extract mode, a document for which no text is extracted gets an empty {@code body}
+     * ({@code indexJson} always ends with the object's closing brace and holds {@code _id}, so the
+     * field goes in before that brace). See {@link FetchContent}: every document then has the field.
+     */
+    private String withoutText(String indexJson) {
+      if (settings.mode() != ContentSettings.Mode.EXTRACT) {
+        return indexJson;
+      }
+      return new StringBuilder(indexJson.length() + 12).append(indexJson, 0, indexJson.length() - 1)
+          .append(",\"").append(IndexFields.BODY).append("\":\"\"}").toString();
     }
 
     @FinishBundle

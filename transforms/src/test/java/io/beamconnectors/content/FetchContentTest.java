@@ -76,6 +76,10 @@ class FetchContentTest {
         .withContent(new ContentRef(path, path, size));
   }
 
+  private static SourceRecord folder() {
+    return SourceRecord.of("folder", "t", Scope.of("share"), "{\"type\":\"folder\"}");
+  }
+
   /** Assertions on the documents by id, run inside the pipeline (PAssert) so any runner can check them. */
   interface Check extends java.io.Serializable {
     void verify(Map<String, JsonNode> docsById);
@@ -118,18 +122,26 @@ class FetchContentTest {
   @Test
   void extractModeFillsBodyAndRecordsProblemsWithoutFailing() {
     byte[] hello = "Hello   content\n world".getBytes(StandardCharsets.UTF_8);
-    Map<String, byte[]> files = Map.of("a.txt", hello, "big.txt", new byte[2048], "photo.jpg", new byte[10]);
+    Map<String, byte[]> files = Map.of("a.txt", hello, "big.txt", new byte[2048], "photo.jpg", new byte[10],
+        "empty.txt", new byte[0]);
     run(ContentSettings.defaults().withMaxFileSizeBytes(1024), files, List.of(
         file("a.txt", hello.length), file("big.txt", 2048), file("photo.jpg", 10), file("broken/b.txt", 5),
-        SourceRecord.of("folder", "t", Scope.of("share"), "{\"type\":\"folder\"}")), docs -> {
+        file("empty.txt", 0), folder()), docs -> {
     assertEquals("Hello content world", docs.get("a.txt").path("body").asText());
     assertEquals("a.txt", docs.get("a.txt").path("title").asText(), "metadata kept");
     assertTrue(docs.get("big.txt").path("_content_error").asText().contains("larger than the 1024 byte limit"));
-    assertFalse(docs.get("photo.jpg").has("body"), "not in the extension list: not fetched");
-    assertFalse(docs.get("photo.jpg").has("_content_error"));
+    assertFalse(docs.get("photo.jpg").has("_content_error"), "not in the extension list: not fetched");
     assertTrue(docs.get("broken/b.txt").path("_content_error").asText().startsWith("download failed: IOException"));
     assertEquals("folder", docs.get("folder").path("type").asText());
-    assertEquals(5, docs.size(), "every record is indexed, content or not");
+    assertEquals("2024-01-01T00:00:00+00:00", docs.get("folder").path("_timestamp").asText(),
+        "the document keeps its last field when the body goes in before its end");
+    assertEquals(6, docs.size(), "every record is indexed, content or not");
+    // Every document has a body, empty where no text was extracted: Elasticsearch then keeps the
+    // field's norms dense (see FetchContent).
+    for (String id : List.of("big.txt", "photo.jpg", "broken/b.txt", "empty.txt", "folder")) {
+      assertTrue(docs.get(id).path("body").isTextual(), "a body for " + id + ": " + docs.get(id));
+      assertEquals("", docs.get(id).path("body").asText(), "an empty body for " + id);
+    }
     });
   }
 
@@ -138,13 +150,15 @@ class FetchContentTest {
     byte[] bytes = "raw bytes".getBytes(StandardCharsets.UTF_8);
     String expected = Base64.getEncoder().encodeToString(bytes);
     run(ContentSettings.defaults().withMode(ContentSettings.Mode.ATTACHMENT),
-        Map.of("a.txt", bytes), List.of(file("a.txt", bytes.length)), attached -> {
+        Map.of("a.txt", bytes), List.of(file("a.txt", bytes.length), folder()), attached -> {
           assertEquals(expected, attached.get("a.txt").path("_attachment").asText());
           assertFalse(attached.get("a.txt").has("body"));
+          assertFalse(attached.get("folder").has("body"), "attachment mode leaves body to the ingest pipeline");
         });
     run(ContentSettings.defaults().withMode(ContentSettings.Mode.NONE),
-        Map.of(), List.of(file("broken/a.txt", 3)), none -> {
+        Map.of(), List.of(file("broken/a.txt", 3), folder()), none -> {
           assertFalse(none.get("broken/a.txt").has("body"));
+          assertFalse(none.get("folder").has("body"), "no text is extracted for any document: no body");
           assertFalse(none.get("broken/a.txt").has("_content_error"), "NONE never touches the file");
         });
   }
@@ -154,7 +168,7 @@ class FetchContentTest {
     byte[] b = "x".getBytes(StandardCharsets.UTF_8);
     run(ContentSettings.defaults().withExtensions(Set.of(".txt")),
         Map.of("A.TXT", b, "a.txt", b), List.of(file("A.TXT", 1), file("a.txt", 1)), docs -> {
-          assertFalse(docs.get("A.TXT").has("body"));
+          assertEquals("", docs.get("A.TXT").path("body").asText(), "not extracted: an empty body");
           assertEquals("x", docs.get("a.txt").path("body").asText());
         });
   }
