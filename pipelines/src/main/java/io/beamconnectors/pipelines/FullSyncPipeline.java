@@ -46,6 +46,7 @@ public final class FullSyncPipeline {
   public static void main(String[] args) {
     FullSyncOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FullSyncOptions.class);
     directRunnerDefaults(options, args);
+    LocalFlinkConfiguration.applyDefaults(options, System.getenv());
     int code;
     try {
       SyncSummary summary = run(options, System.getenv());

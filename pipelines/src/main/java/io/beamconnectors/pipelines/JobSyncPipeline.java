@@ -43,6 +43,7 @@ public final class JobSyncPipeline {
   public static void main(String[] args) {
     SyncJobOptions options = PipelineOptionsFactory.fromArgs(args).as(SyncJobOptions.class);
     FullSyncPipeline.directRunnerDefaults(options, args);
+    LocalFlinkConfiguration.applyDefaults(options, System.getenv());
     int code;
     try {
       Started started = start(options, System.getenv(), SourceRegistry.builtIn());

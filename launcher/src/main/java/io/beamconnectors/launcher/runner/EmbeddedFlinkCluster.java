@@ -2,6 +2,7 @@ package io.beamconnectors.launcher.runner;
 
 import io.beamconnectors.launcher.logging.JobThreadGroup;
 import io.beamconnectors.launcher.logging.SharedWorkerThreadGroup;
+import io.beamconnectors.pipelines.LocalFlinkConfiguration;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -18,7 +19,6 @@ import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.PipelineExecutor;
 import org.apache.flink.core.execution.PipelineExecutorFactory;
@@ -59,7 +59,6 @@ public final class EmbeddedFlinkCluster implements AutoCloseable {
   /** A per-job mini cluster's network memory, Flink's default for local execution. */
   private static final MemorySize NETWORK_PER_JOB = MemorySize.ofMebiBytes(64);
   private static final String TARGET = "beam-connectors-embedded-cluster";
-  private static final String LOOPBACK = "127.0.0.1";
   /** How long and how many ended jobs the cluster keeps for their clients. */
   private static final Duration ENDED_JOBS_KEPT = Duration.ofMinutes(10);
   private static final int ENDED_JOBS_AT_MOST = 64;
@@ -165,14 +164,10 @@ public final class EmbeddedFlinkCluster implements AutoCloseable {
     MemorySize network = NETWORK_PER_JOB.multiply(jobs);
     c.set(TaskManagerOptions.NETWORK_MEMORY_MIN, network);
     c.set(TaskManagerOptions.NETWORK_MEMORY_MAX, network);
-    // Beam's per-job cluster listens on every interface (its REST endpoint and blob server, neither
-    // of them authenticated) while its job runs; this one runs as long as the launcher, on loopback.
-    c.set(JobManagerOptions.BIND_HOST, LOOPBACK);
-    c.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
-    c.set(RestOptions.BIND_ADDRESS, LOOPBACK);
-    c.set(RestOptions.ADDRESS, LOOPBACK);
+    // Without a configuration a mini cluster listens on every interface (its REST endpoint and blob
+    // server, neither of them authenticated); this one runs as long as the launcher, on loopback.
+    c.addAll(Configuration.fromMap(LocalFlinkConfiguration.SETTINGS));
     c.set(RestOptions.BIND_PORT, "0");
-    c.set(WebOptions.SUBMIT_ENABLE, false);
     // Ended jobs are kept for their client (the attached result, the last counters), in memory
     // rather than Flink's default files, and not for an hour: the cluster outlives thousands of them.
     c.set(JobManagerOptions.JOB_STORE_TYPE, JobManagerOptions.JobStoreType.Memory);
