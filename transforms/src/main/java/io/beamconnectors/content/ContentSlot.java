@@ -87,7 +87,9 @@ final class ContentSlot implements AutoCloseable {
         doc.put(IndexFields.ATTACHMENT, Base64.getEncoder().encodeToString(bytes));
         return o;
       }
-      doc.put(IndexFields.BODY, ""); // the text replaces it; a failure keeps it empty (see FetchContent)
+      if (!doc.has(IndexFields.BODY)) {
+        doc.put(IndexFields.BODY, ""); // the text replaces it; a failure keeps it empty (see FetchContent)
+      }
       TikaTextExtractor.Result r = null;
       if (PlainTextDecoder.handles(ref.extension())) {
         try (CappedInputStream in = new CappedInputStream(reader().read(ref), cap)) {

@@ -178,22 +178,22 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
         return;
       }
       if (ref == null) {
-        out.output(withoutText(IndexOperations.indexJson(record, seenAt)));
+        out.output(withoutText(record));
         return;
       }
       if (!settings.extensions().contains(ref.extension())) {
         skippedType.inc();
-        out.output(withoutText(IndexOperations.indexJson(record, seenAt)));
+        out.output(withoutText(record));
         return;
       }
       if (ref.sizeBytes() <= 0) {
-        out.output(withoutText(IndexOperations.indexJson(record, seenAt)));
+        out.output(withoutText(record));
         return;
       }
       if (ref.sizeBytes() > settings.maxFileSizeBytes()) {
         skippedSize.inc();
         ObjectNode doc = IndexOperations.document(record, seenAt);
-        if (settings.mode() == ContentSettings.Mode.EXTRACT) {
+        if (settings.mode() == ContentSettings.Mode.EXTRACT && !doc.has(IndexFields.BODY)) {
           doc.put(IndexFields.BODY, "");
         }
         doc.put(IndexFields.CONTENT_ERROR, "file is larger than the " + settings.maxFileSizeBytes()
@@ -215,15 +215,26 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
     }
 
     /**
-     * In extract mode, a document for which no text is extracted gets an empty {@code body}
-     * ({@code indexJson} always ends with the object's closing brace and holds {@code _id}, so the
-     * field goes in before that brace). See {@link FetchContent}: every document then has the field.
+     * The document of a record whose content is not downloaded; in extract mode with an empty
+     * {@code body} (see {@link FetchContent}: every document then has the field), unless the
+     * source's own fields hold one. Where the fields cannot hold that key (nothing reads "body",
+     * no escape), the field goes in as text before the closing brace that {@code indexJson}
+     * always ends with; otherwise through the document's tree, which has each key once.
      */
-    private String withoutText(String indexJson) {
+    private String withoutText(SourceRecord record) {
       if (settings.mode() != ContentSettings.Mode.EXTRACT) {
-        return indexJson;
+        return IndexOperations.indexJson(record, seenAt);
       }
-      return new StringBuilder(indexJson.length() + 12).append(indexJson, 0, indexJson.length() - 1)
+      String fields = record.fieldsJson();
+      if (fields.contains(IndexFields.BODY) || fields.contains("\\u")) {
+        ObjectNode doc = IndexOperations.document(record, seenAt);
+        if (!doc.has(IndexFields.BODY)) {
+          doc.put(IndexFields.BODY, "");
+        }
+        return IndexOperations.toJson(doc);
+      }
+      String json = IndexOperations.indexJson(record, seenAt);
+      return new StringBuilder(json.length() + 12).append(json, 0, json.length() - 1)
           .append(",\"").append(IndexFields.BODY).append("\":\"\"}").toString();
     }
 

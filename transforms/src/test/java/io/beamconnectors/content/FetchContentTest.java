@@ -43,7 +43,9 @@ import org.junit.jupiter.api.Test;
 
 /** The content step on its own: modes, size cap, extension list, download failures. */
 class FetchContentTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Refuses a key given twice in one object, as Elasticsearch does. */
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /** Failure injection a real server can't give on demand: serves bytes from memory, fails "broken/..." paths. */
   static final class FakeInMemoryFetcher implements ContentFetcher {
@@ -143,6 +145,31 @@ class FetchContentTest {
       assertEquals("", docs.get(id).path("body").asText(), "an empty body for " + id);
     }
     });
+  }
+
+  @Test
+  void aSourcesOwnBodyIsKeptAndNeverWrittenTwice() {
+    // A source of its own (docs/writing-a-source.md) may put a "body" into its fields, spelled
+    // plainly or with an escape; the empty body must not be added beside it (Elasticsearch refuses
+    // a key given twice), and the strict parser above fails the test if it is.
+    byte[] hello = "hello".getBytes(StandardCharsets.UTF_8);
+    run(ContentSettings.defaults(), Map.of("a.txt", hello), List.of(
+        SourceRecord.of("plain", "t", Scope.of("share"), "{\"body\":\"own text\"}"),
+        SourceRecord.of("escaped", "t", Scope.of("share"), "{\"\\u0062ody\":\"own text\"}"),
+        SourceRecord.of("word", "t", Scope.of("share"), "{\"title\":\"somebody\"}"),
+        SourceRecord.of("skipped.jpg", "t", Scope.of("share"), "{\"body\":\"own text\"}")
+            .withContent(new ContentRef("skipped.jpg", "skipped.jpg", 10)),
+        SourceRecord.of("broken.txt", "t", Scope.of("share"), "{\"body\":\"own text\"}")
+            .withContent(new ContentRef("broken.txt", "broken.txt", 5)),
+        SourceRecord.of("a.txt", "t", Scope.of("share"), "{\"body\":\"own text\"}")
+            .withContent(new ContentRef("a.txt", "a.txt", hello.length))), docs -> {
+          assertEquals("own text", docs.get("plain").path("body").asText());
+          assertEquals("own text", docs.get("escaped").path("body").asText());
+          assertEquals("", docs.get("word").path("body").asText(null), "a value that reads 'body' is not the key");
+          assertEquals("own text", docs.get("skipped.jpg").path("body").asText(), "not fetched: the source's body stays");
+          assertEquals("own text", docs.get("broken.txt").path("body").asText(), "a failed download keeps the source's body");
+          assertEquals("hello", docs.get("a.txt").path("body").asText(), "extracted text replaces it, as before");
+        });
   }
 
   @Test
