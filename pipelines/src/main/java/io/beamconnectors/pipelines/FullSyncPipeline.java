@@ -44,11 +44,20 @@ public final class FullSyncPipeline {
   private FullSyncPipeline() {}
 
   public static void main(String[] args) {
-    FullSyncOptions options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FullSyncOptions.class);
+    FullSyncOptions options;
+    try {
+      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FullSyncOptions.class);
+    } catch (IllegalArgumentException e) {
+      // A missing or unknown option: Beam's message names it; its stack trace helps nobody.
+      LOG.debug("Invalid command line", e);
+      System.err.println(e.getMessage().strip());
+      System.exit(2);
+      return;
+    }
     directRunnerDefaults(options, args);
-    LocalFlinkConfiguration.applyDefaults(options, System.getenv());
     int code;
     try {
+      LocalFlinkConfiguration.applyDefaults(options, System.getenv());
       SyncSummary summary = run(options, System.getenv());
       System.out.println(summary.format());
       if (options.getSummaryJson() != null) {

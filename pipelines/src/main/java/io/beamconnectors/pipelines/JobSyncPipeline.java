@@ -43,9 +43,9 @@ public final class JobSyncPipeline {
   public static void main(String[] args) {
     SyncJobOptions options = PipelineOptionsFactory.fromArgs(args).as(SyncJobOptions.class);
     FullSyncPipeline.directRunnerDefaults(options, args);
-    LocalFlinkConfiguration.applyDefaults(options, System.getenv());
     int code;
     try {
+      LocalFlinkConfiguration.applyDefaults(options, System.getenv());
       Started started = start(options, System.getenv(), SourceRegistry.builtIn());
       PipelineResult.State state = started.result().waitUntilFinish();
       if (state != PipelineResult.State.DONE) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import io.beamconnectors.sources.ConfigurationException;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -27,7 +28,9 @@ import org.apache.flink.configuration.WebOptions;
  *
  * <p>A configuration the user gives ({@code --flinkConfDir}, or the {@code FLINK_CONF_DIR}
  * environment variable, which Beam reads when the option is unset) is used as it is: it is theirs
- * to bind. Remote masters and other runners are left alone.
+ * to bind. One that names no folder is refused before anything runs, naming where it was set
+ * (Flink's own error names only the path, deep in the job's start). Remote masters and other
+ * runners are left alone.
  */
 public final class LocalFlinkConfiguration {
   /**
@@ -65,7 +68,14 @@ public final class LocalFlinkConfiguration {
     if (!"[local]".equals(master) && !"[auto]".equals(master)) {
       return null;
     }
-    if (!isBlank(flink.getFlinkConfDir()) || !isBlank(env.get("FLINK_CONF_DIR"))) {
+    if (!isBlank(flink.getFlinkConfDir())) {
+      requireFolder(flink.getFlinkConfDir(), "--flinkConfDir", "pass the folder that holds your Flink config.yaml,"
+          + " or leave the option out");
+      return null;
+    }
+    if (!isBlank(env.get("FLINK_CONF_DIR"))) {
+      requireFolder(env.get("FLINK_CONF_DIR"), "The environment variable FLINK_CONF_DIR", "point it at the folder that"
+          + " holds your Flink config.yaml, or unset it");
       return null;
     }
     Path dir = write();
@@ -87,6 +97,13 @@ public final class LocalFlinkConfiguration {
     } catch (IOException e) {
       throw new UncheckedIOException("could not write the embedded Flink cluster's configuration to a temporary folder"
           + " (java.io.tmpdir): " + e.getMessage() + "; pass --flinkConfDir with your own", e);
+    }
+  }
+
+  private static void requireFolder(String dir, String where, String fix) {
+    if (!Files.isDirectory(Path.of(dir))) {
+      throw ConfigurationException.ofSetting(where + " names '" + dir + "', which is not a folder, and the embedded"
+          + " Flink cluster reads its configuration there: " + fix + ".");
     }
   }
 

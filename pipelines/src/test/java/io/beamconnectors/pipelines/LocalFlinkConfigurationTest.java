@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -30,7 +31,9 @@ import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
+import io.beamconnectors.sources.ConfigurationException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** When a one-shot embedded Flink sync gets the loopback configuration, and that its cluster then listens on loopback only. */
 class LocalFlinkConfigurationTest {
@@ -56,13 +59,13 @@ class LocalFlinkConfigurationTest {
   }
 
   @Test
-  void theUsersConfigurationARemoteMasterAndOtherRunnersAreLeftAlone() {
-    FlinkPipelineOptions own = options("--runner=FlinkRunner", "--flinkMaster=[local]", "--flinkConfDir=/etc/my-flink");
+  void theUsersConfigurationARemoteMasterAndOtherRunnersAreLeftAlone(@TempDir Path mine) {
+    FlinkPipelineOptions own = options("--runner=FlinkRunner", "--flinkMaster=[local]", "--flinkConfDir=" + mine);
     assertNull(LocalFlinkConfiguration.applyDefaults(own, Map.of()));
-    assertEquals("/etc/my-flink", own.getFlinkConfDir());
+    assertEquals(mine.toString(), own.getFlinkConfDir());
 
     FlinkPipelineOptions fromEnv = options("--runner=FlinkRunner", "--flinkMaster=[local]");
-    assertNull(LocalFlinkConfiguration.applyDefaults(fromEnv, Map.of("FLINK_CONF_DIR", "/etc/my-flink")));
+    assertNull(LocalFlinkConfiguration.applyDefaults(fromEnv, Map.of("FLINK_CONF_DIR", mine.toString())));
     assertNull(fromEnv.getFlinkConfDir(), "Beam reads FLINK_CONF_DIR itself when the option is unset");
 
     FlinkPipelineOptions remote = options("--runner=FlinkRunner", "--flinkMaster=flink.example:8081");
@@ -71,6 +74,21 @@ class LocalFlinkConfigurationTest {
 
     FlinkPipelineOptions direct = options("--runner=DirectRunner", "--flinkMaster=[local]");
     assertNull(LocalFlinkConfiguration.applyDefaults(direct, Map.of()));
+  }
+
+  @Test
+  void aConfigurationFolderThatIsNotThereIsRefusedNamingWhereItWasSet(@TempDir Path dir) {
+    String gone = dir.resolve("gone").toString();
+    ConfigurationException option = assertThrows(ConfigurationException.class, () -> LocalFlinkConfiguration
+        .applyDefaults(options("--runner=FlinkRunner", "--flinkMaster=[local]", "--flinkConfDir=" + gone), Map.of()));
+    assertEquals("--flinkConfDir names '" + gone + "', which is not a folder, and the embedded Flink cluster reads its"
+        + " configuration there: pass the folder that holds your Flink config.yaml, or leave the option out.",
+        option.getMessage());
+    ConfigurationException variable = assertThrows(ConfigurationException.class, () -> LocalFlinkConfiguration
+        .applyDefaults(options("--runner=FlinkRunner"), Map.of("FLINK_CONF_DIR", gone)));
+    assertTrue(variable.getMessage().startsWith("The environment variable FLINK_CONF_DIR names '" + gone + "'"),
+        variable.getMessage());
+    assertTrue(variable.getMessage().endsWith("or unset it."), variable.getMessage());
   }
 
   /**
