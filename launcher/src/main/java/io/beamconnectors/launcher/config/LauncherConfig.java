@@ -111,7 +111,7 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
 
   public static LauncherConfig load(Path file, Map<String, String> env) throws IOException {
     if (!Files.isReadable(file)) {
-      throw new ConfigurationException("config file '" + file + "' cannot be read: pass --config with the path"
+      throw ConfigurationException.ofSetting("config file '" + file + "' cannot be read: pass --config with the path"
           + " of a config.yml (launcher/config.yml.example lists every key)");
     }
     String text = Files.readString(file, StandardCharsets.UTF_8);
@@ -126,7 +126,7 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
     } catch (IOException | RuntimeException e) {
       String mark = e instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null
           ? " (line " + (m.getProblemMark().getLine() + 1) + ")" : "";
-      throw new ConfigurationException(where + " is not valid YAML" + mark + ": fix the syntax there");
+      throw ConfigurationException.ofSetting(where + " is not valid YAML" + mark + ": fix the syntax there");
     }
     Map<String, Object> top = root == null ? Map.of() : map(root, "", where);
     known(top, "", Set.of("elasticsearch", "service", "connectors", "sources", "runner"), where);
@@ -149,7 +149,7 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
     }
     String protocol = str(es.getOrDefault("protocol", "direct")).toLowerCase(Locale.ROOT);
     if (!Set.of("direct", "api", "auto").contains(protocol)) {
-      throw new ConfigurationException(where + ": elasticsearch.protocol '" + protocol + "' is not one of direct, api, auto");
+      throw ConfigurationException.ofSetting(where + ": elasticsearch.protocol '" + protocol + "' is not one of direct, api, auto");
     }
     Elasticsearch elasticsearch = new Elasticsearch(hosts, str(es.get("username")), password, apiKey,
         str(es.get("ca_certs")), protocol);
@@ -165,7 +165,7 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
         str(sv.getOrDefault("log_level", "INFO")).toUpperCase(Locale.ROOT),
         str(sv.getOrDefault("worker_hostname", hostname())));
     if (service.maxConcurrentContentSyncs() < 1) {
-      throw new ConfigurationException(where + ": service.max_concurrent_content_syncs must be at least 1");
+      throw ConfigurationException.ofSetting(where + ": service.max_concurrent_content_syncs must be at least 1");
     }
 
     List<ConnectorEntry> connectors = new ArrayList<>();
@@ -177,14 +177,14 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
         known(c, "connectors[" + i + "].", Set.of("connector_id", "service_type", "api_key"), where);
         String id = str(c.get("connector_id"));
         if (id == null || id.isEmpty()) {
-          throw new ConfigurationException(where + ": connectors[" + i + "].connector_id is missing: give the id of"
+          throw ConfigurationException.ofSetting(where + ": connectors[" + i + "].connector_id is missing: give the id of"
               + " the connector document");
         }
         connectors.add(new ConnectorEntry(id, str(c.get("service_type")), str(c.get("api_key"))));
         i++;
       }
     } else if (cl != null) {
-      throw new ConfigurationException(where + ": connectors must be a list of {connector_id, service_type, api_key}");
+      throw ConfigurationException.ofSetting(where + ": connectors must be a list of {connector_id, service_type, api_key}");
     }
 
     Map<String, String> sources = new LinkedHashMap<>();
@@ -194,7 +194,7 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
     known(rn, "runner.", Set.of("type", "direct", "flink", "dataflow"), where);
     String type = str(rn.getOrDefault("type", "direct")).toLowerCase(Locale.ROOT);
     if (!Set.of("direct", "flink", "dataflow").contains(type)) {
-      throw new ConfigurationException(where + ": runner.type '" + type + "' is not one of direct, flink, dataflow");
+      throw ConfigurationException.ofSetting(where + ": runner.type '" + type + "' is not one of direct, flink, dataflow");
     }
     Map<String, Object> fl = map(rn.get("flink"), "runner.flink", where);
     known(fl, "runner.flink.", Set.of("master", "parallelism", "jar", "jar_installed"), where);
@@ -206,12 +206,21 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
     Flink flink = new Flink(master, (int) number(fl, "parallelism", defaultParallelism, where), str(fl.get("jar")),
         flag(fl, "jar_installed", "runner.flink.", where));
     if (type.equals("flink") && embedded && flink.jarInstalled()) {
-      throw new ConfigurationException(where + ": runner.flink.jar_installed is for a session cluster, but"
+      throw ConfigurationException.ofSetting(where + ": runner.flink.jar_installed is for a session cluster, but"
           + " runner.flink.master is " + Flink.EMBEDDED + " (embedded Flink runs in the launcher's JVM and stages"
           + " nothing): remove runner.flink.jar_installed");
     }
+    String flinkConfDir = env.get("FLINK_CONF_DIR");
+    if (type.equals("flink") && embedded && flinkConfDir != null && !flinkConfDir.isBlank()
+        && !Files.isDirectory(Path.of(flinkConfDir))) {
+      // Flink's classes read it once per JVM (FileOutputFormat's static set-up): the first embedded
+      // sync would fail deep inside Flink, and every later one with NoClassDefFoundError.
+      throw ConfigurationException.ofSetting(where + ": runner.flink.master is " + Flink.EMBEDDED + ", and embedded Flink"
+          + " reads the environment variable FLINK_CONF_DIR, which names '" + flinkConfDir + "', not a folder:"
+          + " point it at a Flink configuration folder, or unset it");
+    }
     if (type.equals("flink") && !embedded && (flink.master() == null || flink.jar() == null)) {
-      throw new ConfigurationException(where + ": runner.type is flink but runner.flink.master or runner.flink.jar"
+      throw ConfigurationException.ofSetting(where + ": runner.type is flink but runner.flink.master or runner.flink.jar"
           + " is missing: set the session cluster's REST address (host:port) and the shaded pipelines jar, or"
           + " runner.flink.master: \"" + Flink.EMBEDDED + "\" to run Flink inside the launcher");
     }
@@ -234,7 +243,7 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
     if (s.equals("true") || s.equals("false")) {
       return s.equals("true");
     }
-    throw new ConfigurationException(where + ": " + prefix + key + " is '" + v + "': set true or false");
+    throw ConfigurationException.ofSetting(where + ": " + prefix + key + " is '" + v + "': set true or false");
   }
 
   private static final Set<String> DATAFLOW_KEYS = Set.of("project", "region", "template_location", "service_account",
@@ -295,14 +304,14 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
       }
       return new Dataflow(s, secret);
     } catch (IllegalArgumentException e) {
-      throw new ConfigurationException(where + ": " + e.getMessage());
+      throw ConfigurationException.ofSetting(where + ": " + e.getMessage());
     }
   }
 
   private static int whole(Map<String, Object> m, String key, String where) {
     double d = number(m, key, 0, where);
     if (d != Math.rint(d)) {
-      throw new ConfigurationException(where + ": runner.dataflow." + key + " '" + m.get(key) + "' is not a whole number");
+      throw ConfigurationException.ofSetting(where + ": runner.dataflow." + key + " '" + m.get(key) + "' is not a whole number");
     }
     return (int) d;
   }
@@ -373,13 +382,13 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
     if (o instanceof Map<?, ?> m) {
       return (Map<String, Object>) m;
     }
-    throw new ConfigurationException(where + ": " + key + " must be a mapping of keys to values");
+    throw ConfigurationException.ofSetting(where + ": " + key + " must be a mapping of keys to values");
   }
 
   private static void known(Map<String, Object> m, String prefix, Set<String> keys, String where) {
     for (String k : m.keySet()) {
       if (!keys.contains(k)) {
-        throw new ConfigurationException(where + ": unknown key '" + prefix + k + "': use one of " + new java.util.TreeSet<>(keys)
+        throw ConfigurationException.ofSetting(where + ": unknown key '" + prefix + k + "': use one of " + new java.util.TreeSet<>(keys)
             + " (launcher/config.yml.example lists every key)");
       }
     }
@@ -397,14 +406,14 @@ public record LauncherConfig(Elasticsearch elasticsearch, Service service, List<
     try {
       return o instanceof Number n ? n.doubleValue() : Double.parseDouble(String.valueOf(o).trim());
     } catch (NumberFormatException e) {
-      throw new ConfigurationException(where + ": " + key + " '" + o + "' is not a number");
+      throw ConfigurationException.ofSetting(where + ": " + key + " '" + o + "' is not a number");
     }
   }
 
   private static Duration seconds(Map<String, Object> m, String key, double dflt, String where) {
     double s = number(m, key, dflt, where);
     if (s <= 0) {
-      throw new ConfigurationException(where + ": service." + key + " must be more than 0 seconds, was " + s);
+      throw ConfigurationException.ofSetting(where + ": service." + key + " must be more than 0 seconds, was " + s);
     }
     return Duration.ofMillis(Math.round(s * 1000));
   }

@@ -98,6 +98,13 @@ class LauncherConfigTest {
     ConfigurationException e = assertThrows(ConfigurationException.class,
         () -> LauncherConfig.parse(embedded + "    jar_installed: true\n", Map.of(), "f"));
     assertTrue(e.getMessage().contains("remove runner.flink.jar_installed"), e.getMessage());
+    e = assertThrows(ConfigurationException.class,
+        () -> LauncherConfig.parse(embedded, Map.of("FLINK_CONF_DIR", "/nonexistent/flink-conf"), "f"));
+    assertEquals("f: runner.flink.master is [local], and embedded Flink reads the environment variable FLINK_CONF_DIR,"
+        + " which names '/nonexistent/flink-conf', not a folder: point it at a Flink configuration folder, or unset it",
+        e.getMessage());
+    assertTrue(LauncherConfig.parse(embedded, Map.of("FLINK_CONF_DIR", System.getProperty("java.io.tmpdir")), "f")
+        .runner().flink().embedded(), "a folder is fine");
     LauncherConfig.Flink session = LauncherConfig.parse("runner:\n  type: flink\n  flink:\n    master: 127.0.0.1:8081\n"
         + "    jar: /opt/bc/pipelines.jar\n", Map.of(), "f").runner().flink();
     assertTrue(!session.embedded());

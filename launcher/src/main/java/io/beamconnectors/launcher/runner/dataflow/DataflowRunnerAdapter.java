@@ -69,14 +69,14 @@ public final class DataflowRunnerAdapter implements RunnerAdapter {
   public static DataflowRunnerAdapter create(LauncherConfig config) {
     LauncherConfig.Dataflow dataflow = config.runner().dataflow();
     if (dataflow == null) {
-      throw new ConfigurationException("runner.type is dataflow but runner.dataflow is missing: set project, region"
+      throw ConfigurationException.ofSetting("runner.type is dataflow but runner.dataflow is missing: set project, region"
           + " and template_location (launcher/config.yml.example)");
     }
     try {
       return new DataflowRunnerAdapter(config.elasticsearch(), dataflow,
           DataflowJobs.withApplicationDefaultCredentials(dataflow.launch()));
     } catch (IOException e) {
-      throw new ConfigurationException("no Google Cloud credentials for the Dataflow API (" + e.getMessage()
+      throw ConfigurationException.ofSetting("no Google Cloud credentials for the Dataflow API (" + e.getMessage()
           + "): set GOOGLE_APPLICATION_CREDENTIALS to a service account key file, or run where workload identity"
           + " or `gcloud auth application-default login` provides them");
     }
