@@ -1,5 +1,6 @@
 package io.beamconnectors.pipelines;
 
+import io.beamconnectors.sources.ConfigurationException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import io.beamconnectors.sources.ConfigurationException;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.flink.configuration.GlobalConfiguration;
