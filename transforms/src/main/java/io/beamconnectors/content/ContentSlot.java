@@ -87,9 +87,7 @@ final class ContentSlot implements AutoCloseable {
         doc.put(IndexFields.ATTACHMENT, Base64.getEncoder().encodeToString(bytes));
         return o;
       }
-      if (!doc.has(IndexFields.BODY)) {
-        doc.put(IndexFields.BODY, ""); // the text replaces it; a failure keeps it empty (see FetchContent)
-      }
+      FetchContent.emptyBodyUnlessSet(doc); // the text replaces it; a failure keeps it empty
       TikaTextExtractor.Result r = null;
       if (PlainTextDecoder.handles(ref.extension())) {
         try (CappedInputStream in = new CappedInputStream(reader().read(ref), cap)) {

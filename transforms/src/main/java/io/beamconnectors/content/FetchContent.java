@@ -102,6 +102,17 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
   }
 
   /**
+   * Gives a document of extract mode the empty {@code body} it has until text is extracted; a
+   * {@code body} of the source's own fields is kept (see the class comment for why every document
+   * has one).
+   */
+  static void emptyBodyUnlessSet(ObjectNode doc) {
+    if (!doc.has(IndexFields.BODY)) {
+      doc.put(IndexFields.BODY, "");
+    }
+  }
+
+  /**
    * Builds the documents. Files that need no download (no content, mode NONE, an extension outside
    * the list, empty, over the size cap) are output at once; the others are fetched by a bounded
    * pool of {@link ContentSettings#parallelDownloads()} threads, each with its own
@@ -193,8 +204,8 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
       if (ref.sizeBytes() > settings.maxFileSizeBytes()) {
         skippedSize.inc();
         ObjectNode doc = IndexOperations.document(record, seenAt);
-        if (settings.mode() == ContentSettings.Mode.EXTRACT && !doc.has(IndexFields.BODY)) {
-          doc.put(IndexFields.BODY, "");
+        if (settings.mode() == ContentSettings.Mode.EXTRACT) {
+          emptyBodyUnlessSet(doc);
         }
         doc.put(IndexFields.CONTENT_ERROR, "file is larger than the " + settings.maxFileSizeBytes()
             + " byte limit: content not extracted");
@@ -228,9 +239,7 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
       String fields = record.fieldsJson();
       if (fields.contains(IndexFields.BODY) || fields.contains("\\u")) {
         ObjectNode doc = IndexOperations.document(record, seenAt);
-        if (!doc.has(IndexFields.BODY)) {
-          doc.put(IndexFields.BODY, "");
-        }
+        emptyBodyUnlessSet(doc);
         return IndexOperations.toJson(doc);
       }
       String json = IndexOperations.indexJson(record, seenAt);
