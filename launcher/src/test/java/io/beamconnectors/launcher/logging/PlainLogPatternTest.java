@@ -8,6 +8,7 @@ import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class PlainLogPatternTest {
     layout.start();
     LoggingEvent event = new LoggingEvent("x", context.getLogger("io.beamconnectors.Reader"), Level.INFO, "read", null, null);
     event.setThreadName(thread);
-    event.setMDCPropertyMap(java.util.Map.of());
+    event.setMDCPropertyMap(Map.of());
     return layout.doLayout(event);
   }
 
