@@ -1,37 +1,42 @@
 package io.beamconnectors.launcher.logging;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.Layout;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** How the launcher's plain log lines show the thread a line came from. */
 class PlainLogPatternTest {
 
+  /** One line as the launcher's plain configuration, loaded as logback loads it, lays it out. */
   private static String line(String thread) throws Exception {
-    String xml;
-    try (InputStream in = PlainLogPatternTest.class.getResourceAsStream("/io/beamconnectors/launcher/logback-plain.xml")) {
-      xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    }
-    Matcher m = Pattern.compile("<pattern>(.*)</pattern>").matcher(xml);
-    assertTrue(m.find(), "logback-plain.xml has a pattern");
     LoggerContext context = new LoggerContext();
-    PatternLayout layout = new PatternLayout();
-    layout.setContext(context);
-    layout.setPattern(m.group(1));
-    layout.start();
-    LoggingEvent event = new LoggingEvent("x", context.getLogger("io.beamconnectors.Reader"), Level.INFO, "read", null, null);
-    event.setThreadName(thread);
-    event.setMDCPropertyMap(Map.of());
-    return layout.doLayout(event);
+    try {
+      JoranConfigurator configurator = new JoranConfigurator();
+      configurator.setContext(context);
+      configurator.doConfigure(PlainLogPatternTest.class.getResource("/io/beamconnectors/launcher/logback-plain.xml"));
+      Appender<ILoggingEvent> stderr = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+      assertNotNull(stderr, "logback-plain.xml has the STDERR appender");
+      @SuppressWarnings("unchecked")
+      Layout<ILoggingEvent> layout = ((LayoutWrappingEncoder<ILoggingEvent>) ((ConsoleAppender<ILoggingEvent>) stderr).getEncoder()).getLayout();
+      LoggingEvent event = new LoggingEvent("x", context.getLogger("io.beamconnectors.Reader"), Level.INFO, "read", null, null);
+      event.setThreadName(thread);
+      event.setMDCPropertyMap(Map.of());
+      return layout.doLayout(event);
+    } finally {
+      context.stop();
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.beamconnectors.sources.database;
 
+import io.beamconnectors.logging.ThreadNames;
 import io.beamconnectors.sources.ConnectorConfiguration;
 import io.beamconnectors.sources.ListingIssue;
 import io.beamconnectors.sources.ListingIssueCoder;
@@ -19,8 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -382,7 +381,7 @@ public final class DatabaseListing extends SourceListing {
           }
         });
         chunksRead.inc();
-        LOG.info("{}: {} rows read by worker thread '{}'", chunk, emitted[0], workerName(Thread.currentThread().getName()));
+        LOG.info("{}: {} rows read by worker thread '{}'", chunk, emitted[0], ThreadNames.shortened(Thread.currentThread().getName()));
       } catch (SQLException | RuntimeException e) {
         String after = emitted[0] > 0 ? " after " + emitted[0] + " rows" : "";
         String why;
@@ -481,23 +480,5 @@ public final class DatabaseListing extends SourceListing {
         connection.drop();
       }
     }
-  }
-
-  /** A Flink task thread's name: its operator chain, then its subtask ("(2/4)#0"). */
-  private static final Pattern FLINK_SUBTASK = Pattern.compile(" \\(\\d+/\\d+\\)#\\d+$");
-  private static final int NAME_HEAD = 40;
-
-  /**
-   * A worker thread's name for a log line. A Flink task thread's name is its whole operator chain,
-   * often over 1,000 characters: its first 40 and its subtask are kept ("CHAIN GroupReduce
-   * (GroupReduce at transl... (2/4)#0"), as the shipped logging patterns show the thread. Other
-   * names are returned as they are.
-   */
-  static String workerName(String thread) {
-    Matcher subtask = FLINK_SUBTASK.matcher(thread);
-    if (!subtask.find() || subtask.start() < NAME_HEAD + 20) {
-      return thread;
-    }
-    return thread.substring(0, NAME_HEAD) + "..." + subtask.group();
   }
 }
