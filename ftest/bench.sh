@@ -26,10 +26,13 @@
 # BENCH_JFR=1 records each sync with JFR (profile settings) and prints its top-10 hot methods;
 # BENCH_JFR=keep also keeps the recordings under bench/results/jfr-<time>/.
 # The chart of the run is written next to the JSON: bench/results/bench-<time>.png.
-# BENCH_WARMUPS: the warm runner's full syncs into a scratch index before the measured ones. By
+# BENCH_WARMUPS: the warm runner's warm-ups in a scratch index before the measured syncs. By
 # default enough to have synced 300,000 rows (the JIT keeps compiling through the first few
 # 100,000-row syncs; docs/benchmarks.md, fifteenth round), at most 3: 3 at 100,000 rows, 1 from
-# 300,000; 1 for the file scenarios.
+# 300,000; 1 for the file scenarios. Each warm-up is a full sync and then a re-sync of the same
+# scratch index that finds every row unchanged and deletes 100 documents planted in it, as most of
+# a launcher's syncs are re-syncs (twenty-ninth round); BENCH_WARMUP_RESYNC=0: the full syncs only,
+# as before that round.
 # BENCH_FLINK_JAR_INSTALLED=1: the cluster runner's cluster holds the shaded jar on its class path
 # and each job stages only a marker of it, as the launcher's runner.flink.jar_installed does (a
 # running Flink fixture must have been started that way: stop it first).
@@ -66,10 +69,12 @@ IDX="${NAME//_/-}"
 REPEAT="${BENCH_REPEAT:-1}"
 [[ "$REPEAT" =~ ^[1-9]$ ]] || { echo "BENCH_REPEAT must be a whole number from 1 to 9 (how many times to run the whole bench): got '$REPEAT'" >&2; exit 2; }
 WARMUPS="${BENCH_WARMUPS:-}"
+WARMUP_RESYNC="${BENCH_WARMUP_RESYNC:-1}"
+[[ "$WARMUP_RESYNC" =~ ^[01]$ ]] || { echo "BENCH_WARMUP_RESYNC must be 0 or 1 (1: each warm-up is a full sync and a re-sync; 0: a full sync only): got '$WARMUP_RESYNC'" >&2; exit 2; }
 FLINK_JAR_INSTALLED="${BENCH_FLINK_JAR_INSTALLED:-0}"
 [[ "$FLINK_JAR_INSTALLED" =~ ^[01]$ ]] || { echo "BENCH_FLINK_JAR_INSTALLED must be 0 or 1: got '$FLINK_JAR_INSTALLED'" >&2; exit 2; }
 [[ -z "${BENCH_SYNC_JAR:-}" || "$FLINK_JAR_INSTALLED" == 0 ]] || { echo "BENCH_SYNC_JAR and BENCH_FLINK_JAR_INSTALLED=1 do not go together: the cluster holds this checkout's jar, not BENCH_SYNC_JAR's" >&2; exit 2; }
-[[ -z "$WARMUPS" || "$WARMUPS" =~ ^[1-9]$ ]] || { echo "BENCH_WARMUPS must be a whole number from 1 to 9 (the warm runner's unmeasured syncs): got '$WARMUPS'" >&2; exit 2; }
+[[ -z "$WARMUPS" || "$WARMUPS" =~ ^[1-9]$ ]] || { echo "BENCH_WARMUPS must be a whole number from 1 to 9 (the warm runner's warm-ups): got '$WARMUPS'" >&2; exit 2; }
 for runner in $RUNNERS; do
   [[ "$runner" =~ ^(direct|warm|flink|warmflink|cluster)$ ]] \
     || { echo "BENCH_RUNNERS: unknown runner '$runner' (use direct, warm, flink, warmflink or cluster)" >&2; exit 2; }
@@ -257,7 +262,7 @@ run_sync() {
   fi
 }
 
-# warmups_for SCENARIO: how many unmeasured full syncs the warm runner starts with (BENCH_WARMUPS).
+# warmups_for SCENARIO: how many warm-ups (unmeasured) the warm runner starts with (BENCH_WARMUPS).
 warmups_for() {
   if [[ -n "$WARMUPS" ]]; then
     echo "$WARMUPS"
@@ -285,9 +290,12 @@ run_warm() {
     jvm+=(-Dbench.jfrDir="$JFR_DIR" -XX:FlightRecorderOptions=stackdepth=256)
   fi
   n="$(warmups_for "$scenario")"
-  for ((i = 0; i < n; i++)); do warmups+=(warmup); done
+  local kind=warmup what="full sync and re-sync"
+  [[ "$WARMUP_RESYNC" == 1 ]] || { kind=warmup-full; what="full sync"; }
+  for ((i = 0; i < n; i++)); do warmups+=("$kind"); done
   echo "$n" > "$WORK/$label.warmups"
-  echo "== $label: $n warm-up sync(s), then the syncs below, in one JVM"
+  echo "$WARMUP_RESYNC" > "$WORK/$label.warmupresync"
+  echo "== $label: $n warm-up(s) (each a $what), then the syncs below, in one JVM"
   java -Xmx"$HEAP" "${jvm[@]}" -cp "$WARM_CP" io.beamconnectors.ftest.bench.WarmJvmSyncs "$WORK" "$label" "${warmups[@]}" "$@" -- \
       "${args[@]}" --serviceType="$service" --connectorConfig="$config" \
       --esUrl="$BC_ES_URL" --esUsername="$BC_ES_USERNAME" --esIndex="$index" \
@@ -536,10 +544,10 @@ def line(label, secs, listed, written, rate, mbs, ratio, u):
     print(f"{label:<30}{secs:>9.1f}{listed:>9}{written:>9}{rate:>9.0f}{mbs:>7.1f}{ratio:>11.2f}"
           f"{u['cpu_seconds']:>8.1f}{fmt(u['cpu_us_per_listed'], '.0f'):>10}{fmt(u['cpu_us_per_written'], '.0f'):>11}"
           f"{u['es_cpu_seconds']:>9.1f}{fmt(u['cpu_ratio_to_es'], '.2f'):>7}{u['peak_rss_mb']:>8}"
-          f"{fmt(u.get('cpu_us_per_listed_beyond_startup'), '.0f'):>10}")
+          f"{fmt(u.get('cpu_us_per_listed_beyond_startup'), '.0f'):>10}{fmt(u.get('jit_seconds'), '.1f'):>7}")
 
 print(f"\n{'run':<30}{'seconds':>9}{'listed':>9}{'written':>9}{'docs/s':>9}{'MB/s':>7}{'vs ceiling':>11}"
-      f"{'CPU s':>8}{'us/listed':>10}{'us/written':>11}{'ES CPU s':>9}{'CPU/ES':>7}{'RSS MB':>8}{'us/doc+':>10}")
+      f"{'CPU s':>8}{'us/listed':>10}{'us/written':>11}{'ES CPU s':>9}{'CPU/ES':>7}{'RSS MB':>8}{'us/doc+':>10}{'JIT s':>7}")
 for sc in scenarios:
     ceiling = json.load(open(os.path.join(work, sc + "-ceiling.json")))
     c_rate = ceiling["docs"] / ceiling["seconds"]
@@ -563,6 +571,10 @@ for sc in scenarios:
                 base = cpu(startup, 1)["cpu_seconds"]
                 usage["startup_cpu_seconds"] = round(base, 2)
                 usage["cpu_us_per_listed_beyond_startup"] = round((usage["cpu_seconds"] - base) * 1e6 / c["listed"], 1)
+            jit = os.path.join(work, label + ".jit")
+            if os.path.exists(jit):
+                # Warm runners: the JIT compiler threads' CPU over the sync (WarmJvmSyncs), part of its CPU.
+                usage["jit_seconds"] = round(float(open(jit).read()), 2)
             e = {"runner": runner, "step": step, "pipeline_seconds": round(secs, 2),
                  "jvm_wall_seconds": usage.pop("wall_seconds"),
                  "listed": c["listed"], "created": c["created"], "updated": c["updated"], "unchanged": c["unchanged"],
@@ -573,6 +585,9 @@ for sc in scenarios:
             warmups = os.path.join(work, f"{sc}-{runner}.warmups")
             if os.path.exists(warmups):
                 e["warmup_syncs"] = int(open(warmups).read())
+                resync = os.path.join(work, f"{sc}-{runner}.warmupresync")
+                # Whether each warm-up was a full sync and a re-sync (from the twenty-ninth round on).
+                e["warmup_resync"] = os.path.exists(resync) and open(resync).read().strip() == "1"
             hot = os.path.join(work, label + ".hot.json")
             if os.path.exists(hot):
                 e["hot_methods"] = json.load(open(hot))
@@ -583,8 +598,10 @@ for sc in scenarios:
 print("\nCPU s: user + sys of the sync's JVM (the ceiling's client process on ceiling lines), JVM start-up"
       " and JIT included; us/listed, us/written: that CPU per document; ES CPU s: Elasticsearch's process CPU"
       " over the same interval (node stats); CPU/ES: the first over the second; us/doc+: CPU per listed"
-      " document beyond a one-row sync's (start-up, pipeline construction and JIT taken out). warm: the"
-      " DirectRunner with the scenario's syncs in one JVM after warm-up syncs (warmup_syncs in the JSON; as the"
+      " document beyond a one-row sync's (start-up, pipeline construction and JIT taken out); JIT s: the JIT"
+      " compiler threads' CPU over a warm sync, part of its CPU s (from /proc: a warm JVM still"
+      " compiles code that runs once per sync, so it shrinks with the syncs the JVM has run). warm: the"
+      " DirectRunner with the scenario's syncs in one JVM after warm-ups (warmup_syncs in the JSON, each a full sync and a re-sync unless warmup_resync is false; as the"
       " launcher runs them); warmflink: the same on embedded Flink (the launcher's runner.flink.master \"[local]\");"
       " its CPU s is that JVM's over the one sync, and its RSS the JVM's peak so far. cluster: FlinkRunner"
       " submitting to a running session cluster; its CPU s adds the JobManager's and TaskManager's CPU over"

@@ -2,6 +2,7 @@ package io.beamconnectors.ftest.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamconnectors.launcher.config.LauncherConfig;
 import io.beamconnectors.launcher.runner.EmbeddedFlinkCluster;
 import io.beamconnectors.pipelines.FullSyncOptions;
@@ -33,15 +34,18 @@ import org.elasticsearch.client.RestClient;
  *
  * <pre>WarmJvmSyncs WORK_DIR LABEL STEP... -- SYNC_ARGS...</pre>
  *
- * A STEP is {@code warmup} (a full sync into {@code <index>-warmup}, deleted after: it only warms
- * the JVM and is not reported), a step name such as {@code full}, {@code noop} or {@code changed}
- * (one sync of SYNC_ARGS, reported), or {@code exec:COMMAND} (a {@code bash -c} command between
+ * A STEP is {@code warmup} (a full sync into {@code <index>-warmup}, then a re-sync of it that finds
+ * every row unchanged and deletes {@link #STRAYS} documents planted in the index after the full
+ * sync, then the index is deleted: it only warms the JVM and is not reported), {@code warmup-full}
+ * (the full sync alone, the warm-up before the twenty-ninth round of docs/benchmarks.md), a step
+ * name such as {@code full}, {@code noop} or {@code changed} (one sync of SYNC_ARGS, reported), or {@code exec:COMMAND} (a {@code bash -c} command between
  * syncs, e.g. the update that makes the "changed" step). For each reported step it writes what
  * {@code bench.sh}'s one-shot runs write: {@code LABEL-STEP.summary.json},
  * {@code LABEL-STEP.time} ("peak_rss_kb wall_s cpu_s 0": the JVM's CPU over the step, all of its
  * threads, from the OperatingSystem MXBean; the peak RSS is the JVM's so far) and
- * {@code LABEL-STEP.escpu} (Elasticsearch's process CPU in ms before and after). Each sync starts
- * once Elasticsearch runs no merge, as in {@code bench.sh}. Embedded Flink syncs
+ * {@code LABEL-STEP.escpu} (Elasticsearch's process CPU in ms before and after), and one more:
+ * {@code LABEL-STEP.jit} (the JIT compiler threads' CPU seconds over the step, see
+ * {@link #jitCpuMillis}). Each sync starts once Elasticsearch runs no merge, as in {@code bench.sh}. Embedded Flink syncs
  * ({@code --flinkMaster=[local]}) run on one cluster kept for all of them, as the launcher runs them
  * ({@link #onTheLaunchersCluster}).
  *
@@ -53,6 +57,14 @@ public final class WarmJvmSyncs {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Where each reported step's JFR recording goes; unset: none. */
   static final String JFR_DIR_PROPERTY = "bench.jfrDir";
+  /** A warm-up: a full sync and a re-sync (see the class comment). */
+  static final String WARMUP = "warmup";
+  /** A warm-up of a full sync only, as before the twenty-ninth round. */
+  static final String WARMUP_FULL_ONLY = "warmup-full";
+  /** Documents planted for the warm-up's re-sync to delete. */
+  static final int STRAYS = 100;
+  /** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every architecture it runs on today. */
+  private static final long CLOCK_TICKS_PER_SECOND = 100;
 
   private WarmJvmSyncs() {}
 
@@ -78,7 +90,7 @@ public final class WarmJvmSyncs {
           }
           continue;
         }
-        boolean warmup = step.equals("warmup");
+        boolean warmup = step.equals(WARMUP) || step.equals(WARMUP_FULL_ONLY);
         List<String> args = new ArrayList<>(Arrays.asList(syncArgs));
         String index = probe.getEsIndex() + (warmup ? "-warmup" : "");
         args.removeIf(a -> a.startsWith("--esIndex=") || a.startsWith("--summaryJson="));
@@ -92,10 +104,12 @@ public final class WarmJvmSyncs {
         Recording recording = warmup ? null : startRecording(name);
         long esBefore = esCpuMillis(es);
         long cpuBefore = processCpuNanos();
+        long jitBefore = jitCpuMillis();
         long wallBefore = System.nanoTime();
         SyncSummary summary = sync(args.toArray(new String[0]), env);
         long wall = System.nanoTime() - wallBefore;
         long cpu = processCpuNanos() - cpuBefore;
+        long jit = jitCpuMillis() - jitBefore;
         long esAfter = esCpuMillis(es);
         if (recording != null) {
           recording.stop(); // writes the recording to its destination
@@ -103,15 +117,78 @@ public final class WarmJvmSyncs {
         }
         System.out.println(summary.format());
         if (warmup) {
+          if (step.equals(WARMUP)) {
+            resync(args.toArray(new String[0]), env, es, index);
+          }
           delete(es, index);
           continue;
         }
         Files.writeString(work.resolve(name + ".time"),
             peakRssKb() + " " + seconds(wall) + " " + seconds(cpu) + " 0\n", StandardCharsets.UTF_8);
         Files.writeString(work.resolve(name + ".escpu"), esBefore + "\n" + esAfter + "\n", StandardCharsets.UTF_8);
+        if (jitBefore >= 0) {
+          Files.writeString(work.resolve(name + ".jit"), seconds(jit * 1_000_000L) + "\n", StandardCharsets.UTF_8);
+        }
       }
     }
     System.exit(0); // the DirectRunner's and the clients' non-daemon threads would keep a finished JVM up
+  }
+
+  /**
+   * The warm-up's re-sync: most of a launcher's syncs are re-syncs, which run code a full sync
+   * never does (lookups that find their rows, the index state's read, the deletes). Warmed by
+   * full syncs only, the measured no-op paid for compiling it (twenty-ninth round).
+   */
+  private static void resync(String[] args, Map<String, String> env, RestClient es, String index) throws Exception {
+    int planted = plantStrays(es, index, STRAYS);
+    System.out.println("== re-sync of " + index + " (warm-up, not reported): " + planted + " planted documents to delete");
+    waitForNoMerges(es);
+    SyncSummary again = sync(args, env);
+    System.out.println(again.format());
+    if (again.get("deleted") != planted) {
+      throw new IllegalStateException("the warm-up re-sync of " + index + " deleted " + again.get("deleted") + " documents, not the "
+          + planted + " planted: it did not run the paths it is there to warm (see the summary above)");
+    }
+  }
+
+
+  /**
+   * Copies of one of the index's documents under {@code count} ids no source lists
+   * ({@code bench-warmup-stray-N}, in {@code _id} and in the {@code id} field, which the sync reads
+   * the index state by), so that a re-sync finds them indexed and not listed, in a listed scope:
+   * delete candidates that pass the gate. Returns how many were planted: 0 when the index is empty.
+   */
+  static int plantStrays(RestClient es, String index, int count) throws IOException {
+    es.performRequest(new Request("POST", "/" + index + "/_refresh"));
+    Request first = new Request("GET", "/" + index + "/_search");
+    first.addParameter("size", "1");
+    JsonNode hits;
+    try (InputStream in = es.performRequest(first).getEntity().getContent()) {
+      hits = JSON.readTree(in).path("hits").path("hits");
+    }
+    if (hits.isEmpty()) {
+      return 0;
+    }
+    ObjectNode source = (ObjectNode) hits.get(0).path("_source");
+    StringBuilder bulk = new StringBuilder();
+    for (int i = 0; i < count; i++) {
+      String id = "bench-warmup-stray-" + i;
+      source.put("id", id);
+      ObjectNode action = JSON.createObjectNode();
+      action.putObject("index").put("_id", id);
+      bulk.append(JSON.writeValueAsString(action)).append('\n')
+          .append(JSON.writeValueAsString(source)).append('\n');
+    }
+    Request write = new Request("POST", "/" + index + "/_bulk");
+    write.addParameter("refresh", "true");
+    write.setJsonEntity(bulk.toString());
+    try (InputStream in = es.performRequest(write).getEntity().getContent()) {
+      JsonNode response = JSON.readTree(in);
+      if (response.path("errors").asBoolean()) {
+        throw new IllegalStateException("planting the warm-up's stray documents in " + index + " failed: " + response);
+      }
+    }
+    return count;
   }
 
   /**
@@ -177,6 +254,40 @@ public final class WarmJvmSyncs {
   /** CPU of every thread of this JVM so far (JIT, GC and the runner's included). */
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /**
+   * The CPU time of this JVM's JIT compiler threads so far, in ms, from /proc (their user and system
+   * time; -1 where /proc is missing). Their CPU, not the Compilation MXBean's total, which is their
+   * elapsed time and on a busy machine counts the time they waited for a core (on 2 cores it read
+   * about twice the CPU). A compiler thread the JVM stopped (with more cores it adds and removes
+   * some) is no longer counted, so this can fall short there, never over. A warm JVM keeps
+   * compiling: code that runs once per sync (pipeline construction, Flink's job set-up) reaches
+   * the compile thresholds only after many syncs, so this is part of each warm sync's CPU.
+   */
+  static long jitCpuMillis() throws IOException {
+    Path tasks = Path.of("/proc/self/task");
+    if (!Files.isDirectory(tasks)) {
+      return -1;
+    }
+    long ticks = 0;
+    try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
+      for (Path t : (Iterable<Path>) threads::iterator) {
+        try {
+          String name = Files.readString(t.resolve("comm"));
+          if (!name.startsWith("C1 Compiler") && !name.startsWith("C2 Compiler")) {
+            continue;
+          }
+          // After the command name in parentheses: fields 3 onwards; utime and stime are 14 and 15.
+          String stat = Files.readString(t.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (java.nio.file.NoSuchFileException ended) {
+          // The thread ended while listed.
+        }
+      }
+    }
+    return ticks * 1000 / CLOCK_TICKS_PER_SECOND;
   }
 
   /** The JVM's peak resident set so far (VmHWM), in kB; 0 where /proc is missing. */
