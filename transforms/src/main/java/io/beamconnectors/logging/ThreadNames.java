@@ -29,6 +29,8 @@ public final class ThreadNames {
     if (!subtask.find() || subtask.start() < HEAD + LEAST_CUT) {
       return name;
     }
-    return name.substring(0, HEAD) + "..." + subtask.group();
+    // Never half a surrogate pair: a name with a character outside the BMP just there keeps one less.
+    int head = Character.isHighSurrogate(name.charAt(HEAD - 1)) ? HEAD - 1 : HEAD;
+    return name.substring(0, head) + "..." + subtask.group();
   }
 }

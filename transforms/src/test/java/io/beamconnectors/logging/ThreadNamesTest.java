@@ -32,4 +32,14 @@ class ThreadNamesTest {
     assertEquals("", ThreadNames.shortened(""));
     assertNull(ThreadNames.shortened(null));
   }
+
+  @Test
+  void aCutNeverSplitsACharacterOutsideTheBmp() {
+    // A step name with an emoji whose two UTF-16 halves sit at characters 39 and 40.
+    String name = "s".repeat(39) + "\uD83D\uDE00" + "t".repeat(30) + " (1/2)#0";
+    String cut = ThreadNames.shortened(name);
+    assertEquals("s".repeat(39) + "... (1/2)#0", cut);
+    assertEquals(cut, new String(cut.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.nio.charset.StandardCharsets.UTF_8),
+        "no lone surrogate: the cut survives UTF-8");
+  }
 }
