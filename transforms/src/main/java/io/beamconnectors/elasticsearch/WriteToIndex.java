@@ -135,8 +135,8 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
 
   /** A per-bundle writer whose first round is round {@code firstAttempt} of {@code attempts}. */
   private AsyncBulkFn writer(int maxBatchSize, int firstAttempt, int attempts, boolean laneAlone) {
-    return new AsyncBulkFn(connection, maxBatchSize, settings.maxBatchBytes(), settings.maxParallelRequests(),
-        firstAttempt, attempts, settings.maxRetrySeconds(), laneAlone);
+    return new AsyncBulkFn(connection, new BulkSession.Rounds(maxBatchSize, settings.maxBatchBytes(),
+        settings.maxParallelRequests(), firstAttempt, attempts, settings.maxRetrySeconds(), laneAlone));
   }
 
   /** How many final failures each writer instance logs (all of them are counted and returned). */
@@ -198,7 +198,7 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
    * {@code bytes_written} counts).
    */
   static long documentBytes(String bulkDirective) {
-    return AsyncBulkFn.documentBytes(bulkDirective.getBytes(StandardCharsets.UTF_8));
+    return BulkSession.documentBytes(bulkDirective.getBytes(StandardCharsets.UTF_8));
   }
 
   /**

@@ -126,12 +126,21 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
     PCollection<SourceRecord> records = listing.get(SourceListing.RECORDS);
     PCollection<ListingIssue> listingIssues = listing.get(SourceListing.ISSUES);
 
-    PCollectionTuple decided = records.apply("Reconcile", Reconcile.againstIndex(
-            ReadIndexState.of(spec.elasticsearch()).withSlices(spec.stateSlices()), listingIssues)
+    String runner = input.getPipeline().getOptions().getRunner().getSimpleName();
+    boolean oneMachine = spec.joinStrategy().resolve(runner) == JoinStrategy.SIDE_INPUT;
+    BulkSettings bulk = spec.bulk().withStatefulBatches(spec.bulk().statefulBatches() && batchesAcrossBundles(runner, oneMachine));
+    String seenAt = spec.startedAt();
+    ContentFetcher fetcher = spec.connector().contentFetcher(spec.configuration());
+    // Records that need nothing more to become documents (no content to fetch), written in a batch
+    // per bundle, are written by the step that decides them (see Reconcile#withWritesInLookups).
+    boolean writtenWhereDecided = fetcher == null && !bulk.statefulBatches() && spec.connector().listsEachIdOnce();
+
+    Reconcile reconcile = Reconcile.againstIndex(ReadIndexState.of(spec.elasticsearch()).withSlices(spec.stateSlices()), listingIssues)
         .withStrategy(spec.joinStrategy())
         .withIdsSurvivingMoves(spec.connector().idsSurviveMoves())
         .withIdsListedOnce(spec.connector().listsEachIdOnce())
-        .withLookups(spec.elasticsearch()));
+        .withLookups(spec.elasticsearch());
+    PCollectionTuple decided = records.apply("Reconcile", writtenWhereDecided ? reconcile.withWritesInLookups(bulk, seenAt) : reconcile);
     PCollection<ListingIssue> issues = PCollectionList.of(listingIssues).and(decided.get(Reconcile.ISSUES_IN_RECORDS))
         .and(decided.get(Reconcile.DUPLICATES))
         .apply("Issues", Flatten.pCollections())
@@ -140,26 +149,26 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
     if (spec.issuesOutput() != null) {
       issues.apply("IssueFiles", IssueFiles.writeTo(spec.issuesOutput()));
     }
-    String runner = input.getPipeline().getOptions().getRunner().getSimpleName();
-    boolean oneMachine = spec.joinStrategy().resolve(runner) == JoinStrategy.SIDE_INPUT;
 
-    PCollection<SourceRecord> upserts = decided.get(Reconcile.UPSERTS);
-    String seenAt = spec.startedAt();
-    ContentFetcher fetcher = spec.connector().contentFetcher(spec.configuration());
-    PCollection<String> documents = fetcher == null
-        ? upserts.apply("ToDocuments", MapElements.into(TypeDescriptors.strings()).via((SourceRecord r) -> IndexOperations.indexJson(r, seenAt)))
-        : upserts.apply("FetchContent", FetchContent.using(fetcher, spec.content(), seenAt).withSpreadDownloads(!oneMachine));
     PCollection<String> deletes = decided.get(Reconcile.DELETES)
         .apply("ToDeletes", MapElements.into(TypeDescriptors.strings()).via(IndexOperations::deleteJson));
-
     // Documents and deletes through writers of their own, not one writer after a Flatten: on
     // Flink's batch runner a step fed by a Flatten is never chained to the step before it, so
     // every document would be encoded once more to reach the writer. Their ids never meet (a
     // delete is for an id not listed), so nothing orders one writer after the other.
-    WriteToIndex writer = WriteToIndex.to(spec.elasticsearch())
-        .withSettings(spec.bulk().withStatefulBatches(spec.bulk().statefulBatches() && batchesAcrossBundles(runner, oneMachine)));
+    WriteToIndex writer = WriteToIndex.to(spec.elasticsearch()).withSettings(bulk);
+    PCollection<String> documentFailures;
+    if (writtenWhereDecided) {
+      documentFailures = decided.get(Reconcile.WRITE_FAILURES);
+    } else {
+      PCollection<SourceRecord> upserts = decided.get(Reconcile.UPSERTS);
+      PCollection<String> documents = fetcher == null
+          ? upserts.apply("ToDocuments", MapElements.into(TypeDescriptors.strings()).via((SourceRecord r) -> IndexOperations.indexJson(r, seenAt)))
+          : upserts.apply("FetchContent", FetchContent.using(fetcher, spec.content(), seenAt).withSpreadDownloads(!oneMachine));
+      documentFailures = documents.setCoder(StringUtf8Coder.of()).apply("WriteToIndex", writer);
+    }
     PCollection<String> failed = PCollectionList
-        .of(documents.setCoder(StringUtf8Coder.of()).apply("WriteToIndex", writer))
+        .of(documentFailures)
         .and(deletes.setCoder(StringUtf8Coder.of()).apply("WriteDeletes", writer))
         .apply("FailedWrites", Flatten.pCollections())
         .setCoder(StringUtf8Coder.of());

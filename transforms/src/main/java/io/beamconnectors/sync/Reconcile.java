@@ -1,6 +1,7 @@
 package io.beamconnectors.sync;
 
 import io.beamconnectors.metrics.SyncCounters;
+import io.beamconnectors.elasticsearch.BulkSettings;
 import io.beamconnectors.elasticsearch.ElasticsearchConnection;
 import io.beamconnectors.elasticsearch.IndexLookup;
 import io.beamconnectors.elasticsearch.IndexedState;
@@ -64,7 +65,9 @@ import io.beamconnectors.sync.ReconcileDecisions.DecideSharedFn;
  *
  * <p>Outputs: the records to write ({@link #UPSERTS}), the ids to delete ({@link #DELETES}), the
  * duplicate-id issues ({@link #DUPLICATES}) and the issues found in the records
- * ({@link #ISSUES_IN_RECORDS}).
+ * ({@link #ISSUES_IN_RECORDS}). With {@link #withWritesInLookups} the records are written where
+ * they are decided: no {@link #UPSERTS}, and the final write failures ({@link #WRITE_FAILURES})
+ * instead.
  */
 public final class Reconcile extends PTransform<PCollection<SourceRecord>, PCollectionTuple> {
   private static final long serialVersionUID = 1L;
@@ -79,6 +82,11 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   private static final Coder<SourceRecord> UPSERTS_CODER = SourceRecordCoder.of();
   public static final TupleTag<String> DELETES = new TupleTag<>("deletes") {};
   public static final TupleTag<ListingIssue> DUPLICATES = new TupleTag<>("duplicates") {};
+  /**
+   * With {@link #withWritesInLookups}: the final failures of the records' writes, as
+   * {@code WriteToIndex} gives them.
+   */
+  public static final TupleTag<String> WRITE_FAILURES = new TupleTag<>("writeFailures") {};
   /** The issues a reader sent with its records ({@link SourceRecord#issue}). */
   public static final TupleTag<ListingIssue> ISSUES_IN_RECORDS = new TupleTag<>("issuesInRecords") {};
 
@@ -99,9 +107,13 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
   private final boolean idsSurviveMoves;
   private final boolean idsListedOnce;
   private final ElasticsearchConnection lookups;
+  /** Null: the records to write are output; else the lookup step writes them (see {@link #withWritesInLookups}). */
+  private final BulkSettings lookupWrites;
+  private final String seenAt;
 
   private Reconcile(PCollection<KV<String, IndexedState>> indexState, ReadIndexState indexRead, PCollection<ListingIssue> issues,
-      JoinStrategy strategy, boolean idsSurviveMoves, boolean idsListedOnce, ElasticsearchConnection lookups) {
+      JoinStrategy strategy, boolean idsSurviveMoves, boolean idsListedOnce, ElasticsearchConnection lookups,
+      BulkSettings lookupWrites, String seenAt) {
     this.indexState = indexState;
     this.indexRead = indexRead;
     this.issues = issues;
@@ -109,11 +121,13 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     this.idsSurviveMoves = idsSurviveMoves;
     this.idsListedOnce = idsListedOnce;
     this.lookups = lookups;
+    this.lookupWrites = lookupWrites;
+    this.seenAt = seenAt;
   }
 
   /** Against an index state read elsewhere. */
   public static Reconcile against(PCollection<KV<String, IndexedState>> indexState, PCollection<ListingIssue> issues) {
-    return new Reconcile(indexState, null, issues, JoinStrategy.AUTO, false, false, null);
+    return new Reconcile(indexState, null, issues, JoinStrategy.AUTO, false, false, null, null, null);
   }
 
   /**
@@ -127,19 +141,19 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     if (indexRead == null) {
       throw new IllegalArgumentException("index read must not be null");
     }
-    return new Reconcile(null, indexRead, issues, JoinStrategy.AUTO, false, false, null);
+    return new Reconcile(null, indexRead, issues, JoinStrategy.AUTO, false, false, null, null, null);
   }
 
   public Reconcile withStrategy(JoinStrategy v) {
     if (v == null) {
       throw new IllegalArgumentException("join strategy must not be null");
     }
-    return new Reconcile(indexState, indexRead, issues, v, idsSurviveMoves, idsListedOnce, lookups);
+    return new Reconcile(indexState, indexRead, issues, v, idsSurviveMoves, idsListedOnce, lookups, lookupWrites, seenAt);
   }
 
   /** The source's ids follow moved items: any issue then holds back every delete (see {@link DeleteGate}). */
   public Reconcile withIdsSurvivingMoves(boolean v) {
-    return new Reconcile(indexState, indexRead, issues, strategy, v, idsListedOnce, lookups);
+    return new Reconcile(indexState, indexRead, issues, strategy, v, idsListedOnce, lookups, lookupWrites, seenAt);
   }
 
   /**
@@ -148,7 +162,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
    * with {@link #withLookups}, so does the shuffle join).
    */
   public Reconcile withIdsListedOnce(boolean v) {
-    return new Reconcile(indexState, indexRead, issues, strategy, idsSurviveMoves, v, lookups);
+    return new Reconcile(indexState, indexRead, issues, strategy, idsSurviveMoves, v, lookups, lookupWrites, seenAt);
   }
 
   /**
@@ -162,7 +176,29 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
    * is joined as a whole.
    */
   public Reconcile withLookups(ElasticsearchConnection v) {
-    return new Reconcile(indexState, indexRead, issues, strategy, idsSurviveMoves, idsListedOnce, v);
+    return new Reconcile(indexState, indexRead, issues, strategy, idsSurviveMoves, idsListedOnce, v, lookupWrites, seenAt);
+  }
+
+  /**
+   * With {@link #withLookups} and {@link #withIdsListedOnce}: the lookup step writes the records
+   * it decides to write itself, as their documents ({@code IndexOperations.indexJson}, records
+   * without a time of their own stamped {@code seenAt}), in a batch per bundle with these
+   * settings, and gives the final failures ({@link #WRITE_FAILURES}) instead of the records
+   * ({@link #UPSERTS}). For a source whose documents need nothing more than the record (no content
+   * to fetch), on a runner where a batch per bundle fills its requests. The point: no collection
+   * of whole records leaves the step that reads them, which on Flink's batch runner costs an
+   * encoded copy of every record for each output of the step (docs/benchmarks.md, thirtieth
+   * round), and on the DirectRunner its bookkeeping for every record in each step after it.
+   */
+  public Reconcile withWritesInLookups(BulkSettings bulk, String seenAt) {
+    if (bulk == null || seenAt == null) {
+      throw new IllegalArgumentException("writes in the lookup step need bulk settings and the sync's start time");
+    }
+    if (bulk.statefulBatches()) {
+      throw new IllegalArgumentException("writes in the lookup step send a batch per bundle: bulk settings with"
+          + " stateful batches belong to WriteToIndex");
+    }
+    return new Reconcile(indexState, indexRead, issues, strategy, idsSurviveMoves, idsListedOnce, lookups, bulk, seenAt);
   }
 
   @Override
@@ -182,9 +218,13 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     PCollectionTuple lookedUp = null;
     PCollection<ListedSummary> summaries;
     PCollection<ListingIssue> separatedIssues = null;
+    if (lookupWrites != null && !byLookup) {
+      throw new IllegalStateException("writes in the lookup step need lookups and a source that lists each id once");
+    }
     if (byLookup) {
-      lookedUp = listing.apply("DecideByLookup", ParDo.of(new DecideByLookupFn(lookups))
-          .withOutputTags(UPSERTS, TupleTagList.of(LISTED_SUMMARIES)));
+      TupleTagList others = TupleTagList.of(LISTED_SUMMARIES);
+      lookedUp = listing.apply("DecideByLookup", ParDo.of(new DecideByLookupFn(lookups, lookupWrites, seenAt))
+          .withOutputTags(UPSERTS, lookupWrites != null ? others.and(WRITE_FAILURES) : others));
       summaries = lookedUp.get(LISTED_SUMMARIES);
     } else {
       PCollectionTuple apart = listing.apply("IssuesInRecords", SeparateIssues.create());
@@ -216,6 +256,8 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
           : idsListedOnce ? joinAsListed(listing, idChunks, listedIds, state) : joinInMemory(keyById(listing), listedIds, state, listing.getCoder());
     }
     PCollection<SourceRecord> upserts = decided.get(UPSERTS).setCoder(UPSERTS_CODER);
+    PCollectionTuple written = lookupWrites == null ? PCollectionTuple.of(UPSERTS, upserts)
+        : PCollectionTuple.of(WRITE_FAILURES, lookedUp.get(WRITE_FAILURES).setCoder(StringUtf8Coder.of()));
     PCollection<ListingIssue> duplicates = decided.get(DUPLICATES).setCoder(ListingIssueCoder.of());
     PCollection<KV<String, IndexedState>> candidates = decided.get(CANDIDATES)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), IndexedState.Coder.of()));
@@ -230,8 +272,7 @@ public final class Reconcile extends PTransform<PCollection<SourceRecord>, PColl
     PCollection<String> deletes = candidates
         .apply("GateDeletes", ParDo.of(new GateDeletesFn(allIssues, listedScopes, idsSurviveMoves)).withSideInputs(allIssues, listedScopes))
         .setCoder(StringUtf8Coder.of());
-    return PCollectionTuple.of(UPSERTS, upserts).and(DELETES, deletes).and(DUPLICATES, duplicates)
-        .and(ISSUES_IN_RECORDS, issuesInRecords);
+    return written.and(DELETES, deletes).and(DUPLICATES, duplicates).and(ISSUES_IN_RECORDS, issuesInRecords);
   }
 
   private static PCollection<KV<String, SourceRecord>> keyById(PCollection<SourceRecord> listing) {

@@ -11,7 +11,10 @@ import static io.beamconnectors.sync.Reconcile.indexMap;
 import io.beamconnectors.sync.Reconcile.PerWindow;
 import io.beamconnectors.metrics.SyncCounters;
 import io.beamconnectors.elasticsearch.StoredToken;
+import io.beamconnectors.elasticsearch.BulkSession;
+import io.beamconnectors.elasticsearch.BulkSettings;
 import io.beamconnectors.elasticsearch.ElasticsearchConnection;
+import io.beamconnectors.elasticsearch.IndexOperations;
 import io.beamconnectors.elasticsearch.IndexLookup;
 import io.beamconnectors.elasticsearch.IndexedState;
 import io.beamconnectors.sources.ListingIssue;
@@ -26,6 +29,7 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TimestampedValue;
@@ -169,6 +173,14 @@ final class ReconcileDecisions {
    * goes on reading records while the index answers, and the bundle ends only when every batch is
    * decided. A search that failed is made again synchronously ({@link IndexLookup.Session#lookup}
    * retries and reopens an expired point in time); if that fails too, the bundle fails.
+   *
+   * <p>With bulk settings ({@link Reconcile#withWritesInLookups}) the records to write are not
+   * output: each is made into its document and written here, through a {@link BulkSession} on
+   * this instance's client, and only final write failures come out ({@link Reconcile#WRITE_FAILURES},
+   * as the writer step gives them). So no collection of records leaves this step: on Flink's batch
+   * runner a step of several outputs is read by one filter per output, each decoding every
+   * element, and none of them is chained to it (docs/benchmarks.md, thirtieth round). For records
+   * of the global window only, as the writer step's failures are.
    */
   static final class DecideByLookupFn extends Decider<SourceRecord, SourceRecord> {
     private static final long serialVersionUID = 1L;
@@ -181,6 +193,11 @@ final class ReconcileDecisions {
     static final int BATCH = 2000;
     static final int IN_FLIGHT = 3;
     private final ElasticsearchConnection connection;
+    /** Null: records to write are output; else they are written here with these settings. */
+    private final BulkSettings bulk;
+    /** What a written record without a time of its own is stamped with ({@link IndexOperations#indexJson}). */
+    private final String seenAt;
+    private transient BulkSession writer;
     /**
      * The index held nothing when this instance's session opened, so nothing when the sync started
      * (this sync deletes nothing before every record is decided): every record is a create,
@@ -211,11 +228,21 @@ final class ReconcileDecisions {
         Map<String, IndexedState> state, Exception failure) {}
 
     private interface Writes {
-      void write(TimestampedValue<SourceRecord> r, BoundedWindow w);
+      void write(TimestampedValue<SourceRecord> r, BoundedWindow w) throws InterruptedException;
     }
 
     DecideByLookupFn(ElasticsearchConnection connection) {
+      this(connection, null, null);
+    }
+
+    /** Writing the records it decides to write itself (see the class comment); {@code bulk} null: outputting them. */
+    DecideByLookupFn(ElasticsearchConnection connection, BulkSettings bulk, String seenAt) {
+      if (bulk != null && seenAt == null) {
+        throw new IllegalArgumentException("a lookup step that writes needs the time to stamp records with");
+      }
       this.connection = connection;
+      this.bulk = bulk;
+      this.seenAt = seenAt;
     }
 
     @Override
@@ -229,6 +256,9 @@ final class ReconcileDecisions {
       client = connection.createClient();
       lookups = IndexLookup.Session.open(client, connection.index());
       emptyAtStart = lookups.heldAtOpen() == 0;
+      if (bulk != null) {
+        writer = BulkSession.of(client, connection.index(), bulk);
+      }
     }
 
     @StartBundle
@@ -239,6 +269,9 @@ final class ReconcileDecisions {
       inFlight = 0;
       heldWrites = new ArrayList<>();
       heldWindows = new ArrayList<>();
+      if (writer != null) {
+        writer.startBundle();
+      }
     }
 
     @ProcessElement
@@ -253,14 +286,22 @@ final class ReconcileDecisions {
       if (fullChunk != null) {
         out.get(Reconcile.LISTED_SUMMARIES).output(fullChunk);
       }
-      Writes writes = (r, w) -> {
-        if (w.equals(window)) {
-          out.get(UPSERTS).outputWithTimestamp(r.getValue(), r.getTimestamp());
-        } else {
-          heldWrites.add(r);
-          heldWindows.add(w);
+      Writes writes;
+      if (writer != null) {
+        if (!(window instanceof GlobalWindow)) {
+          throw new IllegalStateException("a lookup step that writes takes records of the global window only, not of " + window);
         }
-      };
+        writes = written((failure, at) -> out.get(Reconcile.WRITE_FAILURES).outputWithTimestamp(failure, at));
+      } else {
+        writes = (r, w) -> {
+          if (w.equals(window)) {
+            out.get(UPSERTS).outputWithTimestamp(r.getValue(), r.getTimestamp());
+          } else {
+            heldWrites.add(r);
+            heldWindows.add(w);
+          }
+        };
+      }
       List<TimestampedValue<SourceRecord>> buffer = buffers.computeIfAbsent(window, w -> new ArrayList<>(BATCH));
       buffer.add(TimestampedValue.of(element, timestamp));
       if (buffer.size() >= BATCH) {
@@ -275,7 +316,8 @@ final class ReconcileDecisions {
 
     @FinishBundle
     public void finish(FinishBundleContext c) throws java.io.IOException, InterruptedException {
-      Writes writes = (r, w) -> c.output(UPSERTS, r.getValue(), r.getTimestamp(), w);
+      BulkSession.Failures failed = (failure, at) -> c.output(Reconcile.WRITE_FAILURES, failure, at, GlobalWindow.INSTANCE);
+      Writes writes = writer != null ? written(failed) : (r, w) -> c.output(UPSERTS, r.getValue(), r.getTimestamp(), w);
       for (Map.Entry<BoundedWindow, List<TimestampedValue<SourceRecord>>> e : buffers.entrySet()) {
         if (!e.getValue().isEmpty()) {
           submit(e.getValue(), e.getKey(), writes);
@@ -285,11 +327,19 @@ final class ReconcileDecisions {
       for (int i = 0; i < heldWrites.size(); i++) {
         writes.write(heldWrites.get(i), heldWindows.get(i));
       }
+      if (writer != null) {
+        writer.finishBundle(failed);
+      }
       tally.drain((s, w) -> c.output(Reconcile.LISTED_SUMMARIES, s, w.maxTimestamp(), w));
       buffers = null;
       tally = null;
       heldWrites = null;
       heldWindows = null;
+    }
+
+    /** Each record to write made into its document and added to the bundle's bulk requests. */
+    private Writes written(BulkSession.Failures failed) {
+      return (r, w) -> writer.add(IndexOperations.indexJson(r.getValue(), seenAt), r.getTimestamp(), failed);
     }
 
     /** Looks a batch up (after waiting for a free slot), or decides it at once when the index was empty. */
@@ -315,7 +365,7 @@ final class ReconcileDecisions {
       }
     }
 
-    private void decide(Looked l, Writes writes) throws java.io.IOException {
+    private void decide(Looked l, Writes writes) throws java.io.IOException, InterruptedException {
       Map<String, IndexedState> state = l.state();
       if (l.failure() != null) {
         List<String> ids = new ArrayList<>(l.batch().size());

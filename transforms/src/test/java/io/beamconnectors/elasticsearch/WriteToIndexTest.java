@@ -257,7 +257,7 @@ class WriteToIndexTest {
         + "{\"index\":{\"_id\":\"a\",\"status\":201}},"
         + "{\"index\":{\"_id\":\"b\",\"status\":400,\"error\":{\"type\":\"mapper_parsing_exception\",\"reason\":\"x\"}}},"
         + "{\"delete\":{\"_id\":\"c\",\"status\":404,\"result\":\"not_found\"}}]}";
-    String[] f = AsyncBulkFn.itemFailures(new java.io.ByteArrayInputStream(response.getBytes(StandardCharsets.UTF_8)), 4);
+    String[] f = BulkSession.itemFailures(new java.io.ByteArrayInputStream(response.getBytes(StandardCharsets.UTF_8)), 4);
     assertEquals(null, f[0]);
     assertEquals("mapper_parsing_exception: x", WriteToIndex.reasonOf(f[1]));
     assertEquals(WriteToIndex.FailureKind.PERMANENT, WriteToIndex.classify(f[1]));
@@ -271,16 +271,16 @@ class WriteToIndexTest {
     // The shape Elasticsearch sends for RESPONSE_FILTER: per item its status only.
     String ok = "{\"errors\":false,\"items\":[{\"index\":{\"status\":201}},{\"delete\":{\"status\":404}},"
         + "{\"index\":{\"status\":200}}]}";
-    String[] f = AsyncBulkFn.itemFailures(new java.io.ByteArrayInputStream(ok.getBytes(StandardCharsets.UTF_8)), 3);
+    String[] f = BulkSession.itemFailures(new java.io.ByteArrayInputStream(ok.getBytes(StandardCharsets.UTF_8)), 3);
     assertEquals(java.util.Arrays.asList(null, null, null), java.util.Arrays.asList(f));
-    String[] shortOne = AsyncBulkFn.itemFailures(new java.io.ByteArrayInputStream(ok.getBytes(StandardCharsets.UTF_8)), 5);
+    String[] shortOne = BulkSession.itemFailures(new java.io.ByteArrayInputStream(ok.getBytes(StandardCharsets.UTF_8)), 5);
     assertEquals(null, shortOne[2]);
     assertTrue(shortOne[3].contains("3 items for 5 operations"), shortOne[3]);
     assertTrue(shortOne[4].contains("3 items for 5 operations"), shortOne[4]);
     // "errors" after the items (not what Elasticsearch sends, but valid JSON): every item is read.
     String late = "{\"items\":[{\"index\":{\"status\":201}},{\"index\":{\"status\":400,\"error\":{\"type\":\"x\","
         + "\"reason\":\"y\"}}}],\"errors\":true}";
-    String[] l = AsyncBulkFn.itemFailures(new java.io.ByteArrayInputStream(late.getBytes(StandardCharsets.UTF_8)), 2);
+    String[] l = BulkSession.itemFailures(new java.io.ByteArrayInputStream(late.getBytes(StandardCharsets.UTF_8)), 2);
     assertEquals(null, l[0]);
     assertEquals("x: y", WriteToIndex.reasonOf(l[1]));
   }
@@ -293,10 +293,10 @@ class WriteToIndexTest {
       String entry = action + doc + "\n";
       long sent = doc.getBytes(StandardCharsets.UTF_8).length;
       assertEquals(sent, WriteToIndex.documentBytes(entry), doc);
-      assertEquals(sent, AsyncBulkFn.documentBytes(entry.getBytes(StandardCharsets.UTF_8)), doc);
+      assertEquals(sent, BulkSession.documentBytes(entry.getBytes(StandardCharsets.UTF_8)), doc);
     }
-    assertEquals(0, AsyncBulkFn.documentBytes("{\"delete\":{\"_id\":\"a\"}}\n".getBytes(StandardCharsets.UTF_8)));
-    assertEquals(0, AsyncBulkFn.documentBytes(new byte[0]));
+    assertEquals(0, BulkSession.documentBytes("{\"delete\":{\"_id\":\"a\"}}\n".getBytes(StandardCharsets.UTF_8)));
+    assertEquals(0, BulkSession.documentBytes(new byte[0]));
   }
 
   @Test

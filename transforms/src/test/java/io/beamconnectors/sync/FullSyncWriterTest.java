@@ -36,6 +36,61 @@ class FullSyncWriterTest {
         "only the first round batches across bundles, in the documents' writer and in the deletes'");
   }
 
+  @Test
+  void databaseRowsAreWrittenByTheStepThatDecidesThem() {
+    for (String runner : new String[] {"DirectRunner", "FlinkRunner"}) {
+      java.util.List<String> steps = stepNames(runner, JoinStrategy.AUTO);
+      assertTrue(steps.stream().anyMatch(n -> n.endsWith("Reconcile/DecideByLookup")), runner + ": " + steps);
+      assertTrue(steps.stream().noneMatch(n -> n.contains("/ToDocuments") || n.contains("/WriteToIndex")),
+          runner + ": no step of its own builds or writes the documents: " + steps);
+      assertTrue(steps.stream().anyMatch(n -> n.contains("/WriteDeletes")), runner + ": deletes keep their writer");
+    }
+    java.util.List<String> stateful = stepNames("DirectRunner", JoinStrategy.SHUFFLE);
+    assertTrue(stateful.stream().anyMatch(n -> n.contains("/WriteToIndex/Round1Batched")),
+        "batches across bundles are ElasticsearchIO's, in a writer step of their own: " + stateful);
+  }
+
+  /** The full names of a database sync's transforms on a runner, with this join. */
+  private static java.util.List<String> stepNames(String runner, JoinStrategy join) {
+    SourceConnector pg = SourceRegistry.builtIn().create("postgresql");
+    ConnectorConfiguration config = pg.configuration(Map.of("host", "db.example", "port", 5432, "username", "u",
+        "password", "p", "database", "d", "tables", "*"));
+    ElasticsearchConnection es = ElasticsearchConnection.of("http://127.0.0.1:9200", "search-x");
+    org.apache.beam.sdk.options.PipelineOptions options = PipelineOptionsFactory.create();
+    options.setRunner(runner.equals("DirectRunner") ? org.apache.beam.runners.direct.DirectRunner.class : FlinkRunner.class);
+    Pipeline p = Pipeline.create(options);
+    p.apply(FullSync.of(pg, config, es).withJoinStrategy(join));
+    java.util.List<String> names = new java.util.ArrayList<>();
+    p.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
+      @Override
+      public CompositeBehavior enterCompositeTransform(TransformHierarchy.Node node) {
+        names.add(node.getFullName());
+        return CompositeBehavior.ENTER_TRANSFORM;
+      }
+
+      @Override
+      public void visitPrimitiveTransform(TransformHierarchy.Node node) {
+        names.add(node.getFullName());
+      }
+    });
+    return names;
+  }
+
+  /**
+   * A runner with the simple name of Flink's, which this module does not depend on: the sync decides by the
+   * runner's simple name. Never run.
+   */
+  static final class FlinkRunner extends org.apache.beam.sdk.PipelineRunner<org.apache.beam.sdk.PipelineResult> {
+    public static FlinkRunner fromOptions(org.apache.beam.sdk.options.PipelineOptions options) {
+      return new FlinkRunner();
+    }
+
+    @Override
+    public org.apache.beam.sdk.PipelineResult run(Pipeline pipeline) {
+      throw new UnsupportedOperationException("only the pipeline's shape is tested");
+    }
+  }
+
   /** How many of ElasticsearchIO's writers a sync's pipeline holds on the DirectRunner with this join. */
   private static int elasticsearchWriters(JoinStrategy join) {
     SourceConnector pg = SourceRegistry.builtIn().create("postgresql");

@@ -69,28 +69,33 @@ class PostgresqlFtest {
   private Connection admin;
   private IndexInspector inspector;
 
+  /** A connection to a database of the fixture server, as its administrator. */
+  private static Connection connect(String db) throws SQLException {
+    return DriverManager.getConnection("jdbc:postgresql://" + FixtureEnv.require("BC_PG_HOST", "postgresql") + ":"
+        + FixtureEnv.require("BC_PG_PORT", "postgresql") + "/" + db,
+        FixtureEnv.require("BC_PG_USER", "postgresql"), FixtureEnv.require("BC_PG_PASSWORD", "postgresql"));
+  }
+
+  /** Drops these databases if they exist and creates them empty. */
+  private static void recreateDatabases(String... names) throws SQLException {
+    try (Connection c = connect(FixtureEnv.require("BC_PG_DATABASE", "postgresql")); Statement s = c.createStatement()) {
+      for (String name : names) {
+        s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        s.execute("CREATE DATABASE " + name);
+      }
+    }
+  }
+
   @BeforeAll
   void setUp() throws Exception {
-    String server = "jdbc:postgresql://" + FixtureEnv.require("BC_PG_HOST", "postgresql") + ":"
-        + FixtureEnv.require("BC_PG_PORT", "postgresql") + "/";
-    String user = FixtureEnv.require("BC_PG_USER", "postgresql");
-    String password = FixtureEnv.require("BC_PG_PASSWORD", "postgresql");
-    try (Connection c = DriverManager.getConnection(server + FixtureEnv.require("BC_PG_DATABASE", "postgresql"), user, password);
-        Statement s = c.createStatement()) {
-      s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-      s.execute("CREATE DATABASE " + database);
-      s.execute("DROP DATABASE IF EXISTS " + AWKWARD_DB + " WITH (FORCE)");
-      s.execute("CREATE DATABASE " + AWKWARD_DB);
-      s.execute("DROP DATABASE IF EXISTS " + CHUNKS_DB + " WITH (FORCE)");
-      s.execute("CREATE DATABASE " + CHUNKS_DB);
-    }
-    admin = DriverManager.getConnection(server + database, user, password);
+    recreateDatabases(database, AWKWARD_DB, CHUNKS_DB);
+    admin = connect(database);
     PostgresqlData.create(admin, tables, rowsPerTable, descriptionBytes, SYNC_USER, SYNC_PASSWORD);
-    awkward = DriverManager.getConnection(server + AWKWARD_DB, user, password);
+    awkward = connect(AWKWARD_DB);
     PostgresqlAwkwardData.create(awkward, SYNC_USER);
     awkwardIndex = new IndexInspector(IndexInspector.connection(AWKWARD_INDEX));
     awkwardIndex.deleteIndex();
-    chunks = DriverManager.getConnection(server + CHUNKS_DB, user, password);
+    chunks = connect(CHUNKS_DB);
     PostgresqlChunkData.create(chunks, SYNC_USER);
     chunksIndex = new IndexInspector(IndexInspector.connection(CHUNKS_INDEX));
     chunksIndex.deleteIndex();
@@ -513,6 +518,51 @@ class PostgresqlFtest {
     try (IndexInspector other = new IndexInspector(IndexInspector.connection(CHUNKS_FLINK_INDEX))) {
       assertEquals(withoutTimestamps(chunksIndex.documents()), withoutTimestamps(other.documents()),
           "DirectRunner and FlinkRunner must build the same index from chunks");
+    }
+  }
+  /**
+   * Rows Elasticsearch refuses (a text value in a field the index maps as a number) fail alone,
+   * are counted, and the other rows are written, on both runners: database rows are written by
+   * the step that decides them (Reconcile#withWritesInLookups), so this is that step's writer.
+   * A re-sync finds the refused rows missing, tries them again, and leaves the written ones.
+   */
+  @Test
+  @Order(30)
+  void rowsTheIndexRefusesFailAloneAndTheRestIsWritten() throws Exception {
+    String refusedDb = "bc_ftest_refused";
+    recreateDatabases(refusedDb);
+    Map<String, Boolean> accepted = new TreeMap<>();
+    try (Connection c = connect(refusedDb); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE amounts (id integer PRIMARY KEY, amount text)");
+      // 0 as a key; numbers the long field takes; text, a separator and unicode it refuses.
+      s.execute("INSERT INTO amounts VALUES (0, '12'), (1, 'twelve'), (2, '-7'), (3, '3;4'), (4, '0'), (5, 'd\u00e9j\u00e0 \uD83D\uDE00')");
+      s.execute("GRANT CONNECT ON DATABASE " + refusedDb + " TO " + SYNC_USER);
+      s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + SYNC_USER);
+    }
+    for (int id : new int[] {0, 2, 4}) {
+      accepted.put(idOf(refusedDb, "public", "amounts", Integer.toString(id)), true);
+    }
+    Map<String, Object> config = new HashMap<>(config());
+    config.put("database", refusedDb);
+    for (boolean flink : new boolean[] {false, true}) {
+      String index = "search-ftest-postgresql-refused" + (flink ? "-flink" : "");
+      IndexInspector.recreate(IndexInspector.connection(index), "{\"public_amounts_amount\": {\"type\": \"long\"}}");
+      try (IndexInspector refused = new IndexInspector(IndexInspector.connection(index))) {
+        for (int round = 1; round <= 2; round++) {
+          SyncRunner run = SyncRunner.of("postgresql", index, config);
+          SyncSummary summary = (flink ? run.onFlink() : run).run();
+          String where = (flink ? "Flink" : "DirectRunner") + ", sync " + round + ": ";
+          assertEquals(6, summary.get(SyncCounters.LISTED), where + "listed");
+          assertEquals(round == 1 ? 6 : 3, summary.get(SyncCounters.CREATED), where + "created (the refused rows again)");
+          assertEquals(round == 1 ? 0 : 3, summary.get(SyncCounters.UNCHANGED), where + "unchanged");
+          assertEquals(round == 1 ? 3 : 0, summary.get(SyncCounters.INDEXED_OK), where + "indexed");
+          assertEquals(3, summary.get(SyncCounters.FAILED), where + "failed: the three text amounts");
+          assertEquals(0, summary.get(SyncCounters.WRITES_RETRIED), where + "a refused document is not retried");
+          assertEquals(0, summary.get(SyncCounters.DELETED), where + "deleted");
+          assertFalse(summary.clean(), where + "a sync with failed writes is not clean");
+          assertEquals(accepted.keySet(), refused.documents().keySet(), where + "the index holds the accepted rows");
+        }
+      }
     }
   }
 }
