@@ -31,11 +31,6 @@ final class AsyncBulkFn extends DoFn<Document, String> {
     this.rounds = rounds;
   }
 
-  /** The wait before round {@code attempt} (2, 3, ...): 1 s, doubling, capped. */
-  static long backoffMillis(int attempt, int maxRetrySeconds) {
-    return Math.min(1000L << Math.min(30, attempt - 2), maxRetrySeconds * 1000L);
-  }
-
   @Override
   public Duration getAllowedTimestampSkew() {
     // Entries answered while a later element is processed come out with their own (earlier) timestamp.

@@ -133,6 +133,11 @@ public final class BulkSession {
     this.laneAlone = rounds.laneAlone();
   }
 
+  /** The wait before round {@code attempt} (2, 3, ...): 1 s, doubling, capped. */
+  static long backoffMillis(int attempt, int maxRetrySeconds) {
+    return Math.min(1000L << Math.min(30, attempt - 2), maxRetrySeconds * 1000L);
+  }
+
   /** Starts a bundle: nothing batched, in flight or waiting for a retry. */
   public void startBundle() {
     batch = new ArrayList<>();
@@ -200,7 +205,7 @@ public final class BulkSession {
       }
       // The next round: every entry of this one is answered; wait, then send the retries again.
       attempt++;
-      Thread.sleep(AsyncBulkFn.backoffMillis(attempt, maxRetrySeconds));
+      Thread.sleep(backoffMillis(attempt, maxRetrySeconds));
       List<Document> batched = retryBatched;
       List<Document> alone = retryAlone;
       retryBatched = new ArrayList<>();

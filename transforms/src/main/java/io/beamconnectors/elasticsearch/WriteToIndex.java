@@ -121,7 +121,7 @@ public final class WriteToIndex extends PTransform<PCollection<String>, PCollect
     PCollectionList<String> failures = PCollectionList.of(judged.get(FINAL_FAILURES).setCoder(StringUtf8Coder.of()))
         .and(alone.apply("Alone", ParDo.of(writer(1, 1, attempts, true))).setCoder(StringUtf8Coder.of()));
     if (attempts > 1) {
-      long firstBackoff = AsyncBulkFn.backoffMillis(2, settings.maxRetrySeconds());
+      long firstBackoff = BulkSession.backoffMillis(2, settings.maxRetrySeconds());
       failures = failures
           .and(judged.get(RETRY).setCoder(ElasticsearchIO.DocumentCoder.of())
               .apply("Round2BackoffBatched", ParDo.of(new BackoffFn(firstBackoff))).setCoder(ElasticsearchIO.DocumentCoder.of())

@@ -231,10 +231,6 @@ final class ReconcileDecisions {
       void write(TimestampedValue<SourceRecord> r, BoundedWindow w) throws InterruptedException;
     }
 
-    DecideByLookupFn(ElasticsearchConnection connection) {
-      this(connection, null, null);
-    }
-
     /** Writing the records it decides to write itself (see the class comment); {@code bulk} null: outputting them. */
     DecideByLookupFn(ElasticsearchConnection connection, BulkSettings bulk, String seenAt) {
       if (bulk != null && seenAt == null) {

@@ -177,13 +177,13 @@ class WriteToIndexTest {
 
   @Test
   void theBackoffDoublesFromOneSecondUpToItsCap() {
-    assertEquals(1_000, AsyncBulkFn.backoffMillis(2, 120));
-    assertEquals(2_000, AsyncBulkFn.backoffMillis(3, 120));
-    assertEquals(4_000, AsyncBulkFn.backoffMillis(4, 120));
-    assertEquals(64_000, AsyncBulkFn.backoffMillis(8, 120));
-    assertEquals(120_000, AsyncBulkFn.backoffMillis(9, 120));
-    assertEquals(5_000, AsyncBulkFn.backoffMillis(5, 5));
-    assertEquals(120_000, AsyncBulkFn.backoffMillis(1_000, 120), "no overflow however many rounds");
+    assertEquals(1_000, BulkSession.backoffMillis(2, 120));
+    assertEquals(2_000, BulkSession.backoffMillis(3, 120));
+    assertEquals(4_000, BulkSession.backoffMillis(4, 120));
+    assertEquals(64_000, BulkSession.backoffMillis(8, 120));
+    assertEquals(120_000, BulkSession.backoffMillis(9, 120));
+    assertEquals(5_000, BulkSession.backoffMillis(5, 5));
+    assertEquals(120_000, BulkSession.backoffMillis(1_000, 120), "no overflow however many rounds");
   }
 
   /** A request of one entry refused as too large: sending it alone again cannot help. */
