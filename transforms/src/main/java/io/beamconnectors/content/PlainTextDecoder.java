@@ -17,7 +17,10 @@ import java.util.Set;
  * same body. The stream is read only as far as the character cap. Bytes that are not plain UTF-8
  * (a malformed sequence, a UTF-16/UTF-32 byte-order mark, a NUL byte, which UTF-16 text without a
  * mark is full of) are handed back as "not decoded": Tika then guesses the charset, as before. A
- * UTF-8 byte-order mark is dropped. Not thread-safe; cheap to build.
+ * UTF-8 byte-order mark is dropped. Not thread-safe: each download slot has its own, which keeps
+ * its buffers and UTF-8 decoder from one file to the next. Made afresh per file, the two 64 KiB
+ * buffers were 17% of the download threads' CPU samples in a network-drive sync of 10,000 one-line
+ * files (allocating and zeroing 192 KB per file; thirty-first round in docs/benchmarks.md).
  */
 final class PlainTextDecoder {
   /**
@@ -32,6 +35,11 @@ final class PlainTextDecoder {
 
   private final int maxChars;
   private final boolean reduceWhitespace;
+  private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+      .onMalformedInput(CodingErrorAction.REPORT)
+      .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private final ByteBuffer bytes = ByteBuffer.allocate(CHUNK);
+  private final CharBuffer chars = CharBuffer.allocate(CHUNK);
 
   PlainTextDecoder(int maxChars, boolean reduceWhitespace) {
     this.maxChars = maxChars;
@@ -48,11 +56,10 @@ final class PlainTextDecoder {
    * decided: the caller hands the file to Tika). I/O errors of the stream are thrown as they are.
    */
   TikaTextExtractor.Result decode(InputStream in) throws IOException {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
-    ByteBuffer bytes = ByteBuffer.allocate(CHUNK);
-    CharBuffer chars = CharBuffer.allocate(CHUNK);
+    // Whatever the last file left (it may have ended early: not text, cut, or a read that failed).
+    decoder.reset();
+    bytes.clear();
+    chars.clear();
     StringBuilder text = new StringBuilder();
     boolean first = true;
     while (true) {

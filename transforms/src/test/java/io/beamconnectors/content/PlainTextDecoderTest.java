@@ -118,6 +118,52 @@ class PlainTextDecoderTest {
     assertFalse(r.truncated());
   }
 
+  /**
+   * One decoder per download slot decodes file after file with the same buffers: whatever a file
+   * left behind (a cut at the cap with bytes unread, a malformed sequence, a character split at the
+   * end of a stream, a read that failed) must not reach the next file's text.
+   */
+  @Test
+  // Bytes a file left behind can make the next one's reads return 0 forever: fail, not hang.
+  @org.junit.jupiter.api.Timeout(value = 30, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aDecoderUsedForFileAfterFileGivesEachItsOwnText() throws IOException {
+    PlainTextDecoder shared = new PlainTextDecoder(70_000, false);
+    String big = "ü😀日".repeat(30_000); // longer than the cap and than a chunk: cut, bytes left unread
+    byte[] endsMidCharacter = java.util.Arrays.copyOf(utf8("abc😀"), 5); // a 4-byte character cut after 1 byte
+    byte[] malformedLater = utf8("x".repeat(100_000) + "\uFFFD");
+    malformedLater[90_000] = (byte) 0xC3; // a lead byte followed by 'x': not UTF-8, found in the second chunk
+    InputStream failsMidway = new FilterInputStream(new ByteArrayInputStream(utf8("é".repeat(40_000)))) {
+      private int calls;
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (++calls > 1) {
+          throw new IOException("connection reset");
+        }
+        return super.read(b, off, len);
+      }
+    };
+    byte[][] files = {utf8(big), endsMidCharacter, utf8("Zoë, 1;2"), malformedLater, new byte[0], utf8("\uFEFFbom")};
+    for (int round = 0; round < 2; round++) {
+      for (byte[] f : files) {
+        TikaTextExtractor.Result alone = new PlainTextDecoder(70_000, false).decode(new ByteArrayInputStream(f));
+        TikaTextExtractor.Result after = shared.decode(new ByteArrayInputStream(f));
+        if (alone == null) {
+          assertNull(after, "not text alone, not text after other files");
+        } else {
+          assertNotNull(after);
+          assertEquals(alone.text(), after.text());
+          assertEquals(alone.truncated(), after.truncated());
+        }
+      }
+      org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> shared.decode(failsMidway));
+    }
+    assertEquals(70_000, shared.decode(new ByteArrayInputStream(utf8(big))).text().length());
+    assertNull(shared.decode(new ByteArrayInputStream(endsMidCharacter)), "a cut character is malformed");
+    assertEquals("Zoë, 1;2", shared.decode(new ByteArrayInputStream(utf8("Zoë, 1;2"))).text());
+    assertEquals("bom", shared.decode(new ByteArrayInputStream(utf8("\uFEFFbom"))).text());
+  }
+
   @Test
   void handlesOnlyTheDirectExtensions() {
     assertTrue(PlainTextDecoder.handles(".txt"));
