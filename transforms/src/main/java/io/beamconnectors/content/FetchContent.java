@@ -1,6 +1,9 @@
 package io.beamconnectors.content;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.beamconnectors.elasticsearch.BulkSession;
+import io.beamconnectors.elasticsearch.BulkSettings;
+import io.beamconnectors.elasticsearch.ElasticsearchConnection;
 import io.beamconnectors.elasticsearch.IndexFields;
 import io.beamconnectors.sources.ContentFetcher;
 import io.beamconnectors.sources.ContentRef;
@@ -27,6 +30,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Instant;
 
@@ -49,6 +53,9 @@ import org.joda.time.Instant;
  * walks a sparse list of those documents again for each term. With large bodies of many distinct
  * terms among documents without one, that walk took a third of Elasticsearch's CPU samples in a
  * network-drive bench run (twenty-seventh round in docs/benchmarks.md).
+ *
+ * <p>Its output is the documents, for a writer step after it; or, {@link #withWritesTo}, it writes
+ * each document itself as its file is done and outputs only the final write failures.
  */
 public final class FetchContent extends PTransform<PCollection<SourceRecord>, PCollection<String>> {
   private static final long serialVersionUID = 1L;
@@ -57,12 +64,18 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
   private final ContentSettings settings;
   private final boolean spread;
   private final String seenAt;
+  /** Null: documents are output; else written by this step, into this index. */
+  private final ElasticsearchConnection writeTo;
+  private final BulkSettings bulk;
 
-  private FetchContent(ContentFetcher fetcher, ContentSettings settings, boolean spread, String seenAt) {
+  private FetchContent(ContentFetcher fetcher, ContentSettings settings, boolean spread, String seenAt,
+      ElasticsearchConnection writeTo, BulkSettings bulk) {
     this.fetcher = fetcher;
     this.settings = settings;
     this.spread = spread;
     this.seenAt = seenAt;
+    this.writeTo = writeTo;
+    this.bulk = bulk;
   }
 
   /** @param seenAt the sync's start time, stamped as {@code _timestamp} on records without a time */
@@ -70,7 +83,7 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
     if (fetcher == null || settings == null || seenAt == null) {
       throw new IllegalArgumentException("fetcher, settings and seenAt are required");
     }
-    return new FetchContent(fetcher, settings, true, seenAt);
+    return new FetchContent(fetcher, settings, true, seenAt, null, null);
   }
 
   /**
@@ -80,7 +93,33 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
    * its own.
    */
   public FetchContent withSpreadDownloads(boolean v) {
-    return new FetchContent(fetcher, settings, v, seenAt);
+    return new FetchContent(fetcher, settings, v, seenAt, writeTo, bulk);
+  }
+
+  /**
+   * Writes each document into {@code connection}'s index as soon as its file is done, a batch per
+   * bundle ({@link BulkSession}: the same requests, retries and counters as the writer step), and
+   * outputs only the final write failures ({@link io.beamconnectors.elasticsearch.WriteToIndex}'s
+   * one-line descriptions) instead of the documents. For the global window only.
+   *
+   * <p>Why: a runner may hand a step's output on only when its bundle is done. The DirectRunner
+   * does, and a listing there can be one bundle, so with a writer step after this one no document
+   * was written before the last file was downloaded: downloading and indexing took turns (a
+   * network-drive bench sync: 16 s of downloads, then 17 s of indexing; thirty-first round in
+   * docs/benchmarks.md). Written here, Elasticsearch indexes while the next files download. On
+   * Flink it also saves passing every document, text and all, to one more step.
+   *
+   * @throws IllegalArgumentException for batches across bundles (ElasticsearchIO's stateful
+   *     writer), which need a writer step of their own
+   */
+  public FetchContent withWritesTo(ElasticsearchConnection connection, BulkSettings settings) {
+    if (connection == null || settings == null) {
+      throw new IllegalArgumentException("connection and bulk settings are required");
+    }
+    if (settings.statefulBatches()) {
+      throw new IllegalArgumentException("batches across bundles are written by a writer step of their own");
+    }
+    return new FetchContent(fetcher, this.settings, spread, seenAt, connection, settings);
   }
 
   @Override
@@ -90,14 +129,15 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
         .add(org.apache.beam.sdk.transforms.display.DisplayData.item("maxFileSizeBytes", settings.maxFileSizeBytes()))
         .add(org.apache.beam.sdk.transforms.display.DisplayData.item("timeoutSeconds", settings.timeoutSeconds()))
         .add(org.apache.beam.sdk.transforms.display.DisplayData.item("parallelDownloads", settings.parallelDownloads()))
-        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("spreadDownloads", spread));
+        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("spreadDownloads", spread))
+        .add(org.apache.beam.sdk.transforms.display.DisplayData.item("writesDocuments", writeTo != null));
   }
 
   @Override
   public PCollection<String> expand(PCollection<SourceRecord> records) {
     PCollection<SourceRecord> toFetch = spread ? records.apply("SpreadDownloads", Reshuffle.viaRandomKey()) : records;
     return toFetch
-        .apply("FetchAndExtract", ParDo.of(new FetchFn(fetcher, settings, seenAt)))
+        .apply(writeTo == null ? "FetchAndExtract" : "FetchExtractAndWrite", ParDo.of(new FetchFn(fetcher, settings, seenAt, writeTo, bulk)))
         .setCoder(StringUtf8Coder.of());
   }
 
@@ -120,7 +160,9 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
    * and counted, on the bundle's thread with their element's timestamp and window: as they finish
    * while the bundle runs, the rest in {@code @FinishBundle}, so a bundle is done only when all its
    * files are. The pool and the slots live as long as the DoFn instance ({@code @Setup} to
-   * {@code @Teardown}); nothing is shared between instances.
+   * {@code @Teardown}); nothing is shared between instances. With a connection, each document
+   * goes to this instance's {@link BulkSession} where it would be output, and the output is the
+   * session's final failures.
    */
   static final class FetchFn extends DoFn<SourceRecord, String> {
     private static final long serialVersionUID = 1L;
@@ -134,7 +176,12 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
     private final Counter errors = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CONTENT_ERRORS);
     private final Counter retries = Metrics.counter(SyncCounters.NAMESPACE, SyncCounters.CONTENT_RETRY);
     private final String seenAt;
+    /** Null: documents are output; else written through {@link #writer}. */
+    private final ElasticsearchConnection writeTo;
+    private final BulkSettings bulk;
     private transient ExecutorService pool;
+    private transient org.elasticsearch.client.RestClient client;
+    private transient BulkSession writer;
     private transient BlockingQueue<ContentSlot> idleSlots;
     private transient List<ContentSlot> slots;
     /** Downloads of this bundle not output yet, oldest first. */
@@ -146,14 +193,27 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
     /** A finished document and what its file cost. */
     private record Loaded(String json, ContentSlot.Outcome outcome) {}
 
-    FetchFn(ContentFetcher fetcher, ContentSettings settings, String seenAt) {
+    FetchFn(ContentFetcher fetcher, ContentSettings settings, String seenAt, ElasticsearchConnection writeTo,
+        BulkSettings bulk) {
       this.fetcher = fetcher;
       this.settings = settings;
       this.seenAt = seenAt;
+      this.writeTo = writeTo;
+      this.bulk = bulk;
+    }
+
+    @Override
+    public org.joda.time.Duration getAllowedTimestampSkew() {
+      // A write failure found while a later file is processed leaves with its own file's timestamp.
+      return org.joda.time.Duration.millis(Long.MAX_VALUE);
     }
 
     @Setup
     public void setup() throws IOException {
+      if (writeTo != null) {
+        client = writeTo.createClient();
+        writer = BulkSession.of(client, writeTo.index(), bulk);
+      }
       if (settings.mode() == ContentSettings.Mode.NONE) {
         return;
       }
@@ -178,11 +238,23 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
     @StartBundle
     public void startBundle() {
       pending = new ArrayDeque<>();
+      if (writer != null) {
+        writer.startBundle();
+      }
     }
 
     @ProcessElement
     public void process(@Element SourceRecord record, @Timestamp Instant timestamp, BoundedWindow window,
-        OutputReceiver<String> out) throws InterruptedException {
+        OutputReceiver<String> outputs) throws InterruptedException {
+      Out out;
+      if (writer == null) {
+        out = outputs::output;
+      } else {
+        if (!(window instanceof GlobalWindow)) {
+          throw new IllegalStateException("a fetch step that writes takes records of the global window only, not of " + window);
+        }
+        out = json -> writer.add(json, timestamp, outputs::outputWithTimestamp);
+      }
       ContentRef ref = record.content();
       if (settings.mode() == ContentSettings.Mode.NONE) {
         out.output(IndexOperations.indexJson(record, seenAt));
@@ -249,10 +321,25 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) throws InterruptedException {
+      BulkSession.Failures failed = (failure, at) -> context.output(failure, at, GlobalWindow.INSTANCE);
       while (!pending.isEmpty()) {
         Pending p = pending.removeFirst();
-        context.output(count(await(p)), p.timestamp(), p.window());
+        String json = count(await(p));
+        if (writer == null) {
+          context.output(json, p.timestamp(), p.window());
+        } else {
+          writer.add(json, p.timestamp(), failed);
+        }
       }
+      if (writer != null) {
+        writer.finishBundle(failed);
+      }
+    }
+
+    /** Where a finished document goes: output, or written (see {@link FetchContent#withWritesTo}). */
+    @FunctionalInterface
+    private interface Out {
+      void output(String json) throws InterruptedException;
     }
 
     private Loaded load(SourceRecord record, ContentRef ref) throws InterruptedException {
@@ -305,6 +392,13 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
         pool.shutdownNow();
       }
       IOException first = null;
+      if (client != null) {
+        try {
+          client.close();
+        } catch (IOException e) {
+          first = e;
+        }
+      }
       if (slots != null) {
         for (ContentSlot slot : slots) {
           try {

@@ -160,6 +160,11 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
     PCollection<String> documentFailures;
     if (writtenWhereDecided) {
       documentFailures = decided.get(Reconcile.WRITE_FAILURES);
+    } else if (fetcher != null && !bulk.statefulBatches()) {
+      // Each file's document written as soon as the file is done, by the step that fetches it
+      // (see FetchContent#withWritesTo): downloads and indexing overlap on every runner.
+      documentFailures = decided.get(Reconcile.UPSERTS).apply("FetchContent", FetchContent.using(fetcher, spec.content(), seenAt)
+          .withSpreadDownloads(!oneMachine).withWritesTo(spec.elasticsearch(), bulk));
     } else {
       PCollection<SourceRecord> upserts = decided.get(Reconcile.UPSERTS);
       PCollection<String> documents = fetcher == null

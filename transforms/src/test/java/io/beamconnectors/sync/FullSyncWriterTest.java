@@ -50,16 +50,37 @@ class FullSyncWriterTest {
         "batches across bundles are ElasticsearchIO's, in a writer step of their own: " + stateful);
   }
 
+  @Test
+  void filesAreWrittenByTheStepThatFetchesThem() {
+    for (String runner : new String[] {"DirectRunner", "FlinkRunner"}) {
+      java.util.List<String> steps = stepNames("network_drive", runner, JoinStrategy.AUTO);
+      assertTrue(steps.stream().anyMatch(n -> n.endsWith("FetchContent/FetchExtractAndWrite")), runner + ": " + steps);
+      assertTrue(steps.stream().noneMatch(n -> n.contains("/WriteToIndex")),
+          runner + ": no writer step of its own for the documents: " + steps);
+      assertTrue(steps.stream().anyMatch(n -> n.contains("/WriteDeletes")), runner + ": deletes keep their writer");
+    }
+    java.util.List<String> stateful = stepNames("network_drive", "DirectRunner", JoinStrategy.SHUFFLE);
+    assertTrue(stateful.stream().anyMatch(n -> n.endsWith("FetchContent/FetchAndExtract")), "documents output: " + stateful);
+    assertTrue(stateful.stream().anyMatch(n -> n.contains("/WriteToIndex/Round1Batched")),
+        "batches across bundles are ElasticsearchIO's, in a writer step of their own: " + stateful);
+  }
+
   /** The full names of a database sync's transforms on a runner, with this join. */
   private static java.util.List<String> stepNames(String runner, JoinStrategy join) {
-    SourceConnector pg = SourceRegistry.builtIn().create("postgresql");
-    ConnectorConfiguration config = pg.configuration(Map.of("host", "db.example", "port", 5432, "username", "u",
-        "password", "p", "database", "d", "tables", "*"));
+    return stepNames("postgresql", runner, join);
+  }
+
+  /** The full names of a sync's transforms for a source ({@code postgresql} or {@code network_drive}). */
+  private static java.util.List<String> stepNames(String serviceType, String runner, JoinStrategy join) {
+    SourceConnector source = SourceRegistry.builtIn().create(serviceType);
+    ConnectorConfiguration config = source.configuration(serviceType.equals("postgresql")
+        ? Map.of("host", "db.example", "port", 5432, "username", "u", "password", "p", "database", "d", "tables", "*")
+        : Map.of("server_ip", "smb.example", "server_port", 445, "username", "u", "password", "p", "drive_path", "share/a"));
     ElasticsearchConnection es = ElasticsearchConnection.of("http://127.0.0.1:9200", "search-x");
     org.apache.beam.sdk.options.PipelineOptions options = PipelineOptionsFactory.create();
     options.setRunner(runner.equals("DirectRunner") ? org.apache.beam.runners.direct.DirectRunner.class : FlinkRunner.class);
     Pipeline p = Pipeline.create(options);
-    p.apply(FullSync.of(pg, config, es).withJoinStrategy(join));
+    p.apply(FullSync.of(source, config, es).withJoinStrategy(join));
     java.util.List<String> names = new java.util.ArrayList<>();
     p.traverseTopologically(new Pipeline.PipelineVisitor.Defaults() {
       @Override

@@ -515,6 +515,38 @@ class NetworkDriveFtest {
     }
   }
 
+  /**
+   * Files are written by the step that downloads them (on the DirectRunner and Flink): documents
+   * Elasticsearch refuses fail alone, are counted as failed, and the rest of the files are indexed;
+   * the next sync finds the refused ones missing and fails them again. The index maps {@code body}
+   * as a keyword, so a file of more than 32,766 bytes of text is refused (an immense term); folders
+   * and small files are taken. Names with unicode, a separator and a space; an empty file.
+   */
+  @Test
+  @Order(10)
+  void filesTheIndexRefusesFailAloneAndTheRestIsWritten() throws Exception {
+    String big = "x".repeat(40_000);
+    write("refused/small.txt", "a short text".getBytes(StandardCharsets.UTF_8));
+    write("refused/big.txt", big.getBytes(StandardCharsets.UTF_8));
+    write("refused/empty.txt", new byte[0]);
+    write("refused/sub;1/ünï 😀.txt", ("d\u00e9j\u00e0 " + big).getBytes(StandardCharsets.UTF_8));
+    write("refused/sub;1/0.txt", "0".getBytes(StandardCharsets.UTF_8));
+    List<String> acceptedPaths = List.of("refused/small.txt", "refused/empty.txt", "refused/sub;1", "refused/sub;1/0.txt");
+    java.util.Set<String> accepted = new java.util.TreeSet<>();
+    for (String rel : acceptedPaths) {
+      accepted.add(ino(rel));
+    }
+    Map<String, Object> refusedConfig = config();
+    refusedConfig.put("drive_path", share + "/refused");
+    SyncAssertions.twiceOnEachRunner("network_drive", INDEX + "-refused", refusedConfig,
+        "{\"body\": {\"type\": \"keyword\"}}", (summary, where, round, index) -> {
+          // Five files and a folder listed; the two large files refused.
+          SyncAssertions.assertRefusedFailAlone(summary, where, round, 6, 2);
+          assertEquals(round == 1 ? 4 : 2, summary.get(SyncCounters.CONTENT_FETCHED), where + "downloaded: the files with bytes");
+          assertEquals(accepted, index.documents().keySet(), where + "the index holds the accepted files and the folder");
+        });
+  }
+
   private static long counter(PipelineResult result, String name) {
     return CounterTotals.of(result, "network_drive", name);
   }

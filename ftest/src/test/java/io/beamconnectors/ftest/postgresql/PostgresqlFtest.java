@@ -544,25 +544,11 @@ class PostgresqlFtest {
     }
     Map<String, Object> config = new HashMap<>(config());
     config.put("database", refusedDb);
-    for (boolean flink : new boolean[] {false, true}) {
-      String index = "search-ftest-postgresql-refused" + (flink ? "-flink" : "");
-      IndexInspector.recreate(IndexInspector.connection(index), "{\"public_amounts_amount\": {\"type\": \"long\"}}");
-      try (IndexInspector refused = new IndexInspector(IndexInspector.connection(index))) {
-        for (int round = 1; round <= 2; round++) {
-          SyncRunner run = SyncRunner.of("postgresql", index, config);
-          SyncSummary summary = (flink ? run.onFlink() : run).run();
-          String where = (flink ? "Flink" : "DirectRunner") + ", sync " + round + ": ";
-          assertEquals(6, summary.get(SyncCounters.LISTED), where + "listed");
-          assertEquals(round == 1 ? 6 : 3, summary.get(SyncCounters.CREATED), where + "created (the refused rows again)");
-          assertEquals(round == 1 ? 0 : 3, summary.get(SyncCounters.UNCHANGED), where + "unchanged");
-          assertEquals(round == 1 ? 3 : 0, summary.get(SyncCounters.INDEXED_OK), where + "indexed");
-          assertEquals(3, summary.get(SyncCounters.FAILED), where + "failed: the three text amounts");
-          assertEquals(0, summary.get(SyncCounters.WRITES_RETRIED), where + "a refused document is not retried");
-          assertEquals(0, summary.get(SyncCounters.DELETED), where + "deleted");
-          assertFalse(summary.clean(), where + "a sync with failed writes is not clean");
-          assertEquals(accepted.keySet(), refused.documents().keySet(), where + "the index holds the accepted rows");
-        }
-      }
-    }
+    SyncAssertions.twiceOnEachRunner("postgresql", "search-ftest-postgresql-refused", config,
+        "{\"public_amounts_amount\": {\"type\": \"long\"}}", (summary, where, round, index) -> {
+          // Six rows listed; the three text amounts refused.
+          SyncAssertions.assertRefusedFailAlone(summary, where, round, 6, 3);
+          assertEquals(accepted.keySet(), index.documents().keySet(), where + "the index holds the accepted rows");
+        });
   }
 }

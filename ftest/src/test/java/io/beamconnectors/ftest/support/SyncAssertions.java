@@ -27,6 +27,51 @@ public final class SyncAssertions {
     assertTrue(summary.clean(), summary.issues().toString());
   }
 
+  /** What to check after each sync of {@link #twiceOnEachRunner}. */
+  @FunctionalInterface
+  public interface SyncCheck {
+    void check(SyncSummary summary, String where, int round, IndexInspector index) throws Exception;
+  }
+
+  /**
+   * Syncs a source twice on the DirectRunner, then twice on embedded Flink, each runner into an
+   * index of its own ({@code index}, {@code index + "-flink"}) created anew with these extra
+   * mappings, and checks each sync; {@code where} names the runner and the round.
+   */
+  public static void twiceOnEachRunner(String serviceType, String index, java.util.Map<String, Object> config,
+      String extraProperties, SyncCheck check) throws Exception {
+    for (boolean flink : new boolean[] {false, true}) {
+      String name = index + (flink ? "-flink" : "");
+      IndexInspector.recreate(IndexInspector.connection(name), extraProperties);
+      try (IndexInspector inspector = new IndexInspector(IndexInspector.connection(name))) {
+        for (int round = 1; round <= 2; round++) {
+          SyncRunner run = SyncRunner.of(serviceType, name, config);
+          SyncSummary summary = (flink ? run.onFlink() : run).run();
+          check.check(summary, (flink ? "Flink" : "DirectRunner") + ", sync " + round + ": ", round, inspector);
+        }
+        inspector.deleteIndex();
+      }
+    }
+  }
+
+  /**
+   * A sync into an index that refuses some documents (a mapping they do not fit), the Nth of a
+   * series over the same source: the first creates every listed item, a later one creates again
+   * only the refused ones (missing from the index) and finds the rest unchanged; only the accepted
+   * are indexed, and only in the first. The refused fail alone and are not retried; nothing is
+   * deleted; the sync is not clean. {@code where} prefixes every message.
+   */
+  public static void assertRefusedFailAlone(SyncSummary summary, String where, int round, long listed, long refused) {
+    assertEquals(listed, summary.get(SyncCounters.LISTED), where + "listed");
+    assertEquals(round == 1 ? listed : refused, summary.get(SyncCounters.CREATED), where + "created (the refused again)");
+    assertEquals(round == 1 ? 0 : listed - refused, summary.get(SyncCounters.UNCHANGED), where + "unchanged");
+    assertEquals(round == 1 ? listed - refused : 0, summary.get(SyncCounters.INDEXED_OK), where + "indexed");
+    assertEquals(refused, summary.get(SyncCounters.FAILED), where + "failed: the refused documents");
+    assertEquals(0, summary.get(SyncCounters.WRITES_RETRIED), where + "a refused document is not retried");
+    assertEquals(0, summary.get(SyncCounters.DELETED), where + "deleted");
+    org.junit.jupiter.api.Assertions.assertFalse(summary.clean(), where + "a sync with failed writes is not clean");
+  }
+
   /**
    * Runs a sync of an unchanged source and checks that it wrote nothing (the index's own
    * {@code _stats} indexing and delete totals do not move), downloaded nothing and found every
