@@ -157,11 +157,15 @@ public final class WarmJvmSyncs {
    * ({@code bench-warmup-stray-N}, in {@code _id} and in the {@code id} field, which the sync reads
    * the index state by), so that a re-sync finds them indexed and not listed, in a listed scope:
    * delete candidates that pass the gate. Returns how many were planted: 0 when the index is empty.
+   * The copied document is the smallest of the first {@link #STRAY_CANDIDATES} hits, and the copies
+   * go in requests of at most {@link #STRAY_REQUEST_BYTES}: a file tree's first hit can be a 1 MiB
+   * file, and a hundred copies of it in one request are over what Elasticsearch accepts at once
+   * (HTTP 429, indexing pressure), which failed a bench run.
    */
   static int plantStrays(RestClient es, String index, int count) throws IOException {
     es.performRequest(new Request("POST", "/" + index + "/_refresh"));
     Request first = new Request("GET", "/" + index + "/_search");
-    first.addParameter("size", "1");
+    first.addParameter("size", Integer.toString(STRAY_CANDIDATES));
     JsonNode hits;
     try (InputStream in = es.performRequest(first).getEntity().getContent()) {
       hits = JSON.readTree(in).path("hits").path("hits");
@@ -169,7 +173,15 @@ public final class WarmJvmSyncs {
     if (hits.isEmpty()) {
       return 0;
     }
-    ObjectNode source = (ObjectNode) hits.get(0).path("_source");
+    ObjectNode source = null;
+    int smallest = Integer.MAX_VALUE;
+    for (JsonNode hit : hits) {
+      int size = JSON.writeValueAsString(hit.path("_source")).length();
+      if (size < smallest) {
+        smallest = size;
+        source = (ObjectNode) hit.path("_source");
+      }
+    }
     StringBuilder bulk = new StringBuilder();
     for (int i = 0; i < count; i++) {
       String id = "bench-warmup-stray-" + i;
@@ -178,17 +190,27 @@ public final class WarmJvmSyncs {
       action.putObject("index").put("_id", id);
       bulk.append(JSON.writeValueAsString(action)).append('\n')
           .append(JSON.writeValueAsString(source)).append('\n');
+      if (bulk.length() >= STRAY_REQUEST_BYTES || i == count - 1) {
+        writeStrays(es, index, bulk.toString());
+        bulk.setLength(0);
+      }
     }
+    return count;
+  }
+
+  static final int STRAY_CANDIDATES = 20;
+  static final int STRAY_REQUEST_BYTES = 8 * 1024 * 1024;
+
+  private static void writeStrays(RestClient es, String index, String bulk) throws IOException {
     Request write = new Request("POST", "/" + index + "/_bulk");
     write.addParameter("refresh", "true");
-    write.setJsonEntity(bulk.toString());
+    write.setJsonEntity(bulk);
     try (InputStream in = es.performRequest(write).getEntity().getContent()) {
       JsonNode response = JSON.readTree(in);
       if (response.path("errors").asBoolean()) {
         throw new IllegalStateException("planting the warm-up's stray documents in " + index + " failed: " + response);
       }
     }
-    return count;
   }
 
   /**
