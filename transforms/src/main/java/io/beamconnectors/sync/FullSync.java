@@ -162,7 +162,7 @@ public final class FullSync extends PTransform<PBegin, PCollectionTuple> {
       documentFailures = decided.get(Reconcile.WRITE_FAILURES);
     } else if (fetcher != null && !bulk.statefulBatches()) {
       // Each file's document written as soon as the file is done, by the step that fetches it
-      // (see FetchContent#withWritesTo): downloads and indexing overlap on every runner.
+      // (see FetchContent#withWritesTo): on the DirectRunner, downloads and indexing then overlap.
       documentFailures = decided.get(Reconcile.UPSERTS).apply("FetchContent", FetchContent.using(fetcher, spec.content(), seenAt)
           .withSpreadDownloads(!oneMachine).withWritesTo(spec.elasticsearch(), bulk));
     } else {

@@ -1,6 +1,7 @@
 package io.beamconnectors.ftest.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beamconnectors.elasticsearch.ContentIndex;
@@ -69,7 +70,7 @@ public final class SyncAssertions {
     assertEquals(refused, summary.get(SyncCounters.FAILED), where + "failed: the refused documents");
     assertEquals(0, summary.get(SyncCounters.WRITES_RETRIED), where + "a refused document is not retried");
     assertEquals(0, summary.get(SyncCounters.DELETED), where + "deleted");
-    org.junit.jupiter.api.Assertions.assertFalse(summary.clean(), where + "a sync with failed writes is not clean");
+    assertFalse(summary.clean(), where + "a sync with failed writes is not clean");
   }
 
   /**
