@@ -211,7 +211,7 @@ public final class FetchContent extends PTransform<PCollection<SourceRecord>, PC
     @Setup
     public void setup() throws IOException {
       if (writeTo != null) {
-        client = writeTo.createClient();
+        client = writeTo.createClient(bulk.maxParallelRequests());
         writer = BulkSession.of(client, writeTo.index(), bulk);
       }
       if (settings.mode() == ContentSettings.Mode.NONE) {

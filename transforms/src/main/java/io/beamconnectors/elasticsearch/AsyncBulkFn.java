@@ -39,7 +39,7 @@ final class AsyncBulkFn extends DoFn<Document, String> {
 
   @Setup
   public void setup() {
-    client = connection.createClient();
+    client = connection.createClient(rounds.maxInFlight());
     session = new BulkSession(client, connection.index(), rounds);
   }
 

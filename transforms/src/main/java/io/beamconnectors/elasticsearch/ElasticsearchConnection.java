@@ -207,16 +207,30 @@ public record ElasticsearchConnection(List<String> urls, String index, String us
    * ({@link InstalledJar#verifyWorker}): before anything is written or deleted.
    */
   public RestClient createClient() {
+    return createClient(RestClientBuilder.DEFAULT_MAX_CONN_PER_ROUTE);
+  }
+
+  /**
+   * {@link #createClient()}, with room for {@code requestsAtOnce} requests in flight to one node.
+   * The REST client keeps at most 10 connections to a node (30 in all) unless told otherwise, and
+   * queues what is beyond them; a step that keeps more requests out (its bulk requests, its
+   * lookups) would be held to 10 without a word. Never fewer than those defaults.
+   */
+  public RestClient createClient(int requestsAtOnce) {
+    checkArgument(requestsAtOnce >= 1, "requestsAtOnce must be at least 1, got %s", requestsAtOnce);
     InstalledJar.verifyWorker();
     HttpHost[] hosts = urls.stream().map(HttpHost::create).toArray(HttpHost[]::new);
-    RestClientBuilder b = RestClient.builder(hosts)
+    int perNode = Math.max(RestClientBuilder.DEFAULT_MAX_CONN_PER_ROUTE, requestsAtOnce);
+    int total = Math.max(RestClientBuilder.DEFAULT_MAX_CONN_TOTAL, perNode * hosts.length);
+    SSLContext ssl = caCertificatePath != null && !caCertificatePath.isEmpty() ? sslContext() : null;
+    return RestClient.builder(hosts)
         .setDefaultHeaders(authHeaders())
-        .setRequestConfigCallback(rc -> rc.setConnectTimeout(CONNECT_TIMEOUT_MS).setSocketTimeout(socketTimeoutMs));
-    if (caCertificatePath != null && !caCertificatePath.isEmpty()) {
-      SSLContext ssl = sslContext();
-      b.setHttpClientConfigCallback(h -> h.setSSLContext(ssl));
-    }
-    return b.build();
+        .setRequestConfigCallback(rc -> rc.setConnectTimeout(CONNECT_TIMEOUT_MS).setSocketTimeout(socketTimeoutMs))
+        .setHttpClientConfigCallback(h -> {
+          h.setMaxConnPerRoute(perNode).setMaxConnTotal(total);
+          return ssl == null ? h : h.setSSLContext(ssl);
+        })
+        .build();
   }
 
   private SSLContext sslContext() {

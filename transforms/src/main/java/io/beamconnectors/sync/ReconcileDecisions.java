@@ -249,7 +249,8 @@ final class ReconcileDecisions {
 
     @Setup
     public void setup() throws java.io.IOException {
-      client = connection.createClient();
+      // Its lookups and, where it writes, its bulk requests share the client.
+      client = connection.createClient(IN_FLIGHT + (bulk == null ? 0 : bulk.maxParallelRequests()));
       lookups = IndexLookup.Session.open(client, connection.index());
       emptyAtStart = lookups.heldAtOpen() == 0;
       if (bulk != null) {

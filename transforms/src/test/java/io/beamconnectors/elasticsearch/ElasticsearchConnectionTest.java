@@ -30,6 +30,14 @@ class ElasticsearchConnectionTest {
   }
 
   @Test
+  void aClientIsForAtLeastOneRequestAndReadsTheCaCertificateItIsGiven() {
+    ElasticsearchConnection c = ElasticsearchConnection.of("https://127.0.0.1:9200", "idx");
+    assertTrue(message(() -> c.createClient(0)).contains("requestsAtOnce"));
+    String missing = "/nonexistent/ca-" + System.nanoTime() + ".pem";
+    assertTrue(message(() -> c.withCaCertificate(missing).createClient(14)).contains("--esCaCertificate"));
+  }
+
+  @Test
   void everyWithIsCheckedAndItsMessageNamesTheOption() {
     ElasticsearchConnection c = ElasticsearchConnection.of("http://127.0.0.1:9200", "idx");
     assertTrue(message(() -> ElasticsearchConnection.of(" , ", "idx")).contains("--esUrl"));

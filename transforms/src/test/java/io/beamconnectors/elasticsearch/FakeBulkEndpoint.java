@@ -64,7 +64,7 @@ final class FakeBulkEndpoint implements AutoCloseable {
         atOnce.decrementAndGet();
       }
     });
-    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(8));
+    server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(32));
     server.start();
   }
 

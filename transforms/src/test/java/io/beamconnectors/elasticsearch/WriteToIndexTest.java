@@ -24,6 +24,7 @@ import org.apache.beam.sdk.io.elasticsearch.ElasticsearchIO;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -44,6 +45,15 @@ class WriteToIndexTest {
         .put("text", "é ü 😀").toString();
   }
 
+  /** {@code n} documents with ids {@code prefix0} to {@code prefix(n-1)}, each padded with {@code padding} characters. */
+  private static ArrayList<String> docs(String prefix, int n, int padding) {
+    ArrayList<String> ops = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      ops.add(doc(prefix + i, padding));
+    }
+    return ops;
+  }
+
   private static long counter(PipelineResult r, String name) {
     return CounterTotals.of(r, SyncCounters.NAMESPACE, name);
   }
@@ -55,7 +65,26 @@ class WriteToIndexTest {
   private static PipelineResult write(FakeBulkEndpoint es, List<String> ops, BulkSettings settings, List<String> expectedFailedIds,
       String... args) {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs(args).create());
-    PCollection<String> failed = p.apply(Create.of(ops).withCoder(StringUtf8Coder.of()))
+    return write(p, p.apply(Create.of(ops).withCoder(StringUtf8Coder.of())), es, settings, expectedFailedIds);
+  }
+
+  /**
+   * {@link #write}, with every operation in one bundle on one runner thread: they come from one
+   * element, so no split of the runner's input can leave a bundle too small for a test about
+   * batches or requests in flight.
+   */
+  private static PipelineResult writeInOneBundle(FakeBulkEndpoint es, List<String> ops, BulkSettings settings,
+      List<String> expectedFailedIds) {
+    Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--targetParallelism=1").create());
+    ArrayList<String> all = new ArrayList<>(ops);
+    PCollection<String> input = p.apply(Create.of(all.size()))
+        .apply(FlatMapElements.into(TypeDescriptors.strings()).via((Integer n) -> all));
+    return write(p, input, es, settings, expectedFailedIds);
+  }
+
+  private static PipelineResult write(Pipeline p, PCollection<String> input, FakeBulkEndpoint es, BulkSettings settings,
+      List<String> expectedFailedIds) {
+    PCollection<String> failed = input
         .apply(WriteToIndex.to(ElasticsearchConnection.of(es.url(), "fake")).withSettings(settings));
     PAssert.that(failed.apply(MapElements.into(TypeDescriptors.strings()).via((String f) -> {
       try {
@@ -73,10 +102,7 @@ class WriteToIndexTest {
   @ValueSource(booleans = {true, false})
   void wholeRequestThrottlingIsRetriedUntilEveryOperationIsWritten(boolean stateful) throws Exception {
     try (FakeBulkEndpoint es = new FakeBulkEndpoint(2, 429, Long.MAX_VALUE)) {
-      List<String> ops = new ArrayList<>();
-      for (int i = 0; i < 8; i++) {
-        ops.add(doc("d" + i, 10));
-      }
+      List<String> ops = docs("d", 8, 10);
       ops.add(IndexOperations.deleteJson("gone"));
       PipelineResult r = write(es, ops, BulkSettings.defaults().withStatefulBatches(stateful).withRetries(4, 1), List.of());
       assertEquals(8, new HashSet<>(es.indexed).size());
@@ -105,10 +131,7 @@ class WriteToIndexTest {
   void anOperationOverTheByteCapFailsAloneNeverItsNeighbours(boolean stateful) throws Exception {
     // The fake refuses requests over 20 KB with 413; the byte cap is 8 KB.
     try (FakeBulkEndpoint es = new FakeBulkEndpoint(0, 200, 20_000)) {
-      List<String> ops = new ArrayList<>();
-      for (int i = 0; i < 40; i++) {
-        ops.add(doc("small" + i, 900));
-      }
+      List<String> ops = docs("small", 40, 900);
       ops.add(doc("huge", 50_000));
       ops.add(doc("big-but-fits", 12_000));
       PipelineResult r = write(es, ops, BulkSettings.defaults().withStatefulBatches(stateful).withMaxBatchBytes(8_000).withRetries(3, 1),
@@ -137,13 +160,9 @@ class WriteToIndexTest {
     // Under the byte cap (100 KB), over what the fake takes (20 KB): two entries or more make a
     // request it answers 413, and each of their entries must be sent again alone.
     try (FakeBulkEndpoint es = new FakeBulkEndpoint(0, 200, 20_000)) {
-      List<String> ops = new ArrayList<>();
-      for (int i = 0; i < 10; i++) {
-        ops.add(doc("twelve-kb-" + i, 12_000));
-      }
-      PipelineResult r = write(es, ops,
-          BulkSettings.defaults().withStatefulBatches(stateful).withMaxBatchBytes(100_000).withRetries(2, 1), List.of(),
-          "--runner=DirectRunner", "--targetParallelism=1");
+      List<String> ops = docs("twelve-kb-", 10, 12_000);
+      PipelineResult r = writeInOneBundle(es, ops,
+          BulkSettings.defaults().withStatefulBatches(stateful).withMaxBatchBytes(100_000).withRetries(2, 1), List.of());
       assertEquals(10, new HashSet<>(es.indexed).size());
       assertEquals(10, counter(r, SyncCounters.INDEXED_OK));
       assertEquals(0, counter(r, SyncCounters.FAILED));
@@ -238,16 +257,28 @@ class WriteToIndexTest {
     // One runner thread: only the writer itself can have two requests out at once.
     try (FakeBulkEndpoint es = new FakeBulkEndpoint(0, 200, Long.MAX_VALUE)) {
       es.delayAnswers(150);
-      List<String> ops = new ArrayList<>();
-      for (int i = 0; i < 30; i++) {
-        ops.add(doc("p" + i, 10));
-      }
+      List<String> ops = docs("p", 30, 10);
       BulkSettings settings = BulkSettings.defaults().withStatefulBatches(false).withMaxBatchSize(2)
           .withMaxParallelRequests(3);
-      PipelineResult r = write(es, ops, settings, List.of(), "--runner=DirectRunner", "--targetParallelism=1");
+      PipelineResult r = writeInOneBundle(es, ops, settings, List.of());
       assertEquals(30, new HashSet<>(es.indexed).size());
       assertEquals(30, counter(r, SyncCounters.INDEXED_OK));
       assertTrue(es.mostAtOnce() >= 2 && es.mostAtOnce() <= 3, () -> "requests at once: " + es.mostAtOnce());
+    }
+  }
+
+  @Test
+  void moreRequestsInFlightThanTheRestClientsDefaultPoolAreAllSent() throws Exception {
+    // The REST client keeps 10 connections to a node unless told otherwise and queues the rest:
+    // asked for 14 requests at once, the writer must get 14 out, not 10.
+    try (FakeBulkEndpoint es = new FakeBulkEndpoint(0, 200, Long.MAX_VALUE)) {
+      es.delayAnswers(400);
+      BulkSettings settings = BulkSettings.defaults().withStatefulBatches(false).withMaxBatchSize(1)
+          .withMaxParallelRequests(14);
+      PipelineResult r = writeInOneBundle(es, docs("q", 56, 10), settings, List.of());
+      assertEquals(56, new HashSet<>(es.indexed).size());
+      assertEquals(56, counter(r, SyncCounters.INDEXED_OK));
+      assertTrue(es.mostAtOnce() > 10 && es.mostAtOnce() <= 14, () -> "requests at once: " + es.mostAtOnce());
     }
   }
 
