@@ -140,7 +140,7 @@ public final class WarmJvmSyncs {
    * full syncs only, the measured no-op paid for compiling it (twenty-ninth round).
    */
   private static void resync(String[] args, Map<String, String> env, RestClient es, String index) throws Exception {
-    int planted = plantStrays(es, index, STRAYS);
+    int planted = plantStrays(es, index, STRAYS, STRAY_REQUEST_BYTES).documents();
     System.out.println("== re-sync of " + index + " (warm-up, not reported): " + planted + " planted documents to delete");
     waitForNoMerges(es);
     SyncSummary again = sync(args, env);
@@ -156,13 +156,15 @@ public final class WarmJvmSyncs {
    * Copies of one of the index's documents under {@code count} ids no source lists
    * ({@code bench-warmup-stray-N}, in {@code _id} and in the {@code id} field, which the sync reads
    * the index state by), so that a re-sync finds them indexed and not listed, in a listed scope:
-   * delete candidates that pass the gate. Returns how many were planted: 0 when the index is empty.
+   * delete candidates that pass the gate. Returns how many were planted (none when the index is
+   * empty) and in how many requests.
    * The copied document is the smallest of the first {@link #STRAY_CANDIDATES} hits, and the copies
-   * go in requests of at most {@link #STRAY_REQUEST_BYTES}: a file tree's first hit can be a 1 MiB
-   * file, and a hundred copies of it in one request are over what Elasticsearch accepts at once
-   * (HTTP 429, indexing pressure), which failed a bench run.
+   * go in requests that stop growing once they reach {@code requestBytes} ({@link #STRAY_REQUEST_BYTES}
+   * in the bench): a file tree's first hit can be a 1 MiB file, and a hundred copies of it in one
+   * request are over what Elasticsearch accepts at once (HTTP 429, indexing pressure), which failed
+   * a bench run.
    */
-  static int plantStrays(RestClient es, String index, int count) throws IOException {
+  static Planted plantStrays(RestClient es, String index, int count, int requestBytes) throws IOException {
     es.performRequest(new Request("POST", "/" + index + "/_refresh"));
     Request first = new Request("GET", "/" + index + "/_search");
     first.addParameter("size", Integer.toString(STRAY_CANDIDATES));
@@ -171,7 +173,7 @@ public final class WarmJvmSyncs {
       hits = JSON.readTree(in).path("hits").path("hits");
     }
     if (hits.isEmpty()) {
-      return 0;
+      return new Planted(0, 0);
     }
     ObjectNode source = null;
     int smallest = Integer.MAX_VALUE;
@@ -183,6 +185,7 @@ public final class WarmJvmSyncs {
       }
     }
     StringBuilder bulk = new StringBuilder();
+    int requests = 0;
     for (int i = 0; i < count; i++) {
       String id = "bench-warmup-stray-" + i;
       source.put("id", id);
@@ -190,13 +193,17 @@ public final class WarmJvmSyncs {
       action.putObject("index").put("_id", id);
       bulk.append(JSON.writeValueAsString(action)).append('\n')
           .append(JSON.writeValueAsString(source)).append('\n');
-      if (bulk.length() >= STRAY_REQUEST_BYTES || i == count - 1) {
+      if (bulk.length() >= requestBytes || i == count - 1) {
         writeStrays(es, index, bulk.toString());
         bulk.setLength(0);
+        requests++;
       }
     }
-    return count;
+    return new Planted(count, requests);
   }
+
+  /** What {@link #plantStrays} did: the documents it planted and the bulk requests it took. */
+  record Planted(int documents, int requests) {}
 
   static final int STRAY_CANDIDATES = 20;
   static final int STRAY_REQUEST_BYTES = 8 * 1024 * 1024;
