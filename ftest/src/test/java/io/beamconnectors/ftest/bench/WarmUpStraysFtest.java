@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.beamconnectors.elasticsearch.ElasticsearchConnection;
 import io.beamconnectors.ftest.support.IndexInspector;
+import io.beamconnectors.ftest.support.ScratchIndex;
 import java.io.IOException;
 import java.util.Map;
 import org.elasticsearch.client.Request;
@@ -27,18 +28,18 @@ class WarmUpStraysFtest {
   private static final String INDEX = "ftest-warmup-strays";
   private ElasticsearchConnection connection;
   private RestClient client;
+  private ScratchIndex scratch;
 
   @BeforeEach
   void setUp() throws IOException {
-    connection = IndexInspector.connection(INDEX);
-    client = connection.createClient();
-    IndexInspector.recreate(connection, null);
+    scratch = ScratchIndex.recreate(INDEX);
+    connection = scratch.connection();
+    client = scratch.client();
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    IndexInspector.delete(connection);
-    client.close();
+    scratch.close();
   }
 
   @Test

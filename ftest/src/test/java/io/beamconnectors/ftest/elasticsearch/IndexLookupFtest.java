@@ -10,6 +10,7 @@ import io.beamconnectors.elasticsearch.ElasticsearchConnection;
 import io.beamconnectors.elasticsearch.IndexLookup;
 import io.beamconnectors.elasticsearch.IndexedState;
 import io.beamconnectors.ftest.support.IndexInspector;
+import io.beamconnectors.ftest.support.ScratchIndex;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -32,12 +33,13 @@ class IndexLookupFtest {
   private static final String INDEX = "ftest-index-lookup";
   private ElasticsearchConnection connection;
   private RestClient client;
+  private ScratchIndex scratch;
 
   @BeforeEach
   void setUp() throws IOException {
-    connection = IndexInspector.connection(INDEX);
-    client = connection.createClient();
-    IndexInspector.recreate(connection, null);
+    scratch = ScratchIndex.recreate(INDEX);
+    connection = scratch.connection();
+    client = scratch.client();
     // Idle after one second without a search, instead of thirty: the test can watch it happen.
     Request settings = new Request("PUT", "/" + INDEX + "/_settings");
     settings.setJsonEntity("{\"index\":{\"search.idle.after\":\"1s\"}}");
@@ -49,8 +51,7 @@ class IndexLookupFtest {
 
   @AfterEach
   void tearDown() throws IOException {
-    IndexInspector.delete(connection);
-    client.close();
+    scratch.close();
   }
 
   @Test

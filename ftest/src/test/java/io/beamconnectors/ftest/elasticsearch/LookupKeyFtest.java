@@ -17,6 +17,7 @@ import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.Scope;
 import io.beamconnectors.sources.SourceRecord;
 import io.beamconnectors.ftest.support.IndexInspector;
+import io.beamconnectors.ftest.support.ScratchIndex;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -41,18 +42,18 @@ class LookupKeyFtest {
   private static final String INDEX = "ftest-lookup-key";
   private ElasticsearchConnection connection;
   private RestClient client;
+  private ScratchIndex scratch;
 
   @BeforeEach
   void setUp() throws IOException {
-    connection = IndexInspector.connection(INDEX);
-    client = connection.createClient();
-    IndexInspector.recreate(connection, null);
+    scratch = ScratchIndex.recreate(INDEX);
+    connection = scratch.connection();
+    client = scratch.client();
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    IndexInspector.delete(connection);
-    client.close();
+    scratch.close();
   }
 
   @Test

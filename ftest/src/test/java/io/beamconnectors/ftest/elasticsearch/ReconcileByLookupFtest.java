@@ -9,7 +9,7 @@ import io.beamconnectors.elasticsearch.IndexFields;
 import io.beamconnectors.elasticsearch.LookupKey;
 import io.beamconnectors.elasticsearch.ReadIndexState;
 import io.beamconnectors.elasticsearch.StoredToken;
-import io.beamconnectors.ftest.support.IndexInspector;
+import io.beamconnectors.ftest.support.ScratchIndex;
 import io.beamconnectors.metrics.SyncCounters;
 import io.beamconnectors.sources.ListingIssue;
 import io.beamconnectors.sources.ListingIssueCoder;
@@ -55,6 +55,7 @@ class ReconcileByLookupFtest {
   private static final String INDEX = "ftest-reconcile-lookup";
   private ElasticsearchConnection connection;
   private RestClient client;
+  private ScratchIndex scratch;
 
   /** How the ids meet the index state: in memory, or in a shuffle of ids. */
   enum Join {
@@ -83,15 +84,14 @@ class ReconcileByLookupFtest {
 
   @BeforeEach
   void setUp() throws IOException {
-    connection = IndexInspector.connection(INDEX);
-    client = connection.createClient();
-    IndexInspector.recreate(connection, null);
+    scratch = ScratchIndex.recreate(INDEX);
+    connection = scratch.connection();
+    client = scratch.client();
   }
 
   @AfterEach
   void tearDown() throws IOException {
-    IndexInspector.delete(connection);
-    client.close();
+    scratch.close();
   }
 
   private static SourceRecord record(String id, String token, String scope, String fields) {
