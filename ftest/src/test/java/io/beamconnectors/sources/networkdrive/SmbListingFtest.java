@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beamconnectors.ftest.support.FixtureEnv;
-import io.beamconnectors.sources.ConnectorConfiguration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayDeque;
-import java.util.Comparator;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,13 +37,12 @@ class SmbListingFtest {
       + "ü 文件 😀 ";
 
   private final Path shareDir = Path.of(FixtureEnv.require("BC_SMB_SHARE_DIR", "samba"));
-  private final String share = FixtureEnv.require("BC_SMB_SHARE", "samba");
   private Path root;
 
   @BeforeAll
   void setUp() throws IOException {
     root = shareDir.resolve(FOLDER);
-    deleteTree(root);
+    SambaShare.deleteTree(root);
     Map<String, byte[]> files = new TreeMap<>();
     files.put("weird #1 %x & ü/ünï 文件 #1 %20.txt", "unicode".getBytes(StandardCharsets.UTF_8));
     files.put("weird #1 %x & ü/Case.txt", "upper".getBytes(StandardCharsets.UTF_8));
@@ -74,28 +70,7 @@ class SmbListingFtest {
 
   @AfterAll
   void tearDown() throws IOException {
-    deleteTree(root);
-  }
-
-  private static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-        Files.delete(q);
-      }
-    }
-  }
-
-  private ConnectorConfiguration config() {
-    Map<String, Object> c = new HashMap<>();
-    c.put("username", FixtureEnv.require("BC_SMB_USER", "samba"));
-    c.put("password", FixtureEnv.require("BC_SMB_PASSWORD", "samba"));
-    c.put("server_ip", FixtureEnv.require("BC_SMB_HOST", "samba"));
-    c.put("server_port", FixtureEnv.require("BC_SMB_PORT", "samba"));
-    c.put("drive_path", share + "/" + FOLDER);
-    return new NetworkDriveConnector().configuration(c);
+    SambaShare.deleteTree(root);
   }
 
   /** Walks the folder with one session: path inside the share -> "id size mtime kind" of every entry. */
@@ -136,11 +111,11 @@ class SmbListingFtest {
     assertTrue((long) MANY * entryBytes > 4L * 65_536, "the big folder needs several listing pages");
 
     Map<String, String> fromListing;
-    try (SmbSession session = SmbSession.open(config())) {
+    try (SmbSession session = SmbSession.open(SambaShare.config(FOLDER))) {
       fromListing = walk(session);
     }
     Map<String, String> perEntry;
-    try (SmbSession session = SmbSession.open(config())) {
+    try (SmbSession session = SmbSession.open(SambaShare.config(FOLDER))) {
       session.queryIdsPerEntry();
       perEntry = walk(session);
     }
@@ -153,7 +128,7 @@ class SmbListingFtest {
 
   @Test
   void anEmptyFolderListsNothingAndAMissingOneFails() throws IOException {
-    try (SmbSession session = SmbSession.open(config())) {
+    try (SmbSession session = SmbSession.open(SambaShare.config(FOLDER))) {
       assertEquals(List.of(), session.list(FOLDER + "/empty folder"));
       IOException missing = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
           () -> session.list(FOLDER + "/no such folder"));

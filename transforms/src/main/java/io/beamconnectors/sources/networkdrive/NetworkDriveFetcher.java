@@ -24,7 +24,7 @@ final class NetworkDriveFetcher implements ContentFetcher {
       @Override
       public InputStream read(ContentRef ref) throws IOException {
         try {
-          return session.read(ref.location());
+          return session.read(ref.location(), ref.sizeBytes());
         } catch (IOException | RuntimeException e) {
           throw new IOException("cannot read '" + session.paths().share() + "/" + ref.location() + "': "
               + Secrets.describe(e, Secrets.of(config)));
