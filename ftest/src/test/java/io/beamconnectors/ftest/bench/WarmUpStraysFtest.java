@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.beamconnectors.elasticsearch.ElasticsearchConnection;
 import io.beamconnectors.ftest.support.IndexInspector;
 import io.beamconnectors.ftest.support.ScratchIndex;
 import java.io.IOException;
 import java.util.Map;
 import org.elasticsearch.client.Request;
-import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,15 +24,11 @@ import org.junit.jupiter.api.Test;
 class WarmUpStraysFtest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String INDEX = "ftest-warmup-strays";
-  private ElasticsearchConnection connection;
-  private RestClient client;
   private ScratchIndex scratch;
 
   @BeforeEach
   void setUp() throws IOException {
     scratch = ScratchIndex.recreate(INDEX);
-    connection = scratch.connection();
-    client = scratch.client();
   }
 
   @AfterEach
@@ -57,14 +51,14 @@ class WarmUpStraysFtest {
     Request load = new Request("POST", "/" + INDEX + "/_bulk");
     load.addParameter("refresh", "true");
     load.setJsonEntity(bulk.toString());
-    client.performRequest(load);
+    scratch.client().performRequest(load);
 
-    WarmJvmSyncs.Planted planted = WarmJvmSyncs.plantStrays(client, INDEX, 100, 2_000);
+    WarmJvmSyncs.Planted planted = WarmJvmSyncs.plantStrays(scratch.client(), INDEX, 100, 2_000);
 
     assertEquals(100, planted.documents());
     // Each copy's two lines are about 140 bytes: 15 of them reach the 2,000-byte cap, so 7 requests.
     assertTrue(planted.requests() >= 5 && planted.requests() <= 10, () -> "requests: " + planted.requests());
-    try (IndexInspector inspector = new IndexInspector(connection)) {
+    try (IndexInspector inspector = new IndexInspector(scratch.connection())) {
       Map<String, JsonNode> docs = inspector.documents();
       assertEquals(WarmJvmSyncs.STRAY_CANDIDATES + 100, docs.size());
       for (int i = 0; i < 100; i++) {
@@ -73,12 +67,12 @@ class WarmUpStraysFtest {
       }
     }
     // The bench's own cap (8 MiB): the same hundred copies in one request.
-    assertEquals(1, WarmJvmSyncs.plantStrays(client, INDEX, 100, WarmJvmSyncs.STRAY_REQUEST_BYTES).requests());
+    assertEquals(1, WarmJvmSyncs.plantStrays(scratch.client(), INDEX, 100, WarmJvmSyncs.STRAY_REQUEST_BYTES).requests());
   }
 
   @Test
   void anEmptyIndexGetsNone() throws IOException {
-    WarmJvmSyncs.Planted planted = WarmJvmSyncs.plantStrays(client, INDEX, 100, WarmJvmSyncs.STRAY_REQUEST_BYTES);
+    WarmJvmSyncs.Planted planted = WarmJvmSyncs.plantStrays(scratch.client(), INDEX, 100, WarmJvmSyncs.STRAY_REQUEST_BYTES);
     assertEquals(new WarmJvmSyncs.Planted(0, 0), planted);
   }
 }

@@ -2,10 +2,12 @@ package io.beamconnectors.sources.networkdrive;
 
 import io.beamconnectors.sources.ConfigurationException;
 import io.beamconnectors.sources.ConnectorConfiguration;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import jcifs.CIFSContext;
@@ -21,6 +23,7 @@ import jcifs.internal.smb2.create.Smb2CreateRequest;
 import jcifs.internal.smb2.create.Smb2CreateResponse;
 import jcifs.internal.smb2.info.Smb2QueryDirectoryResponse;
 import jcifs.internal.smb2.io.Smb2ReadRequest;
+import jcifs.internal.smb2.io.Smb2ReadResponse;
 import jcifs.smb.NtStatus;
 import jcifs.smb.NtlmPasswordAuthenticator;
 import jcifs.smb.SmbException;
@@ -390,7 +393,7 @@ final class SmbSession implements AutoCloseable {
     if (listedSize > 0 && listedSize < READ_WHOLE_BELOW) {
       byte[] whole = readWhole(pathInShare);
       if (whole != null) {
-        return new java.io.ByteArrayInputStream(whole);
+        return new ByteArrayInputStream(whole);
       }
     }
     return read(pathInShare);
@@ -417,7 +420,7 @@ final class SmbSession implements AutoCloseable {
       open.chain(readAll);
       readAll.chain(new Smb2CloseRequest(cfg, Smb2Constants.UNSPECIFIED_FILEID));
       TreeRequests.send(tree, open);
-      jcifs.internal.smb2.io.Smb2ReadResponse answer = readAll.getResponse();
+      Smb2ReadResponse answer = readAll.getResponse();
       // Only an answered READ that succeeded and left room in the buffer holds the whole file.
       if (answer == null || !answer.isReceived() || answer.getStatus() != NtStatus.NT_STATUS_OK
           || answer.getDataLength() >= wholeFileBuffer.length) {
@@ -425,7 +428,7 @@ final class SmbSession implements AutoCloseable {
       }
       int n = answer.getDataLength();
       filesReadWhole++;
-      return java.util.Arrays.copyOf(wholeFileBuffer, n);
+      return Arrays.copyOf(wholeFileBuffer, n);
     } catch (IOException | RuntimeException e) {
       // Read again the usual way, which gives the file or its own error.
       LOG.debug("Reading '{}' in one exchange did not work, reading it again with several: {}", pathInShare, e.toString());
