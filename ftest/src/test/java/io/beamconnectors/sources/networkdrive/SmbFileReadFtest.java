@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Random;
+import jcifs.smb.NtStatus;
+import jcifs.smb.SmbException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +68,7 @@ class SmbFileReadFtest {
       assertRead(session, "grew a little.bin", 10, grewALittle, true);
       assertRead(session, "empty.bin", 0, empty, false);
       assertArrayEquals(emptied, readAll(session, "emptied.bin", 10));
+      SambaShare.openAlone(FOLDER, "emptied.bin"); // the compound's READ failed: its handle is closed all the same
       IOException gone = assertThrows(IOException.class, () -> readAll(session, "removed.bin", 10));
       assertTrue(SmbSession.isNotFound(gone), () -> "the usual read's not-found error: " + gone);
       assertRead(session, "one byte #1 %20.txt", 1, one, true);
@@ -77,6 +80,21 @@ class SmbFileReadFtest {
     long before = session.filesReadWhole();
     assertArrayEquals(expected, readAll(session, name, listedSize), name);
     assertEquals(inOneExchange ? 1 : 0, session.filesReadWhole() - before, () -> name + " read in one exchange");
+    SambaShare.openAlone(FOLDER, name); // no handle left open on it
+  }
+
+  /** The check that a read left no handle open fails while one is open: it can see a leak. */
+  @Test
+  void aFileHeldOpenCannotBeOpenedAlone() throws IOException {
+    put("held open.txt", 10);
+    try (SmbSession session = SmbSession.open(SambaShare.config(FOLDER))) {
+      try (InputStream held = session.read(FOLDER + "/held open.txt")) {
+        assertEquals(10, held.readAllBytes().length);
+        SmbException refused = assertThrows(SmbException.class, () -> SambaShare.openAlone(FOLDER, "held open.txt"));
+        assertEquals(NtStatus.NT_STATUS_SHARING_VIOLATION, refused.getNtStatus(), refused::toString);
+      }
+      SambaShare.openAlone(FOLDER, "held open.txt");
+    }
   }
 
   /** Reads {@code name} in the test's folder, by its path inside the share, as the fetcher does. */
