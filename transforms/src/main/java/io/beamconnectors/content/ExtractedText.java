@@ -6,8 +6,11 @@ package io.beamconnectors.content;
  * trimmed. The same result as {@code replace("\uFFFD", "")}, then {@code replaceAll("\\s+", " ")},
  * then {@code trim()} (so whitespace is what the regex {@code \s} matches: space, tab, line feed,
  * vertical tab, form feed, carriage return), without a regex. One place for what the plain-text
- * decoder and Tika both did. Text the clean-up leaves as it is (no U+FFFD, whitespace only as
- * single inner spaces) is only scanned, not copied character by character.
+ * decoder and Tika both did.
+ *
+ * <p>Text the clean-up leaves as it is (no U+FFFD, whitespace only as single inner spaces) is only
+ * searched, with {@link String#indexOf}, which the JDK runs as a vector loop; other text is
+ * rewritten in one pass over its characters in an array.
  */
 final class ExtractedText {
   private ExtractedText() {}
@@ -18,28 +21,37 @@ final class ExtractedText {
     if (first < 0) {
       return s; // nothing to drop or collapse: most text without line breaks, e.g. one long line
     }
-    int n = s.length();
-    StringBuilder out = new StringBuilder(n);
-    out.append(s, 0, first);
+    char[] c = s.toCharArray();
+    int n = c.length;
     // Up to first, whitespace appears only as single spaces, and not at the start.
-    boolean inRun = first > 0 && s.charAt(first - 1) == ' ';
+    int kept = first;
+    boolean inRun = first > 0 && c[first - 1] == ' ';
     for (int i = first; i < n; i++) {
-      char c = s.charAt(i);
-      if (c == '\uFFFD') {
+      char ch = c[i];
+      if (ch == '\uFFFD') {
         continue; // dropped before the whitespace rule: a run around it stays one run
       }
-      if (reduceWhitespace && isRegexSpace(c)) {
+      if (reduceWhitespace && isRegexSpace(ch)) {
         if (!inRun) {
-          out.append(' ');
+          c[kept++] = ' ';
           inRun = true;
         }
         continue;
       }
       inRun = false;
-      out.append(c);
+      c[kept++] = ch;
     }
-    String cleaned = out.toString();
-    return reduceWhitespace ? cleaned.trim() : cleaned;
+    int from = 0;
+    if (reduceWhitespace) {
+      // trim(): whatever is at or below U+0020 at either end
+      while (kept > 0 && c[kept - 1] <= ' ') {
+        kept--;
+      }
+      while (from < kept && c[from] <= ' ') {
+        from++;
+      }
+    }
+    return new String(c, from, kept - from);
   }
 
   /**
@@ -49,24 +61,29 @@ final class ExtractedText {
    */
   static int firstChange(String s, boolean reduceWhitespace) {
     int n = s.length();
-    if (reduceWhitespace && n > 0 && s.charAt(0) <= ' ') {
+    int first = s.indexOf('\uFFFD');
+    if (!reduceWhitespace) {
+      return first;
+    }
+    if (n > 0 && s.charAt(0) <= ' ') {
       return 0;
     }
-    boolean previousSpace = false;
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c == '\uFFFD') {
-        return i;
-      }
-      if (reduceWhitespace) {
-        boolean space = c == ' ';
-        if ((space && previousSpace) || (!space && isRegexSpace(c))) {
-          return i;
-        }
-        previousSpace = space;
-      }
+    first = earlier(first, s.indexOf('\n'));
+    first = earlier(first, s.indexOf('\r'));
+    first = earlier(first, s.indexOf('\t'));
+    first = earlier(first, s.indexOf('\f'));
+    first = earlier(first, s.indexOf('\u000B'));
+    int twoSpaces = s.indexOf("  ");
+    first = earlier(first, twoSpaces < 0 ? -1 : twoSpaces + 1); // the second space is the change
+    if (first < 0 && n > 0 && s.charAt(n - 1) <= ' ') {
+      return n - 1;
     }
-    return reduceWhitespace && n > 0 && s.charAt(n - 1) <= ' ' ? n - 1 : -1;
+    return first;
+  }
+
+  /** The smaller of two indexes, -1 standing for "not found". */
+  private static int earlier(int a, int b) {
+    return a < 0 ? b : b < 0 ? a : Math.min(a, b);
   }
 
   private static boolean isRegexSpace(char c) {

@@ -1,13 +1,16 @@
 package io.beamconnectors.content;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -16,11 +19,20 @@ import java.util.Set;
  * so running its type detection and charset guessing on every small file costs time and gives the
  * same body. The stream is read only as far as the character cap. Bytes that are not plain UTF-8
  * (a malformed sequence, a UTF-16/UTF-32 byte-order mark, a NUL byte, which UTF-16 text without a
- * mark is full of) are handed back as "not decoded": Tika then guesses the charset, as before. A
- * UTF-8 byte-order mark is dropped. Not thread-safe: each download slot has its own, which keeps
- * its buffers and UTF-8 decoder from one file to the next. Made afresh per file, the two 64 KiB
+ * mark is full of) within the characters kept are handed back as "not decoded": Tika then guesses
+ * the charset, as before. Bytes after the cap are never judged: the text is cut there. A UTF-8
+ * byte-order mark is dropped. Not thread-safe: each download slot has its own, which keeps its
+ * buffers and UTF-8 decoder from one file to the next. Made afresh per file, the two 64 KiB
  * buffers were 17% of the download threads' CPU samples in a network-drive sync of 10,000 one-line
  * files (allocating and zeroing 192 KB per file; thirty-first round in docs/benchmarks.md).
+ *
+ * <p>Two ways through, one result. Most files fit in the cap's worth of bytes: they are read whole
+ * and made a {@code String} by the JDK's own UTF-8 decoding, which copies ASCII in bulk (no
+ * character-by-character loop of ours, which in a sync may still run before the JIT has
+ * compiled it; thirty-fourth round). When that decoding replaced anything within the kept
+ * characters (a malformed sequence, or a real U+FFFD: only the strict decoder can tell which), or
+ * the bytes read hold fewer characters than the cap while more follow, the strict decoder reads
+ * the stream chunk by chunk instead, from the first byte.
  */
 final class PlainTextDecoder {
   /**
@@ -32,6 +44,10 @@ final class PlainTextDecoder {
       ".json");
 
   private static final int CHUNK = 64 * 1024;
+  /** A whole-file buffer larger than this is dropped after its file rather than kept for the next. */
+  private static final int KEPT_WHOLE_BYTES = 4 * 1024 * 1024;
+  /** A UTF-8 byte-order mark, and one byte more to know whether the stream goes on past the cap. */
+  private static final int WHOLE_SLACK = 4;
 
   private final int maxChars;
   private final boolean reduceWhitespace;
@@ -40,6 +56,7 @@ final class PlainTextDecoder {
       .onUnmappableCharacter(CodingErrorAction.REPORT);
   private final ByteBuffer bytes = ByteBuffer.allocate(CHUNK);
   private final CharBuffer chars = CharBuffer.allocate(CHUNK);
+  private byte[] whole = new byte[CHUNK];
 
   PlainTextDecoder(int maxChars, boolean reduceWhitespace) {
     this.maxChars = maxChars;
@@ -56,6 +73,46 @@ final class PlainTextDecoder {
    * decided: the caller hands the file to Tika). I/O errors of the stream are thrown as they are.
    */
   TikaTextExtractor.Result decode(InputStream in) throws IOException {
+    int limit = (int) Math.min((long) maxChars + WHOLE_SLACK, Integer.MAX_VALUE - 16);
+    int n = 0;
+    try {
+      while (n < limit) {
+        if (n == whole.length) {
+          whole = Arrays.copyOf(whole, (int) Math.min(limit, 2L * whole.length));
+        }
+        int r = in.read(whole, n, Math.min(whole.length, limit) - n);
+        if (r < 0) {
+          break;
+        }
+        n += r;
+      }
+      boolean more = n == limit; // the stream may go on: it holds more than the cap's worth of bytes
+      int bom = byteOrderMark(whole, 0, n);
+      if (bom < 0) {
+        return null;
+      }
+      String text = new String(whole, bom, n - bom, StandardCharsets.UTF_8);
+      int keep = Math.min(text.length(), maxChars);
+      int replaced = text.indexOf('\uFFFD');
+      if ((replaced >= 0 && replaced < keep) || (more && text.length() <= maxChars)) {
+        // Undecided by the lenient decoding: the strict decoder reads from the first byte on.
+        InputStream again = new ByteArrayInputStream(whole, 0, n);
+        return decodeInChunks(more ? new SequenceInputStream(again, in) : again);
+      }
+      int nul = text.indexOf('\0');
+      if (nul >= 0 && nul < keep) {
+        return null;
+      }
+      return result(keep < text.length() ? text.substring(0, keep) : text, more || keep < text.length());
+    } finally {
+      if (whole.length > KEPT_WHOLE_BYTES) {
+        whole = new byte[CHUNK];
+      }
+    }
+  }
+
+  /** {@link #decode} with the strict decoder, chunk by chunk. */
+  TikaTextExtractor.Result decodeInChunks(InputStream in) throws IOException {
     // Whatever the last file left (it may have ended early: not text, cut, or a read that failed).
     decoder.reset();
     bytes.clear();
@@ -86,12 +143,13 @@ final class PlainTextDecoder {
       CoderResult r;
       do {
         r = decoder.decode(bytes, chars, end);
-        if (r.isError()) {
-          return null;
-        }
+        // The characters before an error count too: bytes past the cap are never judged.
         int state = append(chars, text);
         if (state != MORE) {
           return state == NOT_TEXT ? null : result(text, true);
+        }
+        if (r.isError()) {
+          return text.length() >= maxChars ? result(text, true) : null;
         }
       } while (r.isOverflow());
       bytes.compact();
@@ -137,9 +195,11 @@ final class PlainTextDecoder {
    * mark (not UTF-8: Tika decodes those). {@code bytes} is in write mode with the first bytes read.
    */
   private static int byteOrderMark(ByteBuffer bytes) {
-    int len = bytes.position();
-    byte[] a = bytes.array();
-    int o = bytes.arrayOffset();
+    return byteOrderMark(bytes.array(), bytes.arrayOffset(), bytes.position());
+  }
+
+  /** {@link #byteOrderMark(ByteBuffer)} for the {@code len} bytes of {@code a} from {@code o}. */
+  private static int byteOrderMark(byte[] a, int o, int len) {
     if (len >= 3 && (a[o] & 0xFF) == 0xEF && (a[o + 1] & 0xFF) == 0xBB && (a[o + 2] & 0xFF) == 0xBF) {
       return 3;
     }
@@ -153,7 +213,7 @@ final class PlainTextDecoder {
     return 0;
   }
 
-  private TikaTextExtractor.Result result(StringBuilder text, boolean truncated) {
+  private TikaTextExtractor.Result result(CharSequence text, boolean truncated) {
     return new TikaTextExtractor.Result(ExtractedText.clean(text, reduceWhitespace), truncated, null, false);
   }
 }

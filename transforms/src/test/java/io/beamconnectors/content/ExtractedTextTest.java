@@ -55,6 +55,48 @@ class ExtractedTextTest {
     }
   }
 
+  /** The first change as one loop over the characters finds it: what the searches must agree with. */
+  private static int firstChangeByLoop(String s, boolean reduce) {
+    int n = s.length();
+    if (reduce && n > 0 && s.charAt(0) <= ' ') {
+      return 0;
+    }
+    boolean previousSpace = false;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '\uFFFD') {
+        return i;
+      }
+      if (reduce) {
+        boolean space = c == ' ';
+        if ((space && previousSpace) || (!space && "\t\n\u000B\f\r".indexOf(c) >= 0)) {
+          return i;
+        }
+        previousSpace = space;
+      }
+    }
+    return reduce && n > 0 && s.charAt(n - 1) <= ' ' ? n - 1 : -1;
+  }
+
+  @Test
+  void findsTheFirstChangeWhereALoopOverTheCharactersDoes() {
+    Random random = new Random(20261208);
+    String[] clean = {"word", "é", "\uD83D\uDE00", " ", "Z", "\u00A0", "日本"};
+    for (int round = 0; round < 20_000; round++) {
+      StringBuilder s = new StringBuilder();
+      int pieces = random.nextInt(14);
+      for (int i = 0; i < pieces; i++) {
+        // Mostly clean pieces, so that a change, when there is one, is often far in
+        s.append(random.nextInt(4) == 0 ? PIECES[random.nextInt(PIECES.length)] : clean[random.nextInt(clean.length)]);
+      }
+      String text = s.toString();
+      for (boolean reduce : new boolean[] {true, false}) {
+        assertEquals(firstChangeByLoop(text, reduce), ExtractedText.firstChange(text, reduce),
+            () -> "input: " + escape(text) + ", reduce " + reduce);
+      }
+    }
+  }
+
   @Test
   void findsTheFirstCharacterToChange() {
     assertEquals(-1, ExtractedText.firstChange("", true));

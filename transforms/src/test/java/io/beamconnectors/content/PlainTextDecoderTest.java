@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class PlainTextDecoderTest {
@@ -131,7 +132,7 @@ class PlainTextDecoderTest {
     String big = "ü😀日".repeat(30_000); // longer than the cap and than a chunk: cut, bytes left unread
     byte[] endsMidCharacter = java.util.Arrays.copyOf(utf8("abc😀"), 5); // a 4-byte character cut after 1 byte
     byte[] malformedLater = utf8("x".repeat(100_000) + "\uFFFD");
-    malformedLater[90_000] = (byte) 0xC3; // a lead byte followed by 'x': not UTF-8, found in the second chunk
+    malformedLater[66_000] = (byte) 0xC3; // a lead byte followed by 'x', within the cap: found in the second chunk
     InputStream failsMidway = new FilterInputStream(new ByteArrayInputStream(utf8("é".repeat(40_000)))) {
       private int calls;
 
@@ -162,6 +163,109 @@ class PlainTextDecoderTest {
     assertNull(shared.decode(new ByteArrayInputStream(endsMidCharacter)), "a cut character is malformed");
     assertEquals("Zoë, 1;2", shared.decode(new ByteArrayInputStream(utf8("Zoë, 1;2"))).text());
     assertEquals("bom", shared.decode(new ByteArrayInputStream(utf8("\uFEFFbom"))).text());
+  }
+
+  /**
+   * What {@link PlainTextDecoder} promises, written the plain way: the bytes after an optional
+   * UTF-8 mark decoded strictly up to the first malformed sequence; the first {@code maxChars}
+   * characters kept; not text (null) when a malformed sequence or a NUL comes before the cap, or a
+   * UTF-16/UTF-32 mark starts the bytes; what comes after the cap is never judged.
+   */
+  private static TikaTextExtractor.Result promised(byte[] b, int maxChars, boolean reduce) {
+    int n = b.length;
+    int bom = 0;
+    if (n >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF) {
+      bom = 3;
+    } else if (n >= 2 && ((b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF || (b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE)) {
+      return null;
+    } else if (n >= 4 && b[0] == 0 && b[1] == 0 && (b[2] & 0xFF) == 0xFE && (b[3] & 0xFF) == 0xFF) {
+      return null;
+    }
+    java.nio.charset.CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(n + 1);
+    boolean malformed = strict.decode(java.nio.ByteBuffer.wrap(b, bom, n - bom), out, true).isError();
+    String decoded = out.flip().toString();
+    boolean cut = decoded.length() > maxChars || (malformed && decoded.length() >= maxChars);
+    if (malformed && !cut) {
+      return null;
+    }
+    String kept = decoded.substring(0, Math.min(decoded.length(), maxChars));
+    if (kept.indexOf('\0') >= 0) {
+      return null;
+    }
+    String text = kept.replace("\uFFFD", "");
+    text = reduce ? text.replaceAll("\\s+", " ").trim() : text;
+    return new TikaTextExtractor.Result(text, cut, null, false);
+  }
+
+  /** Bytes of every kind the decoder must judge: words, whitespace, 2- to 4-byte characters, real and malformed. */
+  private static final byte[][] BYTE_PIECES = {
+      utf8("word "), utf8("a"), utf8("  "), utf8("\t\r\n"), utf8("é"), utf8("日"), utf8("😀"), utf8("\uFFFD"),
+      {0}, {(byte) 0x80}, {(byte) 0xC3}, {(byte) 0xFF}, {(byte) 0xF0, (byte) 0x9F}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+      utf8("x".repeat(300))};
+  private static final byte[][] STARTS = {
+      {}, {}, {}, {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, {(byte) 0xFF, (byte) 0xFE}, {(byte) 0xFE, (byte) 0xFF},
+      {0, 0, (byte) 0xFE, (byte) 0xFF}, {(byte) 0xEF, (byte) 0xBB}};
+
+  /** A stream that returns at most a random few bytes per read: where the reads end must not matter. */
+  private static InputStream inShortReads(byte[] bytes, Random random) {
+    return new FilterInputStream(new ByteArrayInputStream(bytes)) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return super.read(b, off, Math.min(len, 1 + random.nextInt(random.nextBoolean() ? 3 : 5000)));
+      }
+    };
+  }
+
+  @Test
+  void givesWhatItPromisesForAnyBytesAndCap() throws IOException {
+    Random random = new Random(20261208);
+    PlainTextDecoder[] shared = {new PlainTextDecoder(7, true), new PlainTextDecoder(64, false), new PlainTextDecoder(1000, true)};
+    for (int round = 0; round < 6_000; round++) {
+      java.io.ByteArrayOutputStream file = new java.io.ByteArrayOutputStream();
+      file.writeBytes(STARTS[random.nextInt(STARTS.length)]);
+      int pieces = random.nextInt(round % 50 == 0 ? 600 : 30);
+      for (int i = 0; i < pieces; i++) {
+        // Mostly text, so that what is wrong, when something is, often comes after the cap
+        byte[] piece = random.nextInt(5) == 0 ? BYTE_PIECES[random.nextInt(BYTE_PIECES.length)] : BYTE_PIECES[random.nextInt(8)];
+        file.writeBytes(piece);
+      }
+      byte[] bytes = file.toByteArray();
+      for (PlainTextDecoder decoder : shared) {
+        int cap = decoder == shared[0] ? 7 : decoder == shared[1] ? 64 : 1000;
+        boolean reduce = decoder != shared[1];
+        TikaTextExtractor.Result want = promised(bytes, cap, reduce);
+        TikaTextExtractor.Result whole = decoder.decode(new ByteArrayInputStream(bytes));
+        TikaTextExtractor.Result shortReads = decoder.decode(inShortReads(bytes, random));
+        TikaTextExtractor.Result inChunks = new PlainTextDecoder(cap, reduce).decodeInChunks(new ByteArrayInputStream(bytes));
+        String what = "cap " + cap + ", bytes " + java.util.HexFormat.of().formatHex(bytes);
+        for (TikaTextExtractor.Result got : new TikaTextExtractor.Result[] {whole, shortReads, inChunks}) {
+          if (want == null) {
+            assertNull(got, what);
+          } else {
+            assertNotNull(got, what);
+            assertEquals(want.text(), got.text(), what);
+            assertEquals(want.truncated(), got.truncated(), what);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void judgesNothingAfterTheCap() throws IOException {
+    byte[] malformedAfter = utf8("abcdefghijk");
+    malformedAfter[10] = (byte) 0xC3;
+    TikaTextExtractor.Result cut = decode(malformedAfter, 10, false);
+    assertEquals("abcdefghij", cut.text(), "a malformed byte after the cap is never read as part of the text");
+    assertTrue(cut.truncated());
+    byte[] nulAfter = utf8("ééééé\0");
+    assertEquals("ééééé", decode(nulAfter, 5, false).text());
+    assertNull(decode(nulAfter, 6, false), "a NUL within the cap: not text");
+    assertNull(decode(malformedAfter, 11, false), "malformed within the cap: not text");
+    assertEquals("a\uFFFDb".replace("\uFFFD", ""), decode(utf8("a\uFFFDb"), 10, false).text(),
+        "a real U+FFFD is text (and dropped), not a malformed sequence");
   }
 
   @Test
